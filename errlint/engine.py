@@ -1,0 +1,291 @@
+"""The engine: parse each file once, run every enabled check in one traversal.
+
+Per file: the bytes are parsed by LibCST's native parser (so a BOM or a PEP 263
+coding line is honoured), the shared name analysis reads the module's top-level
+bindings, and one traversal calls the analysis and every enabled check.  Node
+positions are computed only for files that report something.
+
+Per run: classes defined in the linted files form a project layer of the class
+graph.  A file whose handlers name classes from other files of the run, and for
+which those classes change a verdict, is linted once more with that layer (see
+:meth:`Linter.run`).
+"""
+from __future__ import annotations
+
+import re
+import sys
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .analysis.names import NameResolver
+from .checks import ALL_CHECKS
+from .checks.base import Check
+from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
+from .hierarchy import ClassGraph
+from .packs import PackRegistry
+
+_NOQA = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?",
+    re.IGNORECASE,
+)
+_CODE_SPLIT = re.compile(r"[,\s]+")
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    module_name: str = ""
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    pending: list[Pending] = field(default_factory=list)
+    error: bool = False  # ERR999: an internal error (exit code 2)
+
+
+class FileContext:
+    """What a check can ask about the file being linted."""
+
+    def __init__(
+        self,
+        path: str,
+        module: cst.Module,
+        module_name: str,
+        is_package: bool,
+        registry: PackRegistry,
+        project: ClassGraph,
+    ) -> None:
+        self.path = path
+        self.module = module
+        self.module_name = module_name
+        self.registry = registry
+        self.names = NameResolver(module, module_name, is_package, known=project.knows)
+        self._project = project
+        self._graph: ClassGraph | None = None
+        self._positions = None
+        self.reports: list[tuple[str, cst.CSTNode, str, object | None, cst.CSTNode | None]] = []
+        self.pending: list[Pending] = []
+
+    # -- facts ---------------------------------------------------------------
+    @property
+    def graph(self) -> ClassGraph:
+        """Static + project classes + this file's classes (complete once the traversal ends)."""
+        if self._graph is None:
+            self._graph = self._project.layer(self.names.classes, self.names.module_aliases())
+        return self._graph
+
+    def position(self, node: cst.CSTNode):
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        return self._positions[node]
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return self.position(node).start.line
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    # -- reporting -------------------------------------------------------------
+    def report(
+        self, code: str, node: cst.CSTNode, message: str, fix: object | None = None, end: cst.CSTNode | None = None
+    ) -> None:
+        """Report at ``node``'s start; the range ends where ``end`` (default ``node``) ends."""
+        self.reports.append((code, node, message, fix, end))
+
+    def defer(self, pending: Pending) -> None:
+        self.pending.append(pending)
+
+
+class _Dispatcher(cst.CSTVisitor):
+    """One traversal: the name analysis first, then every check, for each node."""
+
+    def __init__(self, ctx: FileContext, checks: Sequence[Check]) -> None:
+        self.names = ctx.names
+        self.visits: dict[str, list] = {}
+        self.leaves: dict[str, list] = {}
+        for check in checks:
+            for attr in type(check).handlers():
+                kind, _, node_name = attr.partition("_")
+                table = self.visits if kind == "visit" else self.leaves
+                table.setdefault(node_name, []).append((check, getattr(check, attr)))
+        self.current: Check | None = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        kind = type(node).__name__
+        names = self.names
+        if kind == "ClassDef":
+            names.enter_class(node)
+        elif kind in ("FunctionDef", "Lambda"):
+            names.enter_function(node)
+        elif kind in ("Import", "ImportFrom", "Assign", "AnnAssign") and len(names.scopes) > 1:
+            names.bind_statement(node)
+        for check, fn in self.visits.get(kind, ()):
+            self.current = check
+            fn(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        kind = type(original_node).__name__
+        for check, fn in self.leaves.get(kind, ()):
+            self.current = check
+            fn(original_node)
+        if kind in ("ClassDef", "FunctionDef", "Lambda"):
+            self.names.leave_scope()
+
+
+def module_name_for(path: Path) -> tuple[str, bool]:
+    """The dotted module name of ``path``, walking up through ``__init__.py`` packages."""
+    path = path.resolve() if path.exists() else path
+    is_package = path.stem == "__init__"
+    parts = [] if is_package else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").exists():
+        parts.insert(0, directory.name)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    if not parts:
+        parts = [path.parent.name or "__main__"]
+    return ".".join(parts), is_package
+
+
+def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
+    """ERR000 for a file LibCST cannot parse, with CPython's reason when it has one."""
+    libcst_reason = str(exc).strip().splitlines()
+    libcst_reason = next((line for line in libcst_reason if "error" in line.lower()), libcst_reason[0] if libcst_reason else type(exc).__name__)
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as err:
+        line = err.lineno or 1
+        col = err.offset or 1
+        message = f"cannot parse: {err.msg} ({line}:{col})"
+        return Diagnostic(path, line, col, PARSE_ERROR, message, rule="parse-error")
+    except (ValueError, RecursionError, MemoryError) as err:
+        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
+    return Diagnostic(
+        path, 1, 1, PARSE_ERROR,
+        f"cannot parse: LibCST rejects this file although Python compiles it ({libcst_reason}); file skipped",
+        rule="parse-error",
+    )
+
+
+def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    out = []
+    for d in diagnostics:
+        line = source_lines[d.line - 1] if 0 < d.line <= len(source_lines) else ""
+        if "noqa" in line.lower():
+            match = _NOQA.search(line)
+            if match:
+                codes = match.group("codes")
+                if not codes:
+                    continue  # blanket noqa
+                if any(d.code.upper().startswith(c.upper()) for c in _CODE_SPLIT.split(codes.strip()) if c):
+                    continue
+        out.append(d)
+    return out
+
+
+def decode_lines(source: bytes, encoding: str) -> list[str]:
+    try:
+        return source.decode(encoding, errors="replace").splitlines()
+    except LookupError:
+        return source.decode("utf-8", errors="replace").splitlines()
+
+
+class Linter:
+    """Lints files with the enabled checks against one pack registry."""
+
+    def __init__(self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None) -> None:
+        self.registry = registry
+        self.checks = tuple(checks if checks is not None else ALL_CHECKS)
+        # LibCST visits recursively; deeply nested (generated) code needs room.
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+
+    # -- one file ----------------------------------------------------------------
+    def lint_source(
+        self,
+        path: str,
+        source: bytes,
+        module_name: str | None = None,
+        is_package: bool = False,
+        project: ClassGraph | None = None,
+    ) -> FileResult:
+        if module_name is None:
+            module_name, is_package = module_name_for(Path(path))
+        result = FileResult(path=path, module_name=module_name)
+        try:
+            module = cst.parse_module(source)
+        except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors
+            result.diagnostics.append(parse_error(path, source, exc))
+            return result
+        except RecursionError as exc:
+            result.diagnostics.append(parse_error(path, source, exc))
+            return result
+        ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)
+        checks = [cls(ctx) for cls in self.checks]
+        dispatcher = _Dispatcher(ctx, checks)
+        try:
+            module.visit(dispatcher)
+        except RecursionError:
+            result.diagnostics.append(
+                Diagnostic(path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped", rule="parse-error")
+            )
+            return result
+        except Exception as exc:
+            return self._internal_error(result, dispatcher.current, exc)
+        try:
+            diagnostics = [self._diagnostic(ctx, *r) for r in ctx.reports]
+        except Exception as exc:
+            return self._internal_error(result, None, exc)
+        lines = decode_lines(source, module.encoding) if diagnostics else []
+        result.diagnostics.extend(noqa_filter(lines, diagnostics))
+        result.classes = dict(ctx.names.classes)
+        result.aliases = ctx.names.module_aliases()
+        result.pending = ctx.pending
+        return result
+
+    def _diagnostic(self, ctx: FileContext, code, node, message, fix, end) -> Diagnostic:
+        start = ctx.position(node).start
+        stop = ctx.position(end if end is not None else node).end
+        rule = next((c.name for c in self.checks if c.code == code), "")
+        return Diagnostic(
+            ctx.path, start.line, start.column + 1, code, message,
+            end_line=stop.line, end_column=stop.column + 1, rule=rule, fix=fix,
+        )
+
+    def _internal_error(self, result: FileResult, check: Check | None, exc: BaseException) -> FileResult:
+        where = f"{type(check).name} ({type(check).code})" if check is not None else "engine"
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+        result.diagnostics.append(
+            Diagnostic(result.path, 1, 1, INTERNAL_ERROR, f"internal error in {where}: {type(exc).__name__}: {exc}{at}", rule="internal-error")
+        )
+        result.error = True
+        return result
+
+    # -- a run -----------------------------------------------------------------------
+    def run(self, files: Sequence[tuple[str, bytes]]) -> list[FileResult]:
+        """Lint ``(path, source)`` pairs; classes from any file are known to all."""
+        results = [self.lint_source(path, source) for path, source in files]
+        pending_files = [i for i, r in enumerate(results) if r.pending]
+        if not pending_files:
+            return results
+        project_classes: dict[str, tuple[str, ...]] = {}
+        project_aliases: dict[str, str] = {}
+        for r in results:
+            project_classes.update(r.classes)
+            project_aliases.update(r.aliases)
+        project = self.registry.graph.layer(project_classes, project_aliases)
+        by_code = {c.code: c for c in self.checks}
+        sources = dict(files)
+        for i in pending_files:
+            r = results[i]
+            if any(by_code[p.code].recount(p, project) != p.verdicts for p in r.pending if p.code in by_code):
+                results[i] = self.lint_source(r.path, sources[r.path], project=project)
+        return results
+

@@ -1,0 +1,485 @@
+"""Rule packs: SDK documentation turned into data, loaded into an immutable model.
+
+A pack is one TOML file (``rules/*.toml``).  The schema is documented in
+README.md ("Rule packs") and enforced here: an unknown key, a wrong type, an
+unknown retry policy, a parent that does not exist, an inheritance cycle or bad
+TOML is a :class:`PackError` whose one-line message names the file and the key.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from .hierarchy import ClassGraph
+
+RETRY_POLICIES = (
+    "never",  # retrying can never succeed: fix the call, re-authenticate, ...
+    "transient",  # retry with exponential backoff, jitter and a cap
+    "by-status",  # depends on the status code the error carries
+    "honor-retry-after",  # retry after the delay the error carries
+    "once-after-refresh",  # refresh the credential, then retry once
+    "conditional",  # only when the operation is idempotent (e.g. 409)
+    "unspecified",  # the docs say nothing
+)
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
+_STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
+
+
+class PackError(Exception):
+    """A rule pack is invalid; ``str()`` is one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    name: str  # as the pack names it
+    qualname: str  # defining module + name: the class's identity in the graph
+    parents: tuple[str, ...]  # qualified
+    import_names: tuple[str, ...]  # every "module.Name" it can be imported as
+    retry: str = "unspecified"
+    reauth: bool = False
+    action: str = ""
+    statuses: tuple[int, ...] = ()
+    codes: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    docs_only: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class AutoRetry:
+    methods: tuple[str, ...]
+    on: tuple[str, ...]  # qualified class names
+    attempts: int | None
+    backoff: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Irreversible:
+    methods: tuple[str, ...]
+    reason: str
+    unless_kwargs: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Retry policy of an HTTP status or an error code."""
+
+    key: str
+    retry: str
+    action: str = ""
+    status: int | None = None
+    exception: str | None = None  # qualified class name
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    path: str
+    modules: tuple[str, ...]
+    defined_in: str
+    docs: str
+    package: str | None
+    version: str | None
+    python: str | None
+    client_classes: tuple[str, ...]
+    factories: Mapping[str, str]
+    conventional_names: tuple[str, ...]
+    reauth_actions: tuple[str, ...]
+    auto_retry: tuple[AutoRetry, ...]
+    irreversible: tuple[Irreversible, ...]
+    errors: Mapping[str, ErrorSpec]  # keyed by qualname
+    statuses: Mapping[str, Policy]
+    codes: Mapping[str, Policy]
+    aliases: Mapping[str, str] = field(default_factory=dict)  # import name -> qualname
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers: each names the file and the dotted key path.
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> PackError:
+        return PackError(f"{self.path}: {key}: {problem}")
+
+    def table(self, data: Any, key: str, allowed: Iterable[str]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(key, f"expected a table, got {type(data).__name__}")
+        allowed = set(allowed)
+        for k in data:
+            if k not in allowed:
+                where = f"{key}.{k}" if key else k
+                raise self.fail(where, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        return data
+
+    def mapping(self, data: Any, key: str) -> dict[str, Any]:
+        """A table whose keys are free (class names, statuses, codes)."""
+        if not isinstance(data, dict):
+            raise self.fail(key, f"expected a table, got {type(data).__name__}")
+        return data
+
+    def string(self, data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str | None:
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", f"expected a string, got {type(value).__name__}")
+        return value
+
+    def strings(self, data: Mapping[str, Any], key: str, where: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{where}.{key}", "expected a list of strings")
+        if pattern is not None:
+            for v in value:
+                if not pattern.match(v):
+                    raise self.fail(f"{where}.{key}", f"{v!r} is not a valid name")
+        return tuple(value)
+
+    def boolean(self, data: Mapping[str, Any], key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}.{key}", f"expected true or false, got {value!r}")
+        return value
+
+    def integer(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
+        value = data.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise self.fail(f"{where}.{key}", f"expected an integer, got {value!r}")
+        return value
+
+    def integers(self, data: Mapping[str, Any], key: str, where: str) -> tuple[int, ...]:
+        value = data.get(key, [])
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise self.fail(f"{where}.{key}", "expected an integer or a list of integers")
+        return tuple(value)
+
+    def policy(self, data: Mapping[str, Any], key: str, where: str, default: str = "unspecified") -> str:
+        value = data.get(key, default)
+        if value not in RETRY_POLICIES:
+            raise self.fail(f"{where}.{key}", f"unknown retry policy {value!r} (one of: {', '.join(RETRY_POLICIES)})")
+        return value
+
+
+_TOP_KEYS = ("sdk", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")
+_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python")
+_CLIENT_KEYS = ("classes", "factories", "conventional_names")
+_ERROR_KEYS = (
+    "parent", "module", "modules", "aliases", "retry", "reauth", "action",
+    "status", "codes", "attributes", "docs_only", "source",
+)
+_AUTO_RETRY_KEYS = ("methods", "on", "attempts", "backoff", "source")
+_IRREVERSIBLE_KEYS = ("methods", "reason", "unless_kwargs")
+_POLICY_KEYS = ("retry", "action", "status", "exception")
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_pack(path: str | Path) -> Pack:
+    """Read and validate one pack file (references to other packs are checked by the registry)."""
+    path = Path(path)
+    data = _parse_toml(path)
+    r = _Reader(str(path))
+    r.table(data, "", _TOP_KEYS)
+    sdk = r.table(data.get("sdk", {}), "sdk", _SDK_KEYS)
+    name = r.string(sdk, "name", "sdk")
+    if not name:
+        raise r.fail("sdk.name", "required")
+    modules = r.strings(sdk, "modules", "sdk", _DOTTED)
+    defined_in = r.string(sdk, "defined_in", "sdk") or (modules[0] if modules else name)
+    if not _DOTTED.match(defined_in):
+        raise r.fail("sdk.defined_in", f"{defined_in!r} is not a module name")
+
+    # errors: first pass collects names so parents can be resolved in any order
+    raw_errors = r.mapping(data.get("errors", {}), "errors")
+    local: dict[str, str] = {}  # pack-local name or alias -> qualname
+    entries: list[tuple[str, str, dict[str, Any]]] = []
+    for key, body in raw_errors.items():
+        where = f"errors.{key}"
+        body = r.table(body, where, _ERROR_KEYS)
+        if "." in key:
+            if not _DOTTED.match(key):
+                raise r.fail(where, "not a valid qualified class name")
+            module, _, short = key.rpartition(".")
+            qual = key
+        else:
+            if not _NAME.match(key):
+                raise r.fail(where, "not a valid class name")
+            module = r.string(body, "module", where) or defined_in
+            short = key
+            qual = f"{module}.{key}"
+        names = (key,) if "." in key else (key, *r.strings(body, "aliases", where, _DOTTED))
+        for alias in names:
+            if alias in local and local[alias] != qual:
+                raise r.fail(where, f"name {alias!r} is already used by {local[alias]}")
+            local[alias] = qual
+        entries.append((key, qual, body))
+
+    def resolve(ref: str, where: str) -> str:
+        if ref in local:
+            return local[ref]
+        if "." in ref and _DOTTED.match(ref):
+            return ref  # another pack's or the stdlib's class; checked by the registry
+        raise r.fail(where, f"unknown class {ref!r}")
+
+    errors: dict[str, ErrorSpec] = {}
+    aliases: dict[str, str] = {}
+    for key, qual, body in entries:
+        where = f"errors.{key}"
+        parent_value = body.get("parent", "builtins.Exception")
+        if isinstance(parent_value, str):
+            parent_value = [parent_value]
+        if not isinstance(parent_value, list) or not all(isinstance(p, str) for p in parent_value):
+            raise r.fail(f"{where}.parent", "expected a class name or a list of class names ([] for a root)")
+        parents = tuple(resolve(p, f"{where}.parent") for p in parent_value)
+        short = qual.rpartition(".")[2]
+        alias_names = r.strings(body, "aliases", where, _DOTTED)
+        if "." in key:
+            import_names = tuple(a for a in alias_names if "." in a)
+        else:
+            export = r.strings(body, "modules", where, _DOTTED) or modules or (defined_in,)
+            names = [f"{m}.{n}" for m in export for n in (short, *alias_names)]
+            import_names = tuple(dict.fromkeys(n for n in names if n != qual))
+        for n in import_names:
+            aliases[n] = qual
+        errors[qual] = ErrorSpec(
+            name=short,
+            qualname=qual,
+            parents=parents,
+            import_names=import_names,
+            retry=r.policy(body, "retry", where),
+            reauth=r.boolean(body, "reauth", where),
+            action=r.string(body, "action", where, "") or "",
+            statuses=r.integers(body, "status", where),
+            codes=r.strings(body, "codes", where),
+            attributes=r.strings(body, "attributes", where, _NAME),
+            docs_only=r.boolean(body, "docs_only", where),
+            source=r.string(body, "source", where, "") or "",
+        )
+    _check_cycles(r, errors)
+
+    clients = r.table(data.get("clients", {}), "clients", _CLIENT_KEYS)
+    factories_raw = r.mapping(clients.get("factories", {}), "clients.factories")
+    for k, v in factories_raw.items():
+        if not isinstance(v, str) or not _DOTTED.match(v) or not _DOTTED.match(k):
+            raise r.fail(f"clients.factories.{k}", "expected \"module.Class.method\" = \"module.Class\"")
+    reauth = r.table(data.get("reauth", {}), "reauth", ("actions",))
+
+    auto_retry = []
+    for i, item in enumerate(_array_of_tables(r, data, "auto_retry")):
+        where = f"auto_retry[{i}]"
+        item = r.table(item, where, _AUTO_RETRY_KEYS)
+        methods = r.strings(item, "methods", where, _NAME)
+        if not methods:
+            raise r.fail(f"{where}.methods", "required")
+        auto_retry.append(
+            AutoRetry(
+                methods=methods,
+                on=tuple(resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
+                attempts=r.integer(item, "attempts", where),
+                backoff=r.string(item, "backoff", where, "") or "",
+                source=r.string(item, "source", where, "") or "",
+            )
+        )
+    irreversible = []
+    for i, item in enumerate(_array_of_tables(r, data, "irreversible")):
+        where = f"irreversible[{i}]"
+        item = r.table(item, where, _IRREVERSIBLE_KEYS)
+        methods = r.strings(item, "methods", where, _NAME)
+        if not methods:
+            raise r.fail(f"{where}.methods", "required")
+        unless = item.get("unless_kwargs", {})
+        if not isinstance(unless, dict):
+            raise r.fail(f"{where}.unless_kwargs", "expected a table of keyword = value")
+        irreversible.append(Irreversible(methods, r.string(item, "reason", where, "") or "", MappingProxyType(dict(unless))))
+
+    def policies(table_name: str, key_pattern: re.Pattern[str] | None) -> dict[str, Policy]:
+        raw = r.mapping(data.get(table_name, {}), table_name)
+        out = {}
+        for k, body in raw.items():
+            where = f"{table_name}.{k}"
+            if key_pattern is not None and not key_pattern.match(k):
+                raise r.fail(where, "expected an HTTP status such as \"429\", a class such as \"5xx\", or \"network\"")
+            body = r.table(body, where, _POLICY_KEYS)
+            exc = r.string(body, "exception", where)
+            out[k] = Policy(
+                key=k,
+                retry=r.policy(body, "retry", where),
+                action=r.string(body, "action", where, "") or "",
+                status=r.integer(body, "status", where),
+                exception=resolve(exc, f"{where}.exception") if exc else None,
+            )
+        return out
+
+    return Pack(
+        name=name,
+        path=str(path),
+        modules=modules,
+        defined_in=defined_in,
+        docs=r.string(sdk, "docs", "sdk", "") or "",
+        package=r.string(sdk, "package", "sdk"),
+        version=r.string(sdk, "version", "sdk"),
+        python=r.string(sdk, "python", "sdk"),
+        client_classes=tuple(resolve_client(c, modules, defined_in) for c in r.strings(clients, "classes", "clients", _DOTTED)),
+        factories=MappingProxyType(dict(factories_raw)),
+        conventional_names=r.strings(clients, "conventional_names", "clients", _NAME),
+        reauth_actions=r.strings(reauth, "actions", "reauth", _NAME),
+        auto_retry=tuple(auto_retry),
+        irreversible=tuple(irreversible),
+        errors=MappingProxyType(errors),
+        statuses=MappingProxyType(policies("statuses", _STATUS_KEY)),
+        codes=MappingProxyType(policies("codes", None)),
+        aliases=MappingProxyType(aliases),
+    )
+
+
+def resolve_client(name: str, modules: tuple[str, ...], defined_in: str) -> str:
+    if "." in name:
+        return name
+    return f"{modules[0] if modules else defined_in}.{name}"
+
+
+def _array_of_tables(r: _Reader, data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise r.fail(key, "expected an array of tables ([[" + key + "]])")
+    return value
+
+
+def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(q: str, path: list[str]) -> None:
+        if state.get(q) == 2 or q not in errors:
+            return
+        if state.get(q) == 1:
+            cycle = path[path.index(q):] + [q]
+            raise r.fail(f"errors.{errors[q].name}.parent", "inheritance cycle: " + " -> ".join(c.rpartition('.')[2] for c in cycle))
+        state[q] = 1
+        for p in errors[q].parents:
+            visit(p, path + [q])
+        state[q] = 2
+
+    for q in errors:
+        visit(q, [])
+
+
+# ---------------------------------------------------------------------------
+# The registry: every pack of a run, and the static class graph they form.
+
+
+class PackRegistry:
+    """All packs of a run, cross-checked, and the static class graph they form."""
+
+    def __init__(self, packs: Iterable[Pack]) -> None:
+        self.packs: tuple[Pack, ...] = tuple(packs)
+        parents: dict[str, tuple[str, ...]] = {}
+        aliases: dict[str, str] = {}
+        owner: dict[str, Pack] = {}
+        self.errors: dict[str, ErrorSpec] = {}
+        self.error_pack: dict[str, Pack] = {}
+        for pack in self.packs:
+            for qual, spec in pack.errors.items():
+                if qual in owner and owner[qual].path != pack.path:
+                    raise PackError(f"{pack.path}: errors.{spec.name}: {qual} is already defined by {owner[qual].path}")
+                owner[qual] = pack
+                parents[qual] = spec.parents
+                self.errors[qual] = spec
+                self.error_pack[qual] = pack
+            for name, target in pack.aliases.items():
+                if aliases.get(name, target) != target:
+                    raise PackError(f"{pack.path}: {name} already names {aliases[name]}")
+                aliases[name] = target
+        # every referenced class must exist somewhere
+        for pack in self.packs:
+            for qual, spec in pack.errors.items():
+                for p in spec.parents:
+                    if p not in parents and p not in aliases:
+                        raise PackError(f"{pack.path}: errors.{spec.name}.parent: unknown class {p!r}")
+        self.graph = ClassGraph(parents, aliases)
+        for pack in self.packs:
+            for i, ar in enumerate(pack.auto_retry):
+                for q in ar.on:
+                    if not self.graph.knows(q):
+                        raise PackError(f"{pack.path}: auto_retry[{i}].on: unknown class {q!r}")
+        _check_global_cycles(self)
+        self.sdk_modules: dict[str, Pack] = {}
+        for pack in self.packs:
+            for m in pack.modules:
+                self.sdk_modules[m] = pack
+
+    def spec(self, name: str) -> ErrorSpec | None:
+        canon = self.graph.canonical(name)
+        return self.errors.get(canon) if canon else None
+
+    def pack_named(self, name: str) -> Pack | None:
+        for p in self.packs:
+            if p.name == name:
+                return p
+        return None
+
+
+def _check_global_cycles(reg: PackRegistry) -> None:
+    graph = reg.graph
+    for qual in reg.errors:
+        seen: set[str] = set()
+        stack = [(p, [qual]) for p in graph.parents(qual)]
+        while stack:
+            current, path = stack.pop()
+            if current == qual:
+                pack = reg.error_pack[qual]
+                chain = " -> ".join(path + [qual])
+                raise PackError(f"{pack.path}: errors.{reg.errors[qual].name}.parent: inheritance cycle: {chain}")
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend((p, path + [current]) for p in graph.parents(current))
+
+
+def bundled_rules_dir() -> Path:
+    """Where the packs shipped with errlint live (inside the wheel, or the source tree)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise PackError(f"{here}: the bundled rules/ directory is missing; reinstall errlint")
+
+
+def bundled_pack_paths() -> list[Path]:
+    return sorted(bundled_rules_dir().glob("*.toml"))
+
+
+def load_registry(extra: Iterable[str | Path] = (), disable: Iterable[str] = ()) -> PackRegistry:
+    disabled = set(disable)
+    packs = [load_pack(p) for p in [*bundled_pack_paths(), *map(Path, extra)]]
+    return PackRegistry(p for p in packs if p.name not in disabled or p.name == "stdlib")
