@@ -46,7 +46,7 @@ class ErrorSpec:
     name: str  # as the pack names it
     qualname: str  # defining module + name: the class's identity in the graph
     parents: tuple[str, ...]  # qualified
-    import_names: tuple[str, ...]  # every "module.Name" it can be imported as
+    import_names: tuple[str, ...]  # every "module.Name" the real package exports it as
     retry: str = "unspecified"
     reauth: bool = False
     action: str = ""
@@ -55,6 +55,11 @@ class ErrorSpec:
     attributes: tuple[str, ...] = ()
     docs_only: bool = False
     source: str = ""
+    docs_names: tuple[str, ...] = ()  # names the docs use that the real package lacks
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.qualname, *self.import_names, *self.docs_names)
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ _SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "pyt
 _CLIENT_KEYS = ("classes", "factories", "conventional_names")
 _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
-    "status", "codes", "attributes", "docs_only", "source",
+    "status", "codes", "attributes", "docs_only", "source", "docs_names",
 )
 _AUTO_RETRY_KEYS = ("methods", "on", "attempts", "backoff", "source")
 _IRREVERSIBLE_KEYS = ("methods", "reason", "unless_kwargs")
@@ -262,13 +267,21 @@ def load_pack(path: str | Path) -> Pack:
         parents = tuple(resolve(p, f"{where}.parent") for p in parent_value)
         short = qual.rpartition(".")[2]
         alias_names = r.strings(body, "aliases", where, _DOTTED)
+        docs_raw = r.strings(body, "docs_names", where, _DOTTED)
+
+        def full(names: tuple[str, ...], export: tuple[str, ...]) -> list[str]:
+            # a dotted name is a full import name; a plain one exists in every export module
+            return [n if "." in n else f"{m}.{n}" for n in names for m in ((None,) if "." in n else export)]
+
         if "." in key:
-            import_names = tuple(a for a in alias_names if "." in a)
+            import_names = tuple(full(alias_names, ()))
+            docs_names = tuple(full(docs_raw, ()))
         else:
             export = r.strings(body, "modules", where, _DOTTED) or modules or (defined_in,)
-            names = [f"{m}.{n}" for m in export for n in (short, *alias_names)]
+            names = [f"{m}.{short}" for m in export] + full(alias_names, export)
             import_names = tuple(dict.fromkeys(n for n in names if n != qual))
-        for n in import_names:
+            docs_names = tuple(n for n in dict.fromkeys(full(docs_raw, modules or (defined_in,))) if n not in import_names)
+        for n in (*import_names, *docs_names):
             aliases[n] = qual
         errors[qual] = ErrorSpec(
             name=short,
@@ -283,6 +296,7 @@ def load_pack(path: str | Path) -> Pack:
             attributes=r.strings(body, "attributes", where, _NAME),
             docs_only=r.boolean(body, "docs_only", where),
             source=r.string(body, "source", where, "") or "",
+            docs_names=docs_names,
         )
     _check_cycles(r, errors)
 

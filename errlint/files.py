@@ -1,0 +1,51 @@
+"""Finding the files to lint."""
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr",
+    ".venv", "venv", ".env", "env", ".tox", ".nox", ".direnv",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".errlint_cache",
+    "build", "dist", "_build", "buck-out", ".eggs", "*.egg-info",
+    "node_modules", "site-packages", "__pypackages__",
+)
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+class PathError(Exception):
+    """A path given on the command line cannot be linted at all."""
+
+
+def _excluded(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def discover(paths: Iterable[str], excludes: Iterable[str] = DEFAULT_EXCLUDES) -> Iterator[str]:
+    """Python files under ``paths``; files named explicitly are always included.
+
+    Directories are walked without following symbolic links (so a link loop
+    cannot trap the walk), skipping the ``excludes`` names at any depth.
+    """
+    excludes = tuple(excludes)
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise PathError(f"{raw}: no such file or directory")
+        if path.is_file() or (path.is_symlink() and not path.is_dir()):
+            if raw not in seen:
+                seen.add(raw)
+                yield raw
+            continue
+        for root, dirs, files in os.walk(raw, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not _excluded(d, excludes))
+            for name in sorted(files):
+                if name.endswith(PYTHON_SUFFIXES) and not _excluded(name, excludes):
+                    full = os.path.join(root, name)
+                    if full not in seen:
+                        seen.add(full)
+                        yield full

@@ -1,0 +1,74 @@
+"""Every fixture folder under tests/fixtures/, linted as one run, against its inline expectations.
+
+A fixture line ends with ``# expect: ERR004`` when errlint must report ERR004 on
+that line (``# expect: ERR004, ERR004`` for two findings), optionally followed by
+a quoted fragment the message must contain: ``# expect: ERR004 "BackendError on line 7"``.
+Every other line must stay silent: the test compares the full multiset of
+(file, line, code) both ways.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from errlint.engine import Linter
+from errlint.packs import load_registry
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECT = re.compile(r'#\s*expect:\s*(?P<codes>ERR\d{3}(?:\s*,\s*ERR\d{3})*)(?:\s+"(?P<msg>[^"]*)")?')
+
+FOLDERS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+def source_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if not p.name.endswith(".fixed.py"))
+
+
+def expectations(files: list[Path]) -> tuple[Counter, list[tuple[str, int, str, str]]]:
+    expected: Counter = Counter()
+    fragments = []
+    for path in files:
+        for lineno, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            match = EXPECT.search(line)
+            if not match:
+                continue
+            codes = [c.strip() for c in match.group("codes").split(",")]
+            for code in codes:
+                expected[(str(path), lineno, code)] += 1
+            if match.group("msg"):
+                fragments.append((str(path), lineno, codes[0], match.group("msg")))
+    return expected, fragments
+
+
+def test_fixture_folders_exist():
+    codes = {p.name.split("_")[0] for p in FOLDERS}
+    assert "ERR004" in codes
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])
+def test_fixture(folder: Path, registry) -> None:
+    files = source_files(folder)
+    assert files, f"{folder} has no .py files"
+    expected, fragments = expectations(files)
+    results = Linter(registry).run([(str(p), p.read_bytes()) for p in files])
+    diagnostics = [d for r in results for d in r.diagnostics]
+    actual = Counter((d.path, d.line, d.code) for d in diagnostics)
+    missing = expected - actual
+    unexpected = actual - expected
+    details = "\n".join(d.format() for d in sorted(diagnostics))
+    assert not missing and not unexpected, (
+        f"missing: {sorted(missing)}\nunexpected: {sorted(unexpected)}\nall findings:\n{details}"
+    )
+    for path, line, code, fragment in fragments:
+        messages = [d.message for d in diagnostics if (d.path, d.line, d.code) == (path, line, code)]
+        assert any(fragment in m for m in messages), f"{path}:{line}: no {code} message contains {fragment!r}: {messages}"
+    # each folder must prove something both ways: findings and silent code
+    assert expected, f"{folder.name} expects no finding"
