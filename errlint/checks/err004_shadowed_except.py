@@ -23,6 +23,8 @@ class Shadow:
     by_handler: int
     by_entry: int
     same_tuple: bool = False
+    # for a whole handler: the (handler, entry) that catches each of its entries
+    killers: tuple[tuple[int, int], ...] = ()
 
 
 def catches(graph: ClassGraph, catcher: str, victim: str) -> bool:
@@ -53,7 +55,7 @@ def find_shadows(handlers: Sequence[Sequence[str | None]], graph: ClassGraph) ->
                     break
         if entries and len(killed) == len(entries):
             khi, kei = killed[0]
-            shadows.append(Shadow(hi, None, khi, kei))
+            shadows.append(Shadow(hi, None, khi, kei, killers=tuple(killed[i] for i in range(len(entries)))))
         else:
             for ei in sorted(killed):
                 khi, kei = killed[ei]
@@ -207,7 +209,11 @@ class ShadowedExcept(Check):
                 victim_q = None
             line = self.ctx.line_of(killer_handler)
             if victim_q is None:
-                reason = f"{killer} on line {line} and the handlers before it catch every class in it first"
+                parts = [
+                    f"{victim_refs[i].text} by {self._describe(refs[khi], kei)} on line {self.ctx.line_of(try_node.handlers[khi])}"
+                    for i, (khi, kei) in enumerate(shadow.killers)
+                ]
+                reason = "earlier handlers catch every class in it (" + "; ".join(parts) + ")"
             else:
                 reason = f"{killer} on line {line} catches it first{self._relation(graph, victim_refs[0] if victim_refs else None, killer_refs, shadow.by_entry)}"
             self.ctx.report(self.code, handler, f"{what} is unreachable: {reason}", end=_header_end(handler))
