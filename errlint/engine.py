@@ -163,7 +163,10 @@ def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
     except SyntaxError as err:
         line = err.lineno or 1
         col = err.offset or 1
-        message = f"cannot parse: {err.msg} ({line}:{col})"
+        reason = err.msg
+        if "codec can't decode" in reason:
+            reason = "not valid UTF-8 and no PEP 263 coding line: " + reason.replace("(unicode error) ", "")
+        message = f"cannot parse: {reason} ({line}:{col})"
         return Diagnostic(path, line, col, PARSE_ERROR, message, rule="parse-error")
     except (ValueError, RecursionError, MemoryError) as err:
         return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")

@@ -1,0 +1,187 @@
+"""The command line: exit codes, formats, selection, suppression, bad input."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from errlint.cli import main
+
+SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
+CLEAN = "try:\n    pass\nexcept ValueError:\n    pass\nexcept Exception:\n    pass\n"
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_findings_exit_1_with_flake8_style_lines(tree, capsys):
+    (tree / "a.py").write_text(SHADOWED)
+    code, out, err = run(capsys, "a.py")
+    assert code == 1
+    assert out == "a.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first\n"
+    assert "Found 1 finding" in err
+
+
+def test_clean_exit_0(tree, capsys):
+    (tree / "a.py").write_text(CLEAN)
+    assert run(capsys, "a.py") == (0, "", "")
+
+
+def test_default_path_is_cwd_and_excludes_virtualenvs(tree, capsys):
+    (tree / "pkg").mkdir()
+    (tree / "pkg" / "m.py").write_text(SHADOWED)
+    for skipped in (".venv", "node_modules", "build", ".git"):
+        (tree / skipped).mkdir()
+        (tree / skipped / "x.py").write_text(SHADOWED)
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert out.splitlines() == [f"{os.path.join('.', 'pkg', 'm.py')}:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first"]
+
+
+def test_explicit_excluded_file_is_linted(tree, capsys):
+    (tree / "build").mkdir()
+    (tree / "build" / "x.py").write_text(SHADOWED)
+    assert run(capsys, "build/x.py")[0] == 1
+
+
+def test_missing_path_exit_2(tree, capsys):
+    (tree / "a.py").write_text(SHADOWED)
+    code, out, err = run(capsys, "nope.py", "a.py")
+    assert code == 2
+    assert "errlint: error: nope.py: no such file or directory" in err
+    assert "a.py:5:1: ERR004" in out  # the other path is still linted
+
+
+def test_syntax_error_is_err000_and_run_continues(tree, capsys):
+    (tree / "bad.py").write_text("def f(:\n    pass\n")
+    (tree / "good.py").write_text(SHADOWED)
+    code, out, _ = run(capsys, ".")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("./bad.py:1:7: ERR000 cannot parse: ")
+    assert lines[1].startswith("./good.py:5:1: ERR004")
+
+
+def test_bare_except_not_last(tree, capsys):
+    (tree / "a.py").write_text("try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass\n")
+    code, out, _ = run(capsys, "a.py")
+    assert code == 1
+    assert out.startswith("a.py:3:1: ERR000 cannot parse: default 'except:' must be last")
+
+
+def test_non_utf8_without_coding_line(tree, capsys):
+    (tree / "a.py").write_bytes(b"x = '\xff\xfe'\n")
+    code, out, _ = run(capsys, "a.py")
+    assert code == 1
+    assert out.startswith("a.py:1:9: ERR000 cannot parse: not valid UTF-8 and no PEP 263 coding line: 'utf-8' codec can't decode byte 0xff")
+
+
+def test_bom_and_coding_line_are_honoured(tree, capsys):
+    (tree / "bom.py").write_bytes(b"\xef\xbb\xbf" + SHADOWED.encode())
+    (tree / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n" + SHADOWED.encode())
+    code, out, _ = run(capsys, "bom.py", "latin.py")
+    assert code == 1
+    assert [line.split(": ")[0] for line in out.splitlines()] == ["bom.py:5:1", "latin.py:7:1"]
+
+
+@pytest.mark.parametrize(
+    "comment, reported",
+    [("# noqa: ERR004", False), ("# noqa", False), ("# NOQA:ERR004,ERR001", False), ("# noqa: ERR00", False), ("# noqa: ERR001", True)],
+)
+def test_noqa(tree, capsys, comment, reported):
+    (tree / "a.py").write_text(SHADOWED.replace("except ValueError:", f"except ValueError:  {comment}"))
+    code, out, _ = run(capsys, "a.py")
+    assert (code == 1) is reported
+    assert ("ERR004" in out) is reported
+
+
+def test_select_and_ignore(tree, capsys):
+    (tree / "a.py").write_text(SHADOWED)
+    assert run(capsys, "--ignore", "ERR004", "a.py")[0] == 0
+    assert run(capsys, "--select", "ERR0", "a.py")[0] == 1
+    assert run(capsys, "--select", "ERR", "--ignore", "ERR0", "a.py")[0] == 0
+    assert run(capsys, "--ignore", "ERR", "--select", "ERR004", "a.py")[0] == 1  # the more specific selector wins
+    code, _, err = run(capsys, "--select", "E501", "a.py")
+    assert code == 2 and "unknown rule selector 'E501'" in err
+
+
+def test_json_uses_ruff_field_names(tree, capsys):
+    (tree / "a.py").write_text(SHADOWED)
+    code, out, _ = run(capsys, "--output-format", "json", "a.py")
+    assert code == 1
+    [item] = json.loads(out)
+    assert item == {
+        "code": "ERR004",
+        "message": "except ValueError is unreachable: Exception on line 3 catches it first",
+        "filename": "a.py",
+        "location": {"row": 5, "column": 1},
+        "end_location": {"row": 5, "column": 18},
+        "fix": None,
+        "noqa_row": 5,
+        "url": None,
+    }
+
+
+def test_json_empty_list_when_clean(tree, capsys):
+    (tree / "a.py").write_text(CLEAN)
+    assert run(capsys, "--output-format", "json", "a.py") == (0, "[]\n", "")
+
+
+def test_stdin(tree, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SHADOWED.encode())))
+    code, out, _ = run(capsys, "-", "--stdin-filename", "app/x.py")
+    assert code == 1
+    assert out.startswith("app/x.py:5:1: ERR004")
+
+
+def test_directory_without_python_files(tree, capsys):
+    (tree / "docs").mkdir()
+    (tree / "docs" / "readme.txt").write_text("hello")
+    assert run(capsys, "docs") == (0, "", "")
+
+
+def test_unreadable_file(tree, capsys, monkeypatch):
+    (tree / "a.py").write_text(SHADOWED)
+    (tree / "b.py").write_text(SHADOWED)
+    real_open = open
+
+    def fake_open(path, *args, **kwargs):  # root can read a chmod-0 file, so simulate it
+        if str(path).endswith("a.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("errlint.cli.open", fake_open, raising=False)
+    code, out, _ = run(capsys, "a.py", "b.py")
+    assert code == 1
+    assert out.splitlines()[0] == "a.py:1:1: ERR000 cannot read: Permission denied"
+    assert out.splitlines()[1].startswith("b.py:5:1: ERR004")
+
+
+def test_symlink_loop_does_not_hang(tree, capsys):
+    (tree / "pkg").mkdir()
+    (tree / "pkg" / "m.py").write_text(CLEAN)
+    os.symlink(tree / "pkg", tree / "pkg" / "loop")
+    assert run(capsys, ".")[0] == 0
+
+
+def test_console_script_runs_from_another_directory(tmp_path):
+    """The installed command finds the packs shipped with it (not the source tree's)."""
+    (tmp_path / "a.py").write_text(SHADOWED)
+    proc = subprocess.run([sys.executable, "-m", "errlint.cli", "a.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "ERR004" in proc.stdout
