@@ -1,0 +1,1 @@
+"""A small service that calls the seed SDKs: errlint's bundled example (`errlint examples/`)."""
