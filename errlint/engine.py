@@ -12,6 +12,7 @@ which those classes change a verdict, is linted once more with that layer (see
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 import traceback
@@ -101,8 +102,38 @@ class FileContext:
         self.pending.append(pending)
 
 
-class _Dispatcher(cst.CSTVisitor):
-    """One traversal: the name analysis first, then every check, for each node."""
+_TOKEN_FIELDS = frozenset(
+    {
+        "leading_lines", "lines_after_decorators", "header", "footer", "indent", "trailing_whitespace",
+        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "newline",
+        "colon", "equal", "star", "dot", "encoding", "default_indent", "default_newline",
+        "has_trailing_newline", "asynchronous", "operator", "relative",
+    }
+)
+_ANALYSIS_NODES = frozenset({"ClassDef", "FunctionDef", "Lambda", "Import", "ImportFrom", "Assign", "AnnAssign"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that can hold nodes worth visiting (not whitespace or tokens)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(
+            f.name for f in dataclasses.fields(cls)
+            if f.name not in _TOKEN_FIELDS and not f.name.startswith("whitespace")
+        )
+        _FIELDS[cls] = names
+    return names
+
+
+class _Walker:
+    """One traversal: the name analysis first, then every check, for each node.
+
+    LibCST's own ``visit`` rebuilds and re-validates every node even for a
+    read-only visitor, which costs more than the parse. This walker reads the
+    dataclass fields instead, skips whitespace and token nodes, and does not
+    descend into expressions unless a check subscribes to an expression node.
+    """
 
     def __init__(self, ctx: FileContext, checks: Sequence[Check]) -> None:
         self.names = ctx.names
@@ -113,29 +144,63 @@ class _Dispatcher(cst.CSTVisitor):
                 kind, _, node_name = attr.partition("_")
                 table = self.visits if kind == "visit" else self.leaves
                 table.setdefault(node_name, []).append((check, getattr(check, attr)))
+        subscribed = set(self.visits) | set(self.leaves)
+        self.expressions = any(
+            isinstance(getattr(cst, n, None), type) and issubclass(getattr(cst, n), cst.BaseExpression)
+            for n in subscribed
+        )
+        self.skip: tuple[type, ...] = (
+            (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.Comment, cst.Newline, cst.TrailingWhitespace)
+            if self.expressions
+            else (cst.BaseExpression, cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.Comment, cst.Newline, cst.TrailingWhitespace)
+        )
+        self._skip_type: dict[type, bool] = {}
         self.current: Check | None = None
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def _skipped(self, cls: type) -> bool:
+        skipped = self._skip_type.get(cls)
+        if skipped is None:
+            skipped = self._skip_type[cls] = issubclass(cls, self.skip)
+        return skipped
+
+    def walk(self, node: cst.CSTNode) -> None:
         kind = type(node).__name__
         names = self.names
-        if kind == "ClassDef":
-            names.enter_class(node)
-        elif kind in ("FunctionDef", "Lambda"):
-            names.enter_function(node)
-        elif kind in ("Import", "ImportFrom", "Assign", "AnnAssign") and len(names.scopes) > 1:
-            names.bind_statement(node)
+        if kind in _ANALYSIS_NODES:
+            if kind == "ClassDef":
+                names.enter_class(node)
+            elif kind in ("FunctionDef", "Lambda"):
+                names.enter_function(node)
+            elif len(names.scopes) > 1:
+                names.bind_statement(node)
         for check, fn in self.visits.get(kind, ()):
             self.current = check
             fn(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        kind = type(original_node).__name__
+        skip_type = self._skip_type
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, (tuple, list)):
+                for item in value:
+                    cls = type(item)
+                    skipped = skip_type.get(cls)
+                    if skipped is None:
+                        skipped = self._skipped(cls) if isinstance(item, cst.CSTNode) else True
+                        skip_type[cls] = skipped
+                    if not skipped:
+                        self.walk(item)
+            elif value is not None:
+                cls = type(value)
+                skipped = skip_type.get(cls)
+                if skipped is None:
+                    skipped = self._skipped(cls) if isinstance(value, cst.CSTNode) else True
+                    skip_type[cls] = skipped
+                if not skipped:
+                    self.walk(value)
         for check, fn in self.leaves.get(kind, ()):
             self.current = check
-            fn(original_node)
+            fn(node)
         if kind in ("ClassDef", "FunctionDef", "Lambda"):
-            self.names.leave_scope()
+            names.leave_scope()
 
 
 def module_name_for(path: Path) -> tuple[str, bool]:
@@ -231,9 +296,9 @@ class Linter:
             return result
         ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)
         checks = [cls(ctx) for cls in self.checks]
-        dispatcher = _Dispatcher(ctx, checks)
+        dispatcher = _Walker(ctx, checks)
         try:
-            module.visit(dispatcher)
+            dispatcher.walk(module)
         except RecursionError:
             result.diagnostics.append(
                 Diagnostic(path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped", rule="parse-error")
