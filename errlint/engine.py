@@ -13,8 +13,10 @@ which those classes change a verdict, is linted once more with that layer (see
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import sys
+import tokenize
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -223,15 +225,15 @@ def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
     """ERR000 for a file LibCST cannot parse, with CPython's reason when it has one."""
     libcst_reason = str(exc).strip().splitlines()
     libcst_reason = next((line for line in libcst_reason if "error" in line.lower()), libcst_reason[0] if libcst_reason else type(exc).__name__)
+    decoding = _decoding_error(path, source)
+    if decoding is not None:
+        return decoding
     try:
         compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as err:
         line = err.lineno or 1
         col = err.offset or 1
-        reason = err.msg
-        if "codec can't decode" in reason:
-            reason = "not valid UTF-8 and no PEP 263 coding line: " + reason.replace("(unicode error) ", "")
-        message = f"cannot parse: {reason} ({line}:{col})"
+        message = f"cannot parse: {err.msg} ({line}:{col})"
         return Diagnostic(path, line, col, PARSE_ERROR, message, rule="parse-error")
     except (ValueError, RecursionError, MemoryError) as err:
         return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
@@ -240,6 +242,30 @@ def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
         f"cannot parse: LibCST rejects this file although Python compiles it ({libcst_reason}); file skipped",
         rule="parse-error",
     )
+
+
+def _decoding_error(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 for bytes that are not in the file's declared (or default UTF-8) encoding."""
+    try:
+        encoding, cookie = tokenize.detect_encoding(io.BytesIO(source).readline)
+    except SyntaxError as err:
+        if "invalid or missing encoding" not in str(err):  # unknown or inconsistent coding cookie
+            return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {err}", rule="parse-error")
+        encoding, cookie = "utf-8", []  # undecodable bytes on the first lines, no cookie
+    try:
+        source.decode(encoding)
+    except LookupError:
+        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: unknown encoding {encoding!r}", rule="parse-error")
+    except UnicodeDecodeError as err:
+        line = source.count(b"\n", 0, err.start) + 1
+        col = err.start - (source.rfind(b"\n", 0, err.start) + 1) + 1
+        why = (
+            f"is not valid {encoding}, the encoding its coding line declares"
+            if cookie
+            else "is not valid UTF-8 and the file has no PEP 263 coding line"
+        )
+        return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: byte 0x{source[err.start]:02x} at {line}:{col} {why}", rule="parse-error")
+    return None
 
 
 def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

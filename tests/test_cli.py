@@ -86,7 +86,18 @@ def test_non_utf8_without_coding_line(tree, capsys):
     (tree / "a.py").write_bytes(b"x = '\xff\xfe'\n")
     code, out, _ = run(capsys, "a.py")
     assert code == 1
-    assert out.startswith("a.py:1:9: ERR000 cannot parse: not valid UTF-8 and no PEP 263 coding line: 'utf-8' codec can't decode byte 0xff")
+    assert out == "a.py:1:6: ERR000 cannot parse: byte 0xff at 1:6 is not valid UTF-8 and the file has no PEP 263 coding line\n"
+
+
+def test_bytes_not_in_the_declared_encoding(tree, capsys):
+    (tree / "a.py").write_bytes(b"# coding: ascii\nx = '\xe9'\n")
+    (tree / "b.py").write_bytes(b"# coding: klingon\nx = 1\n")
+    code, out, _ = run(capsys, "a.py", "b.py")
+    assert code == 1
+    assert out.splitlines() == [
+        "a.py:2:6: ERR000 cannot parse: byte 0xe9 at 2:6 is not valid ascii, the encoding its coding line declares",
+        "b.py:1:1: ERR000 cannot parse: unknown encoding: klingon",
+    ]
 
 
 def test_bom_and_coding_line_are_honoured(tree, capsys):
