@@ -196,3 +196,24 @@ def test_console_script_runs_from_another_directory(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "errlint.cli", "a.py"], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert "ERR004" in proc.stdout
+
+
+def test_internal_error_is_err999_exit_2_and_other_files_still_run(tree, capsys, monkeypatch):
+    """A crash in a check is reported against the file it hit; the run goes on."""
+    from errlint.checks.err004_shadowed_except import ShadowedExcept
+
+    real = ShadowedExcept.visit_Try
+
+    def exploding(self, node):
+        if self.ctx.path.endswith("a.py"):
+            raise RuntimeError("boom")
+        return real(self, node)
+
+    monkeypatch.setattr(ShadowedExcept, "visit_Try", exploding)
+    (tree / "a.py").write_text(SHADOWED)
+    (tree / "b.py").write_text(SHADOWED)
+    code, out, _ = run(capsys, "a.py", "b.py")
+    assert code == 2
+    first, second = out.splitlines()
+    assert first.startswith("a.py:1:1: ERR999 internal error in shadowed-except (ERR004): RuntimeError: boom at test_cli.py:")
+    assert second.startswith("b.py:5:1: ERR004")

@@ -9,6 +9,7 @@ A new SDK release that moves or adds a class fails here instead of drifting.
 from __future__ import annotations
 
 import importlib
+import sys
 from importlib import metadata
 
 import pytest
@@ -17,6 +18,22 @@ from errlint.packs import load_registry
 
 REGISTRY = load_registry()
 SDK_PACKS = [p for p in REGISTRY.packs if p.package]
+
+
+# The newest Python each pinned package needs (its Requires-Python).  Below it
+# the test extra does not install the package and its checks are skipped; at or
+# above it a missing package is a failure, not a skip.
+MIN_PYTHON = {"alter-sdk": (3, 11), "alsorn": (3, 11), "shark-auth": (3, 9)}
+
+
+@pytest.fixture(autouse=True)
+def _installed(request):
+    pack = request.node.callspec.params.get("pack") if hasattr(request.node, "callspec") else None
+    if pack is None:
+        return
+    needs = MIN_PYTHON[pack.package]
+    if sys.version_info < needs:
+        pytest.skip(f"{pack.package} {pack.version} needs Python {needs[0]}.{needs[1]}+")
 
 
 def _qualified(cls: type) -> str:
@@ -69,6 +86,10 @@ def test_every_exported_exception_is_in_the_pack(pack):
             if REGISTRY.graph.canonical(f"{module_name}.{attr}") != _qualified(obj):
                 missing.append(f"{module_name}.{attr}")
     assert not missing, f"exported by {pack.package} but not in {pack.path}: {missing}"
+
+
+def test_every_sdk_pack_has_a_minimum_python():
+    assert sorted(MIN_PYTHON) == sorted(p.package for p in SDK_PACKS)
 
 
 def test_docs_names_resolve_to_the_real_classes():
