@@ -70,6 +70,8 @@ class FileContext:
         self._project = project
         self._graph: ClassGraph | None = None
         self._positions = None
+        self._receivers = None
+        self._retries = None
         self.reports: list[tuple[str, cst.CSTNode, str, object | None, cst.CSTNode | None]] = []
         self.pending: list[Pending] = []
 
@@ -80,6 +82,24 @@ class FileContext:
         if self._graph is None:
             self._graph = self._project.layer(self.names.classes, self.names.module_aliases())
         return self._graph
+
+    @property
+    def receivers(self):
+        """SDK objects and SDK calls (shared by every check, cached per node)."""
+        if self._receivers is None:
+            from .analysis.receivers import ReceiverAnalysis
+
+            self._receivers = ReceiverAnalysis(self.names, self.registry)
+        return self._receivers
+
+    @property
+    def retries(self):
+        """Retry constructs and handler effects (shared by every check, cached per node)."""
+        if self._retries is None:
+            from .analysis.retries import RetryAnalysis
+
+            self._retries = RetryAnalysis(self.names, lambda: self.graph, self.receivers.index.reauth_actions)
+        return self._retries
 
     def position(self, node: cst.CSTNode):
         if self._positions is None:
@@ -321,7 +341,7 @@ class Linter:
             result.diagnostics.append(parse_error(path, source, exc))
             return result
         ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)
-        checks = [cls(ctx) for cls in self.checks]
+        checks = [cls(ctx) for cls in self.checks if not cls.triggers or any(t.encode() in source for t in cls.triggers)]
         dispatcher = _Walker(ctx, checks)
         try:
             dispatcher.walk(module)

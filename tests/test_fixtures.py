@@ -1,6 +1,6 @@
 """Every fixture folder under tests/fixtures/, linted as one run, against its inline expectations.
 
-A fixture line ends with ``# expect: ERR004`` when errlint must report ERR004 on
+Each folder ``<CODE>_<name>`` is linted with that one rule.  A fixture line ends with ``# expect: ERR004`` when errlint must report ERR004 on
 that line (``# expect: ERR004, ERR004`` for two findings), optionally followed by
 a quoted fragment the message must contain: ``# expect: ERR004 "BackendError on line 7"``.
 Every other line must stay silent: the test compares the full multiset of
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from errlint.checks import ALL_CHECKS
 from errlint.engine import Linter
 from errlint.packs import load_registry
 
@@ -58,7 +59,10 @@ def test_fixture(folder: Path, registry) -> None:
     files = source_files(folder)
     assert files, f"{folder} has no .py files"
     expected, fragments = expectations(files)
-    results = Linter(registry).run([(str(p), p.read_bytes()) for p in files])
+    code = folder.name.split("_")[0]
+    checks = [c for c in ALL_CHECKS if c.code == code]
+    assert checks, f"{folder.name}: no check has code {code}"
+    results = Linter(registry, checks).run([(str(p), p.read_bytes()) for p in files])
     diagnostics = [d for r in results for d in r.diagnostics]
     actual = Counter((d.path, d.line, d.code) for d in diagnostics)
     missing = expected - actual

@@ -44,12 +44,13 @@ class TypeRef:
 
 
 class _Scope:
-    __slots__ = ("kind", "prefix", "bindings")
+    __slots__ = ("kind", "prefix", "bindings", "node")
 
-    def __init__(self, kind: str, prefix: str) -> None:
+    def __init__(self, kind: str, prefix: str, node: cst.CSTNode | None = None) -> None:
         self.kind = kind  # "module" | "class" | "function"
         self.prefix = prefix  # qualname prefix for classes defined here
         self.bindings: dict[str, object] = {}
+        self.node = node  # the Module, ClassDef, FunctionDef or Lambda
 
 
 def dotted(node: cst.BaseExpression) -> str | None:
@@ -97,7 +98,7 @@ class NameResolver:
         self.module_name = module_name
         self._known = known or (lambda _q: False)
         self.package = package_of(module_name, is_package)
-        self.scopes: list[_Scope] = [_Scope("module", module_name)]
+        self.scopes: list[_Scope] = [_Scope("module", module_name, module)]
         self.star_modules: list[str] = []
         # classes defined in this file: qualname -> base qualnames
         self.classes: dict[str, tuple[str, ...]] = {}
@@ -190,7 +191,7 @@ class NameResolver:
                     bases.append(q)
         self.classes[qual] = tuple(bases) or ("builtins.object",)
         self.scope.bindings[node.name.value] = qual
-        self.scopes.append(_Scope("class", qual))
+        self.scopes.append(_Scope("class", qual, node))
 
     def enter_function(self, node: cst.FunctionDef | cst.Lambda) -> None:
         if isinstance(node, cst.FunctionDef):
@@ -198,7 +199,7 @@ class NameResolver:
             name = node.name.value
         else:
             name = "<lambda>"
-        scope = _Scope("function", f"{self.scope.prefix}.{name}.<locals>")
+        scope = _Scope("function", f"{self.scope.prefix}.{name}.<locals>", node)
         params = node.params
         for p in (*params.posonly_params, *params.params, *params.kwonly_params):
             scope.bindings[p.name.value] = f"?{p.name.value}"
@@ -227,6 +228,25 @@ class NameResolver:
             if name in scope.bindings:
                 return scope.bindings[name]
         return None
+
+    def visible_scopes(self) -> list[_Scope]:
+        """Innermost first, as name lookup sees them (enclosing class bodies skipped)."""
+        out = [self.scopes[-1]]
+        for scope in reversed(self.scopes[:-1]):
+            if scope.kind != "class":
+                out.append(scope)
+        return out
+
+    def enclosing_class(self) -> _Scope | None:
+        """The class whose method is being walked (``self.x`` resolves there)."""
+        for scope in reversed(self.scopes):
+            if scope.kind == "class":
+                return scope
+        return None
+
+    def imports_module(self, module: str) -> bool:
+        prefix = module + "."
+        return any(m == module or m.startswith(prefix) for m in self.imported_modules)
 
     def resolve_name(self, name: str) -> str | None:
         bound = self.lookup(name)

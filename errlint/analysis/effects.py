@@ -1,0 +1,240 @@
+"""Handler effects: what an ``except`` clause does with the error it catches.
+
+For each handler errlint works out, from the handler's statements alone:
+
+* how control leaves it (``exits``): ``raise``, ``return``, ``break``,
+  ``continue``, or ``fall`` (off the end of the handler);
+* whether it always re-raises (bare ``raise``, ``raise X from e``, a raise in
+  every branch, ``sys.exit``), or only on some path;
+* whether a conditional raise or retry is *guarded* by a test of the caught
+  error (``if exc.status_code not in (429, 503): raise``,
+  ``if e.is_retryable(): continue``, ``if isinstance(e, X): raise``);
+* which classes ``if isinstance(e, X): raise`` lets escape;
+* whether it calls a re-auth action named by a pack (``vault.connect(...)``);
+* what a swallowing handler does instead, for messages ("passes", "only
+  logs", "returns a value", "continues", "assigns a default").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from .names import NameResolver, TypeRef
+from .scan import body_of, call_name, walk
+
+_EXITING_CALLS = {"sys.exit", "exit", "quit", "os._exit", "os.abort"}
+_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print", "print_exc"}
+
+
+@dataclass(frozen=True)
+class Effect:
+    exits: frozenset[str]
+    guarded: bool  # a raise / retry decision tests the caught error
+    reauth: str | None  # the re-auth action it calls, if any
+    escapes: tuple[str, ...] = ()  # classes `if isinstance(e, X): raise` re-raises
+    summary: str = ""  # what a swallowing handler does, for messages
+    name: str | None = None  # the ``as`` name
+
+    @property
+    def reraises(self) -> bool:
+        """Every path out of the handler raises."""
+        return self.exits == frozenset({"raise"})
+
+    @property
+    def may_raise(self) -> bool:
+        return "raise" in self.exits
+
+    @property
+    def swallows(self) -> bool:
+        """Neither re-raises on every path, nor on a path guarded by a test of the error, nor re-authenticates."""
+        if self.reauth is not None or self.reraises:
+            return False
+        return not (self.may_raise and self.guarded)
+
+
+@dataclass
+class HandlerInfo:
+    handler: cst.ExceptHandler | cst.ExceptStarHandler
+    refs: list[TypeRef] | None  # None: bare ``except:``
+    effect: Effect
+    index: int = 0
+    retries: bool = False  # set by the retry analysis: falls through to the next attempt
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def qualnames(self) -> list[str | None]:
+        return ["builtins.BaseException"] if self.refs is None else [r.qualname for r in self.refs]
+
+    @property
+    def text(self) -> str:
+        if self.refs is None:
+            return "bare except:"
+        if isinstance(self.handler.type, cst.Tuple) or len(self.refs) > 1:
+            return "except (" + ", ".join(r.text for r in self.refs) + ")"
+        return "except " + self.refs[0].text if self.refs else "except"
+
+
+def flow(stmts: Sequence[cst.CSTNode]) -> frozenset[str]:
+    """How control can leave ``stmts``: a subset of raise/return/break/continue/fall."""
+    current = {"fall"}
+    for stmt in stmts:
+        if "fall" not in current:
+            break
+        current.discard("fall")
+        current |= _stmt_flow(stmt)
+    return frozenset(current)
+
+
+def _stmt_flow(stmt: cst.CSTNode) -> set[str]:
+    if isinstance(stmt, cst.SimpleStatementLine):
+        return set(flow(stmt.body))
+    if isinstance(stmt, cst.Raise):
+        return {"raise"}
+    if isinstance(stmt, cst.Return):
+        return {"return"}
+    if isinstance(stmt, cst.Break):
+        return {"break"}
+    if isinstance(stmt, cst.Continue):
+        return {"continue"}
+    if isinstance(stmt, cst.Expr):
+        value = stmt.value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call) and _dotted(value.func) in _EXITING_CALLS:
+            return {"raise"}
+        return {"fall"}
+    if isinstance(stmt, cst.If):
+        out = set(flow(body_of(stmt.body)))
+        if stmt.orelse is None:
+            out.add("fall")
+        elif isinstance(stmt.orelse, cst.If):
+            out |= _stmt_flow(stmt.orelse)
+        else:
+            out |= flow(body_of(stmt.orelse.body))
+        return out
+    if isinstance(stmt, (cst.Try, cst.TryStar)):
+        body = set(flow(body_of(stmt.body)))
+        if stmt.orelse is not None and "fall" in body:
+            body.discard("fall")
+            body |= flow(body_of(stmt.orelse.body))
+        for h in stmt.handlers:
+            body |= flow(body_of(h.body))
+        if stmt.finalbody is not None:
+            final = flow(body_of(stmt.finalbody.body))
+            if "fall" not in final:
+                return set(final)
+        return body
+    if isinstance(stmt, cst.With):
+        return set(flow(body_of(stmt.body)))
+    if isinstance(stmt, (cst.For, cst.While)):
+        inner = set(flow(body_of(stmt.body)))
+        out = (inner - {"break", "continue", "fall"}) | {"fall"}
+        if stmt.orelse is not None:
+            out |= flow(body_of(stmt.orelse.body))
+        if isinstance(stmt, cst.While) and _is_true(stmt.test) and "break" not in inner:
+            out.discard("fall")  # while True without break leaves only by raise/return
+        return out
+    if isinstance(stmt, cst.Match):
+        out = {"fall"}
+        for case in stmt.cases:
+            out |= flow(body_of(case.body))
+        return out
+    return {"fall"}
+
+
+def _is_true(node: cst.BaseExpression) -> bool:
+    return (isinstance(node, cst.Name) and node.value == "True") or (isinstance(node, cst.Integer) and node.value not in ("0",))
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    return any(isinstance(n, cst.Name) and n.value == name for n in walk([node]))
+
+
+def _raising_ifs(stmts: Sequence[cst.CSTNode]) -> Iterable[cst.If]:
+    """``if`` statements (at any depth, not in nested scopes) whose branches decide a raise or a retry."""
+    for node in walk(stmts):
+        if isinstance(node, cst.If):
+            branches = [flow(body_of(node.body))]
+            if node.orelse is not None and not isinstance(node.orelse, cst.If):
+                branches.append(flow(body_of(node.orelse.body)))
+            if any(b & {"raise", "continue", "return", "break"} for b in branches):
+                yield node
+
+
+def handler_effect(
+    handler: cst.ExceptHandler | cst.ExceptStarHandler,
+    names: NameResolver,
+    reauth_actions: Iterable[str] = (),
+) -> Effect:
+    stmts = body_of(handler.body)
+    exits = flow(stmts)
+    name = None
+    if handler.name is not None and isinstance(handler.name.name, cst.Name):
+        name = handler.name.name.value
+    guarded = False
+    escapes: list[str] = []
+    if name is not None:
+        for node in _raising_ifs(stmts):
+            if _mentions(node.test, name):
+                guarded = True
+                escapes.extend(_isinstance_escapes(node, name, names))
+    actions = set(reauth_actions)
+    reauth = None
+    if actions:
+        for node in walk(stmts):
+            if isinstance(node, cst.Call) and call_name(node) in actions:
+                reauth = call_name(node)
+                break
+    return Effect(exits, guarded, reauth, tuple(escapes), _summary(stmts, exits), name)
+
+
+def _isinstance_escapes(node: cst.If, name: str, names: NameResolver) -> list[str]:
+    """``if isinstance(e, (A, B)): raise`` re-raises A and B."""
+    test = node.test
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
+        return []
+    if len(test.args) != 2 or not (isinstance(test.args[0].value, cst.Name) and test.args[0].value.value == name):
+        return []
+    if flow(body_of(node.body)) != frozenset({"raise"}):
+        return []
+    return [r.qualname for r in names.exception_refs(test.args[1].value) if r.qualname]
+
+
+def _summary(stmts: Sequence[cst.CSTNode], exits: frozenset[str]) -> str:
+    smalls = []
+    for s in stmts:
+        if isinstance(s, cst.SimpleStatementLine):
+            smalls.extend(s.body)
+        else:
+            smalls.append(s)
+    if all(isinstance(s, cst.Pass) or (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis)) for s in smalls):
+        return "passes"
+    if "return" in exits:
+        return "returns instead"
+    if "continue" in exits:
+        return "continues"
+    if "break" in exits:
+        return "breaks out of the loop"
+    if all(isinstance(s, cst.Expr) and isinstance(s.value, (cst.Call, cst.Await)) and _is_log(s.value) for s in smalls if not isinstance(s, cst.Pass)):
+        return "only logs"
+    if any(isinstance(s, (cst.Assign, cst.AnnAssign, cst.AugAssign)) for s in smalls):
+        return "assigns a default"
+    return "carries on"
+
+
+def _is_log(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.Await):
+        value = value.expression
+    return isinstance(value, cst.Call) and call_name(value) in _LOG_METHODS

@@ -1,0 +1,344 @@
+"""SDK receivers and SDK calls: which expressions are SDK objects, which calls go to an SDK.
+
+An expression is an SDK object (a :class:`Client`) when it is
+
+* built from a pack's client class (``App(...)``, ``alter_sdk.App.from_env()``),
+  directly or by ``with``/``async with ... as name``;
+* the result of a pack factory (``app.get_agent(...)`` gives an ``Agent``);
+* a name or parameter annotated with a client class (``vault: App``,
+  ``def f(agent: "alter_sdk.Agent | None")``);
+* ``self.x`` where some method of the class assigns an SDK object to ``self.x``
+  (or the class body annotates ``x: App``);
+* an attribute of an SDK object (``client.agents`` in ``client.agents.get(...)``);
+* as a fallback, a name in the pack's ``conventional_names`` (``vault``) in a
+  module that imports the SDK.
+
+Bindings are read per scope, flow-insensitively, the first time a scope is
+asked about, and cached: every check shares one :class:`ReceiverAnalysis`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from ..packs import AutoRetry, Irreversible, Pack, PackRegistry
+from .names import NameResolver, dotted
+from .scan import SCOPES, body_of, keyword, walk
+
+
+@dataclass(frozen=True)
+class Client:
+    pack: Pack
+    cls: str | None  # the client class, when known
+    how: str  # how errlint knows: "constructed", "annotated", "factory", "attribute", "self attribute", "conventional name"
+
+
+@dataclass(frozen=True)
+class SdkCall:
+    node: cst.Call
+    pack: Pack
+    method: str
+    text: str  # ``vault.request`` as written, for messages
+    client: Client | None
+    auto_retry: AutoRetry | None
+    irreversible: Irreversible | None
+
+
+class SdkIndex:
+    """Registry-wide lookups for receivers, built once per registry."""
+
+    def __init__(self, registry: PackRegistry) -> None:
+        self.client_classes: dict[str, Pack] = {}
+        self.factories: dict[str, tuple[Pack, str]] = {}
+        self.conventional: dict[str, list[Pack]] = {}
+        self.module_packs: list[tuple[str, Pack]] = []
+        self.reauth_actions: set[str] = set()
+        for pack in registry.packs:
+            for c in pack.client_classes:
+                self.client_classes[c] = pack
+            for key, target in pack.factories.items():
+                self.factories[key] = (pack, target)
+            for n in pack.conventional_names:
+                self.conventional.setdefault(n, []).append(pack)
+            for m in pack.modules:
+                self.module_packs.append((m, pack))
+            self.reauth_actions.update(pack.reauth_actions)
+        # longest module first: alter_sdk.exceptions before alter_sdk
+        self.module_packs.sort(key=lambda mp: -len(mp[0]))
+
+    def pack_of_qualname(self, qualname: str) -> Pack | None:
+        for module, pack in self.module_packs:
+            if qualname.startswith(module + "."):
+                return pack
+        return None
+
+
+_INDEXES: dict[int, SdkIndex] = {}
+
+
+def sdk_index(registry: PackRegistry) -> SdkIndex:
+    index = _INDEXES.get(id(registry))
+    if index is None or getattr(index, "_registry", None) is not registry:
+        index = SdkIndex(registry)
+        index._registry = registry  # type: ignore[attr-defined]
+        _INDEXES[id(registry)] = index
+    return index
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+class ReceiverAnalysis:
+    def __init__(self, names: NameResolver, registry: PackRegistry) -> None:
+        self.names = names
+        self.registry = registry
+        self.index = sdk_index(registry)
+        self._scope_clients: dict[int, dict[str, Client]] = {}
+        self._class_attrs: dict[int, dict[str, Client]] = {}
+        self._calls: dict[int, SdkCall | None] = {}
+        self._imports: dict[str, bool] = {}
+
+    # -- what an expression is -------------------------------------------------
+    def client_of(self, expr: cst.BaseExpression, local: dict[str, Client] | None = None) -> Client | None:
+        if isinstance(expr, cst.Await):
+            return self.client_of(expr.expression, local)
+        if isinstance(expr, cst.Name):
+            return self._name_client(expr.value, local)
+        if isinstance(expr, cst.Attribute):
+            base = expr.value
+            if isinstance(base, cst.Name) and base.value in ("self", "cls"):
+                cls_scope = self.names.enclosing_class()
+                if cls_scope is not None:
+                    found = self._attrs_of_class(cls_scope.node).get(expr.attr.value)
+                    if found is not None:
+                        return found
+                return self._conventional(expr.attr.value)
+            inner = self.client_of(base, local)
+            if inner is not None:
+                return Client(inner.pack, None, "attribute")
+            return None
+        if isinstance(expr, cst.Call):
+            return self._call_result(expr, local)
+        return None
+
+    def _name_client(self, name: str, local: dict[str, Client] | None) -> Client | None:
+        if local is not None and name in local:
+            return local[name]
+        for scope in self.names.visible_scopes():
+            clients = self._clients_of_scope(scope.node)
+            if name in clients:
+                return clients[name]
+            if name in scope.bindings:
+                break  # bound here to something else: outer scopes are shadowed
+        return self._conventional(name)
+
+    def _conventional(self, name: str) -> Client | None:
+        for pack in self.index.conventional.get(name, ()):
+            if self.imports(pack):
+                return Client(pack, None, "conventional name")
+        return None
+
+    def imports(self, pack: Pack) -> bool:
+        found = self._imports.get(pack.name)
+        if found is None:
+            found = self._imports[pack.name] = any(self.names.imports_module(m) for m in pack.modules)
+        return found
+
+    def _class_named(self, expr: cst.BaseExpression) -> tuple[Pack, str] | None:
+        q = self.names.resolve_expr(expr)
+        if q is None or q.startswith("?"):
+            return None
+        pack = self.index.client_classes.get(q)
+        if pack is not None:
+            return pack, q
+        canon = self.registry.graph.canonical(q)  # an alias the packs know
+        if canon is not None and canon in self.index.client_classes:
+            return self.index.client_classes[canon], canon
+        return None
+
+    def _call_result(self, call: cst.Call, local: dict[str, Client] | None) -> Client | None:
+        found = self._class_named(call.func)
+        if found is not None:
+            return Client(found[0], found[1], "constructed")
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            # App.from_env(): a classmethod of a client class builds one
+            owner = self._class_named(func.value)
+            if owner is not None:
+                return Client(owner[0], owner[1], "constructed")
+            base = self.client_of(func.value, local)
+            if base is not None and base.cls is not None:
+                target = self.index.factories.get(f"{base.cls}.{func.attr.value}")
+                if target is not None:
+                    return Client(target[0], target[1], "factory")
+        return None
+
+    def annotation_client(self, annotation: cst.BaseExpression) -> Client | None:
+        for node in walk([annotation]):
+            if isinstance(node, (cst.Name, cst.Attribute)):
+                found = self._class_named(node)
+                if found is not None:
+                    return Client(found[0], found[1], "annotated")
+            elif isinstance(node, cst.SimpleString):
+                for token in _IDENT.findall(node.evaluated_value if isinstance(node.evaluated_value, str) else ""):
+                    try:
+                        expr = cst.parse_expression(token)
+                    except Exception:
+                        continue
+                    found = self._class_named(expr)
+                    if found is not None:
+                        return Client(found[0], found[1], "annotated")
+        return None
+
+    # -- scopes ------------------------------------------------------------------
+    def _clients_of_scope(self, node: cst.CSTNode | None) -> dict[str, Client]:
+        if node is None:
+            return {}
+        cached = self._scope_clients.get(id(node))
+        if cached is not None:
+            return cached
+        self._scope_clients[id(node)] = {}  # guards recursion through client_of
+        result = self._scan_scope(node)
+        self._scope_clients[id(node)] = result
+        return result
+
+    def _scan_scope(self, node: cst.CSTNode) -> dict[str, Client]:
+        local: dict[str, Client] = {}
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            params = node.params
+            for p in (*params.posonly_params, *params.params, *params.kwonly_params, params.star_arg):
+                if isinstance(p, cst.Param) and p.annotation is not None:
+                    found = self.annotation_client(p.annotation.annotation)
+                    if found is not None:
+                        local[p.name.value] = found
+            if isinstance(node, cst.Lambda):
+                return local
+            stmts = body_of(node.body) if isinstance(node.body, cst.IndentedBlock) else (node.body,)
+            nodes = list(walk(stmts))
+        elif isinstance(node, cst.Module):
+            nodes = list(walk(node.body))
+        else:
+            return local
+        for _ in range(2):  # a second pass sees names bound from names bound later in the text
+            for n in nodes:
+                if isinstance(n, cst.Assign):
+                    found = self.client_of(n.value, local)
+                    if found is not None:
+                        for t in n.targets:
+                            if isinstance(t.target, cst.Name):
+                                local[t.target.value] = found
+                elif isinstance(n, cst.AnnAssign) and isinstance(n.target, cst.Name):
+                    found = self.annotation_client(n.annotation.annotation)
+                    if found is None and n.value is not None:
+                        found = self.client_of(n.value, local)
+                    if found is not None:
+                        local[n.target.value] = found
+                elif isinstance(n, cst.WithItem) and n.asname is not None and isinstance(n.asname.name, cst.Name):
+                    found = self.client_of(n.item, local)
+                    if found is not None:
+                        local[n.asname.name.value] = found
+        return local
+
+    def _attrs_of_class(self, node: cst.CSTNode | None) -> dict[str, Client]:
+        if not isinstance(node, cst.ClassDef):
+            return {}
+        cached = self._class_attrs.get(id(node))
+        if cached is not None:
+            return cached
+        attrs: dict[str, Client] = {}
+        self._class_attrs[id(node)] = attrs
+        for stmt in body_of(node.body):
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        found = self.annotation_client(small.annotation.annotation)
+                        if found is not None:
+                            attrs[small.target.value] = Client(found.pack, found.cls, "self attribute")
+            elif isinstance(stmt, cst.FunctionDef):
+                local = self._clients_of_scope(stmt)
+                params = [*stmt.params.posonly_params, *stmt.params.params]
+                if not params:
+                    continue
+                me = params[0].name.value
+                for n in walk(body_of(stmt.body)):
+                    target = value = annotation = None
+                    if isinstance(n, cst.Assign):
+                        value = n.value
+                        targets = [t.target for t in n.targets]
+                    elif isinstance(n, cst.AnnAssign):
+                        value, annotation, targets = n.value, n.annotation.annotation, [n.target]
+                    else:
+                        continue
+                    for target in targets:
+                        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == me:
+                            found = self.annotation_client(annotation) if annotation is not None else None
+                            if found is None and value is not None:
+                                found = self.client_of(value, local)
+                            if found is not None:
+                                attrs[target.attr.value] = Client(found.pack, found.cls, "self attribute")
+        return attrs
+
+    # -- calls -------------------------------------------------------------------
+    def sdk_call(self, call: cst.Call) -> SdkCall | None:
+        key = id(call)
+        if key in self._calls:
+            return self._calls[key]
+        result = self._sdk_call(call)
+        self._calls[key] = result
+        return result
+
+    def _sdk_call(self, call: cst.Call) -> SdkCall | None:
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            client = self.client_of(func.value)
+            if client is not None:
+                return self._make(call, client.pack, func.attr.value, client)
+        q = self.names.resolve_expr(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if q is not None and not q.startswith("?"):
+            pack = self.index.pack_of_qualname(q)
+            if pack is not None and q not in self.index.client_classes and self.registry.spec(q) is None:
+                return self._make(call, pack, q.rpartition(".")[2], None)
+        return None
+
+    def _make(self, call: cst.Call, pack: Pack, method: str, client: Client | None) -> SdkCall:
+        auto = None
+        if client is not None:
+            auto = next((a for a in pack.auto_retry if method in a.methods), None)
+        irreversible = None
+        for item in pack.irreversible:
+            if method in item.methods and not _guarded_by_kwargs(call, item):
+                irreversible = item
+                break
+        text = dotted(call.func) or method
+        return SdkCall(call, pack, method, text, client, auto, irreversible)
+
+    def sdk_calls(self, stmts: Iterable[cst.CSTNode]) -> Iterator[SdkCall]:
+        """SDK calls under ``stmts``, not counting nested functions, classes and lambdas."""
+        for node in walk(stmts):
+            if isinstance(node, cst.Call) and not isinstance(node, SCOPES):
+                found = self.sdk_call(node)
+                if found is not None:
+                    yield found
+
+
+def _guarded_by_kwargs(call: cst.Call, item: Irreversible) -> bool:
+    """``purge(dry_run=True)`` is not the irreversible form."""
+    if not item.unless_kwargs:
+        return False
+    for name, wanted in item.unless_kwargs.items():
+        value = keyword(call, name)
+        if value is None:
+            return False
+        if isinstance(wanted, bool):
+            if not (isinstance(value, cst.Name) and value.value == ("True" if wanted else "False")):
+                return False
+        elif isinstance(wanted, (int, float)):
+            if not (isinstance(value, (cst.Integer, cst.Float)) and float(value.value) == float(wanted)):
+                return False
+        elif isinstance(wanted, str):
+            if not (isinstance(value, cst.SimpleString) and value.evaluated_value == wanted):
+                return False
+    return True

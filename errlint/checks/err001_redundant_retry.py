@@ -1,0 +1,140 @@
+"""ERR001 redundant-retry."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis.policy import name_list, short
+from ..analysis.receivers import SdkCall
+from ..analysis.retries import RetryConstruct
+from .base import Check
+
+
+class RedundantRetry(Check):
+    """
+    ## What it does
+    Flags a call that already retries by itself (a pack's `[[auto_retry]]`
+    method, such as alter_sdk's `request()`) inside a retry construct that
+    retries the same errors again: a manual retry loop whose handler catches
+    them (or an ancestor, such as `BackendError` or `Exception`), tenacity's
+    `@retry` / `Retrying`, backoff's `@on_exception`, stamina's `@retry` /
+    `retry_context`.
+
+    ## Why is this bad?
+    The SDK already retries network and timeout errors with exponential
+    backoff. A second retry layer multiplies the attempts (3 × 3 = 9 requests
+    for one failure), stretches the time before the caller hears of an outage,
+    and hammers a backend that is already struggling. alter_sdk's docs say:
+    "Avoid wrapping request() in an additional retry loop for transient
+    errors — the SDK already retries."
+
+    ## Example
+    ```python
+    for attempt in range(3):
+        try:
+            return await vault.request("GET", url, grant_id=grant)
+        except NetworkError:
+            await asyncio.sleep(2 ** attempt)
+    ```
+
+    ## Use instead
+    ```python
+    response = await vault.request("GET", url, grant_id=grant)
+    if response.retry_info and response.retry_info.total_attempts > 1:
+        log.info("recovered after %d attempts", response.retry_info.total_attempts)
+    ```
+    Keep application-level retries (database writes, queue publishes) for the
+    code that does not retry by itself.
+
+    ## Fix safety
+    No automatic fix: removing a retry layer changes how long a call may take
+    and which errors reach the caller.
+    """
+
+    code = "ERR001"
+    name = "redundant-retry"
+    summary = "an auto-retrying SDK call inside a retry construct that retries the same errors"
+    triggers = ("alter_sdk", "shark_auth", "alsorn")
+    VALID = (
+        "from alter_sdk import App, BackendError\nimport asyncio\n"
+        "async def f(url, g, db):\n    async with App() as vault:\n        response = await vault.request('GET', url, grant_id=g)\n"
+        "    for attempt in range(3):\n        try:\n            await db.save(response)\n            break\n"
+        "        except BackendError:\n            await asyncio.sleep(2 ** attempt)\n",
+    )
+    INVALID = (
+        "from alter_sdk import App, NetworkError\nimport asyncio\n"
+        "async def f(url, g):\n    async with App() as vault:\n        for attempt in range(3):\n            try:\n"
+        "                return await vault.request('GET', url, grant_id=g)\n            except NetworkError:\n"
+        "                await asyncio.sleep(2 ** attempt)\n",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.reported: set[int] = set()
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._loops(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._loops(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for construct in self.ctx.retries.constructs(node):
+            self._whole_body(construct)
+
+    def visit_For(self, node: cst.For) -> None:
+        for construct in self.ctx.retries.constructs(node):
+            if construct.kind != "loop":
+                self._whole_body(construct)
+
+    def _loops(self, block) -> None:
+        retries = self.ctx.retries
+        for construct in retries.scan_block(block):
+            for rt in construct.tries:
+                for call in self.ctx.receivers.sdk_calls(rt.node.body.body):
+                    if call.auto_retry is None:
+                        continue
+                    for cls in self._auto_classes(call):
+                        handler = retries.first_catcher(rt.handlers, cls)
+                        if handler is not None and handler.retries:
+                            where = f"{handler.text} on line {self.ctx.line_of(handler.handler)}"
+                            self._report(call, construct, where)
+                            break
+
+    def _whole_body(self, construct: RetryConstruct) -> None:
+        if construct.guarded:
+            return
+        graph = self.ctx.graph
+        for call in self.ctx.receivers.sdk_calls(construct.body):
+            if call.auto_retry is None:
+                continue
+            if any(construct.covers(graph, cls) for cls in self._auto_classes(call)):
+                self._report(call, construct, None)
+
+    def _auto_classes(self, call: SdkCall) -> list[str]:
+        graph = self.ctx.graph
+        out: dict[str, None] = {}
+        for q in call.auto_retry.on:
+            out[graph.canonical(q) or q] = None
+        return list(out)
+
+    def _report(self, call: SdkCall, construct: RetryConstruct, where: str | None) -> None:
+        if id(call.node) in self.reported:
+            return
+        self.reported.add(id(call.node))
+        auto = call.auto_retry
+        how = []
+        if auto.attempts:
+            how.append(f"{auto.attempts} attempts")
+        if auto.backoff:
+            how.append(auto.backoff)
+        detail = f" ({', '.join(how)})" if how else ""
+        line = self.ctx.line_of(construct.report_node)
+        again = f"the {construct.description} on line {line} retries them again"
+        if where:
+            again += f" ({where})"
+        classes = name_list([short(q) for q in auto.on], limit=4)
+        self.ctx.report(
+            self.code,
+            call.node,
+            f"{call.text}() already retries {classes}{detail} ({call.pack.name}); {again}",
+        )

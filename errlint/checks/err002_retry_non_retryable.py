@@ -1,0 +1,266 @@
+"""ERR002 retry-non-retryable."""
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from ..analysis.effects import HandlerInfo
+from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
+from ..analysis.retries import RetryConstruct, RetryTry
+from ..analysis.scan import walk
+from ..packs import Pack
+from .base import Check
+
+_RETRYABLE_NAME = re.compile(r"retr(y|i)", re.IGNORECASE)
+_NEGATED_NAME = re.compile(r"(^|_)(non|not|no|never|dont|do_not|fatal|permanent)(_|$)|nonretr|unretr", re.IGNORECASE)
+
+
+class RetryNonRetryable(Check):
+    """
+    ## What it does
+    Flags a retry construct that retries an error its SDK documents as never
+    retryable: a handler of a retry loop, tenacity's `@retry` /
+    `Retrying(...)`, backoff's `@on_exception` or stamina's `@retry` whose
+    retried set covers a `retry = "never"` class, directly or through an
+    ancestor (`except BackendError:` retries `GrantExpiredError` unless an
+    earlier handler lets it escape); a `by-status` class (SharkAuth's
+    `VaultError`) retried without looking at its status; and a collection of
+    retryable codes or statuses (`retryable_codes`, `RETRY_STATUSES`, or the
+    collection a retry handler tests) that holds a value the docs call
+    non-retryable (Altus 4's `VALIDATION_ERROR`, SharkAuth's 400/403/404/422).
+
+    ## Why is this bad?
+    Retrying an expired grant, a revoked key, a validation error or a 403
+    cannot succeed: every attempt fails the same way, the caller waits through
+    the backoff for nothing, and the error that needs a human (re-run OAuth,
+    fix the request) arrives late or is replaced by a generic "retries
+    exhausted".
+
+    ## Example
+    ```python
+    for attempt in range(3):
+        try:
+            return await vault.request("GET", url, grant_id=grant)
+        except BackendError:
+            await asyncio.sleep(2 ** attempt)
+    ```
+
+    ## Use instead
+    ```python
+    for attempt in range(3):
+        try:
+            return await vault.request("GET", url, grant_id=grant)
+        except (ReAuthRequiredError, GrantNotFoundError, PolicyViolationError):
+            raise
+        except BackendError:
+            await asyncio.sleep(2 ** attempt)
+    ```
+
+    ## Fix safety
+    No automatic fix: which errors to let through is the caller's decision.
+    """
+
+    code = "ERR002"
+    name = "retry-non-retryable"
+    summary = "a retry construct that retries an error its SDK documents as never retryable"
+    triggers = ("alter_sdk", "shark_auth", "alsorn", "retr", "Retr", "RETR")
+    VALID = (
+        "from alter_sdk import App, BackendError, ReAuthRequiredError\nimport asyncio\n"
+        "async def f(url, g):\n    async with App() as vault:\n        for attempt in range(3):\n            try:\n"
+        "                return await vault.request('GET', url, grant_id=g)\n            except ReAuthRequiredError:\n"
+        "                raise\n            except BackendError:\n                await asyncio.sleep(2 ** attempt)\n",
+        "RETRYABLE_STATUSES = (429, 500, 502, 503, 504)\n",
+    )
+    INVALID = (
+        "from alter_sdk import App, BackendError\nimport asyncio\n"
+        "async def f(url, g):\n    async with App() as vault:\n        for attempt in range(3):\n            try:\n"
+        "                return await vault.request('GET', url, grant_id=g)\n            except BackendError:\n"
+        "                await asyncio.sleep(2 ** attempt)\n",
+        "retryable_codes = ['DATABASE_ERROR', 'VALIDATION_ERROR']\n",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.pol = policies(ctx.registry)
+        self.checked_collections: set[int] = set()
+
+    # -- constructs ------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self._loops(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._loops(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for construct in self.ctx.retries.constructs(node):
+            self._predicate_construct(construct)
+
+    def visit_For(self, node: cst.For) -> None:
+        for construct in self.ctx.retries.constructs(node):
+            if construct.kind != "loop":
+                self._predicate_construct(construct)
+
+    def _loops(self, block) -> None:
+        for construct in self.ctx.retries.scan_block(block):
+            for rt in construct.tries:
+                self._retry_try(construct, rt)
+
+    def _called_packs(self, stmts) -> list[Pack]:
+        out: dict[str, Pack] = {}
+        for call in self.ctx.receivers.sdk_calls(stmts):
+            out.setdefault(call.pack.name, call.pack)
+        return list(out.values())
+
+    def _retry_try(self, construct: RetryConstruct, rt: RetryTry) -> None:
+        graph = self.ctx.graph
+        retries = self.ctx.retries
+        called = self._called_packs(rt.node.body.body)
+        for h in rt.retrying:
+            for coll in self._tested_collections(h):
+                self._collection(coll, None)
+            if h.effect.guarded:
+                continue  # the handler decides on the error's status / code / type
+            trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
+            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
+            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
+            self._report(h.handler, h.text, construct, never, by_status)
+
+    def _predicate_construct(self, construct: RetryConstruct) -> None:
+        if construct.guarded:
+            return
+        graph = self.ctx.graph
+        called = self._called_packs(construct.body)
+        entries = list(construct.on)
+        never = [q for q in covered(entries, NEVER, called, graph, self.pol) if construct.covers(graph, q)]
+        by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol) if construct.covers(graph, q)]
+        what = construct.description
+        self._report(construct.report_node, what, construct, never, by_status, decorator=True)
+
+    def _report(self, node, what: str, construct: RetryConstruct, never, by_status, decorator: bool = False) -> None:
+        if not never and not by_status:
+            return
+        graph = self.ctx.graph
+        line = self.ctx.line_of(construct.report_node)
+        where = "" if decorator else f" ({construct.description} on line {line})"
+        parts = []
+        action = ""
+        if never:
+            listed = tops(never, graph)
+            pack = self.pol.pack_of(listed[0])
+            parts.append(f"retries {name_list(listed)}, which {pack.name if pack else 'the SDK'} documents as never retryable")
+            spec = self.pol.spec(listed[0])
+            action = spec.action if spec else ""
+        if by_status:
+            listed = tops(by_status, graph)
+            spec = self.pol.spec(listed[0])
+            attr = f" {spec.attributes[0]}" if spec and spec.attributes else " status"
+            parts.append(f"retries {name_list(listed)} whatever its{attr}")
+            if not action and spec:
+                action = spec.action
+        message = f"{what} {' and '.join(parts)}{where}"
+        if action:
+            message += f": {action}"
+        self.ctx.report(self.code, node, message, end=_header_end(node))
+
+    # -- collections of retryable codes / statuses -------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        names = [t.target for t in node.targets]
+        self._assigned(names, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigned([node.target], node.value)
+
+    def _assigned(self, targets, value) -> None:
+        for t in targets:
+            name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
+            if name and _RETRYABLE_NAME.search(name) and not _NEGATED_NAME.search(name):
+                coll = _collection(value)
+                if coll is not None:
+                    self._collection(coll, name)
+
+    def _tested_collections(self, h: HandlerInfo):
+        """Literal collections a retrying handler tests the error against: ``if e.status in (...)``."""
+        if h.effect.name is None:
+            return
+        for node in walk(h.handler.body.body):
+            if isinstance(node, cst.If) and isinstance(node.test, cst.Comparison):
+                for target in node.test.comparisons:
+                    coll = _collection(target.comparator)
+                    if coll is None:
+                        continue
+                    body_raises = "raise" in _flow_of(node)
+                    if isinstance(target.operator, cst.In) and not body_raises:
+                        yield coll  # `if e.status in C: retry`
+                    elif isinstance(target.operator, cst.NotIn) and body_raises:
+                        yield coll  # `if e.status not in C: raise`
+
+    def _collection(self, coll, name: str | None) -> None:
+        node, values = coll
+        if id(node) in self.checked_collections:
+            return
+        self.checked_collections.add(id(node))
+        bad = []
+        for element, value in values:
+            policy = self._policy_of(value)
+            if policy is not None:
+                bad.append((element, value, policy))
+        for element, value, (pack, pol) in bad:
+            shown = f"{value!r}" if isinstance(value, str) else str(value)
+            holder = f"{name}" if name else "the retryable set"
+            kind = "code" if isinstance(value, str) else "status"
+            message = f"{holder} holds {shown}, a {kind} {pack} documents as never retryable"
+            if pol.action:
+                message += f": {pol.action}"
+            self.ctx.report(self.code, element, message)
+
+    def _policy_of(self, value):
+        """(pack name, Policy) when every relevant pack that knows ``value`` says never."""
+        found = []
+        for pack in self.ctx.registry.packs:
+            if pack.modules and not self.ctx.receivers.imports(pack):
+                continue  # an SDK's codes count where the SDK is used; hand-written clients' (Altus 4) always
+            table = pack.codes if isinstance(value, str) else pack.statuses
+            key = value if isinstance(value, str) else str(value)
+            policy = table.get(key)
+            if policy is not None:
+                found.append((pack.name, policy))
+        if found and all(p.retry == "never" for _, p in found):
+            return found[0]
+        return None
+
+
+def _flow_of(node: cst.If):
+    from ..analysis.effects import flow
+
+    return flow(node.body.body)
+
+
+def _collection(value: cst.BaseExpression):
+    """``(node, [(element, value), ...])`` for a literal list / tuple / set (or frozenset/set/tuple call) of str or int."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("frozenset", "set", "tuple", "list") and len(value.args) == 1:
+        value = value.args[0].value
+    if not isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+        return None
+    out = []
+    for el in value.elements:
+        v = el.value
+        if isinstance(v, cst.SimpleString):
+            s = v.evaluated_value
+            if not isinstance(s, str):
+                return None
+            out.append((v, s))
+        elif isinstance(v, cst.Integer):
+            out.append((v, int(v.value.replace("_", ""), 0)))
+        else:
+            return None
+    if not out or len({type(x[1]) for x in out}) != 1:
+        return None
+    return value, out
+
+
+def _header_end(node):
+    if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
+        return node.type if node.type is not None else node
+    return None
