@@ -127,7 +127,7 @@ class RedundantRetry(Check):
             how.append(f"{auto.attempts} attempts")
         if auto.backoff:
             how.append(auto.backoff)
-        detail = f" ({', '.join(how)})" if how else ""
+        detail = f" ({call.pack.name}: {', '.join(how)})" if how else f" ({call.pack.name})"
         line = self.ctx.line_of(construct.report_node)
         again = f"the {construct.description} on line {line} retries them again"
         if where:
@@ -136,5 +136,5 @@ class RedundantRetry(Check):
         self.ctx.report(
             self.code,
             call.node,
-            f"{call.text}() already retries {classes}{detail} ({call.pack.name}); {again}",
+            f"{call.text}() already retries {classes} itself{detail}; {again}",
         )

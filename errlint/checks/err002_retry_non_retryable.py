@@ -119,8 +119,8 @@ class RetryNonRetryable(Check):
         for h in rt.retrying:
             for coll in self._tested_collections(h):
                 self._collection(coll, None)
-            if h.effect.guarded:
-                continue  # the handler decides on the error's status / code / type
+            if h.effect.guarded or h.effect.reauth is not None:
+                continue  # the handler decides on the error's status / code / type, or re-authenticates first
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
             never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
             by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
@@ -154,7 +154,8 @@ class RetryNonRetryable(Check):
         if by_status:
             listed = tops(by_status, graph)
             spec = self.pol.spec(listed[0])
-            attr = f" {spec.attributes[0]}" if spec and spec.attributes else " status"
+            attrs = spec.attributes if spec else ()
+            attr = " " + next((a for a in attrs if "status" in a), attrs[0] if attrs else "status")
             parts.append(f"retries {name_list(listed)} whatever its{attr}")
             if not action and spec:
                 action = spec.action
@@ -218,7 +219,7 @@ class RetryNonRetryable(Check):
     def _policy_of(self, value):
         """(pack name, Policy) when every relevant pack that knows ``value`` says never."""
         found = []
-        for pack in self.ctx.registry.packs:
+        for pack in sorted(self.ctx.registry.packs, key=lambda p: not p.modules):
             if pack.modules and not self.ctx.receivers.imports(pack):
                 continue  # an SDK's codes count where the SDK is used; hand-written clients' (Altus 4) always
             table = pack.codes if isinstance(value, str) else pack.statuses
@@ -227,7 +228,8 @@ class RetryNonRetryable(Check):
             if policy is not None:
                 found.append((pack.name, policy))
         if found and all(p.retry == "never" for _, p in found):
-            return found[0]
+            return found[0]  # an imported SDK first, then hand-written APIs (Altus 4)
+
         return None
 
 

@@ -111,7 +111,7 @@ class SwallowedReauth(Check):
             origin = f" from {source.text}()" if source is not None else ""
             if h.retries and loop is not None:
                 how = (
-                    f"retries it and, when the {loop.description} on line {ctx.line_of(loop.report_node)} "
+                    f"retries {'them' if len(listed) > 1 else 'it'} and, when the {loop.description} on line {ctx.line_of(loop.report_node)} "
                     "runs out of attempts, carries on without raising"
                 )
             else:
