@@ -314,8 +314,9 @@ def decode_lines(source: bytes, encoding: str) -> list[str]:
 class Linter:
     """Lints files with the enabled checks against one pack registry."""
 
-    def __init__(self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None) -> None:
+    def __init__(self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True) -> None:
         self.registry = registry
+        self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
@@ -356,8 +357,9 @@ class Linter:
             diagnostics = [self._diagnostic(ctx, *r) for r in ctx.reports]
         except Exception as exc:
             return self._internal_error(result, None, exc)
-        lines = decode_lines(source, module.encoding) if diagnostics else []
-        result.diagnostics.extend(noqa_filter(lines, diagnostics))
+        if self.noqa and diagnostics:
+            diagnostics = noqa_filter(decode_lines(source, module.encoding), diagnostics)
+        result.diagnostics.extend(diagnostics)
         result.classes = dict(ctx.names.classes)
         result.aliases = ctx.names.module_aliases()
         result.pending = ctx.pending

@@ -48,7 +48,7 @@ def test_default_path_is_cwd_and_excludes_virtualenvs(tree, capsys):
         (tree / skipped / "x.py").write_text(SHADOWED)
     code, out, _ = run(capsys)
     assert code == 1
-    assert out.splitlines() == [f"{os.path.join('.', 'pkg', 'm.py')}:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first"]
+    assert out.splitlines() == [f"{os.path.join('pkg', 'm.py')}:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first"]
 
 
 def test_explicit_excluded_file_is_linted(tree, capsys):
@@ -71,8 +71,8 @@ def test_syntax_error_is_err000_and_run_continues(tree, capsys):
     code, out, _ = run(capsys, ".")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith("./bad.py:1:7: ERR000 cannot parse: ")
-    assert lines[1].startswith("./good.py:5:1: ERR004")
+    assert lines[0].startswith("bad.py:1:7: ERR000 cannot parse: ")
+    assert lines[1].startswith("good.py:5:1: ERR004")
 
 
 def test_bare_except_not_last(tree, capsys):

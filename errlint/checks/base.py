@@ -27,6 +27,9 @@ class Check:
     triggers: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()
+    # What the rule reads from the packs: "errors" (class trees), "never",
+    # "by-status", "reauth", "auto_retry", "codes", "statuses", "irreversible".
+    uses: ClassVar[tuple[str, ...]] = ("errors",)
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
@@ -39,6 +42,34 @@ class Check:
             for attr in dir(cls)
             if (attr.startswith("visit_") or attr.startswith("leave_")) and callable(getattr(cls, attr))
         }
+
+    @classmethod
+    def packs_involved(cls, registry) -> list[str]:
+        """The packs whose data this rule reads (for ``errlint rules``)."""
+        out = []
+        for pack in registry.packs:
+            specs = list(pack.errors.values())
+            has = {
+                "errors": bool(specs),
+                "never": any(s.retry == "never" for s in specs),
+                "by-status": any(s.retry == "by-status" for s in specs),
+                "reauth": any(s.reauth for s in specs),
+                "rate-limit": any(s.retry == "honor-retry-after" for s in specs),
+                "auto_retry": bool(pack.auto_retry),
+                "codes": bool(pack.codes),
+                "statuses": bool(pack.statuses),
+                "irreversible": bool(pack.irreversible),
+            }
+            if any(has.get(u, False) for u in cls.uses):
+                out.append(pack.name)
+        return out
+
+    @classmethod
+    def short_docs(cls) -> str:
+        """The "What it does" paragraph."""
+        text = cls.docs()
+        _, _, rest = text.partition("## What it does")
+        return " ".join(rest.split("##")[0].split()) or cls.summary
 
     @classmethod
     def docs(cls) -> str:

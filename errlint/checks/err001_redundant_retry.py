@@ -53,6 +53,7 @@ class RedundantRetry(Check):
     code = "ERR001"
     name = "redundant-retry"
     summary = "an auto-retrying SDK call inside a retry construct that retries the same errors"
+    uses = ("auto_retry",)
     triggers = ("alter_sdk", "shark_auth", "alsorn")
     VALID = (
         "from alter_sdk import App, BackendError\nimport asyncio\n"

@@ -64,6 +64,7 @@ class RetryNonRetryable(Check):
     code = "ERR002"
     name = "retry-non-retryable"
     summary = "a retry construct that retries an error its SDK documents as never retryable"
+    uses = ("never", "by-status", "codes", "statuses")
     triggers = ("alter_sdk", "shark_auth", "alsorn", "retr", "Retr", "RETR")
     VALID = (
         "from alter_sdk import App, BackendError, ReAuthRequiredError\nimport asyncio\n"

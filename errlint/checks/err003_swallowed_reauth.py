@@ -52,6 +52,7 @@ class SwallowedReauth(Check):
     code = "ERR003"
     name = "swallowed-reauth"
     summary = "a handler that swallows an error meaning the user must re-authenticate"
+    uses = ("reauth",)
     triggers = ("alter_sdk", "shark_auth", "alsorn")
     VALID = (
         "from alter_sdk import App, BackendError, ReAuthRequiredError\n"

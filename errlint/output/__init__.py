@@ -1,12 +1,16 @@
-"""Output formats."""
+"""Output formats: text, json (ruff's fields), sarif (2.1.0), github (workflow commands)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
+from .. import __version__
 from ..diagnostics import Diagnostic
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
+INFO_URI = "https://github.com/errlint/errlint"
 
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:
@@ -22,7 +26,7 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
             "filename": d.path,
             "location": {"row": d.line, "column": d.column},
             "end_location": {"row": d.end_line or d.line, "column": d.end_column or d.column},
-            "fix": d.fix,
+            "fix": d.fix if isinstance(d.fix, (dict, type(None))) else getattr(d.fix, "as_json", lambda: None)(),
             "noqa_row": d.line,
             "url": None,
         }
@@ -31,7 +35,106 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     return json.dumps(items, indent=2) + "\n"
 
 
-def render(fmt: str, diagnostics: Sequence[Diagnostic]) -> str:
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
+    lines = []
+    for d in diagnostics:
+        props = [
+            f"file={_escape_property(d.path)}",
+            f"line={d.line}",
+            f"col={d.column}",
+            f"endLine={d.end_line or d.line}",
+            f"endColumn={d.end_column or d.column}",
+            f"title={_escape_property(d.code)}",
+        ]
+        lines.append(f"::error {','.join(props)}::{_escape_data(d.code + ' ' + d.message)}\n")
+    return "".join(lines)
+
+
+def _uri(path: str, root: Path) -> str:
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.relative_to(root)
+        except ValueError:
+            return p.as_uri()
+    return p.as_posix()
+
+
+def render_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[dict] = (), root: Path | None = None) -> str:
+    """SARIF 2.1.0 as GitHub code scanning reads it: one run, the rules, one result per finding."""
+    root = root or Path.cwd()
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    results = []
+    for d in diagnostics:
+        result = {
+            "ruleId": d.code,
+            "level": "error",
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(d.path, root), "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": d.end_line or d.line,
+                            "endColumn": d.end_column or d.column,
+                        },
+                    }
+                }
+            ],
+        }
+        if d.code in rule_index:
+            result["ruleIndex"] = rule_index[d.code]
+        results.append(result)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "errlint",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": list(rules),
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def render_statistics(diagnostics: Sequence[Diagnostic], names: dict[str, str], fixable: set[str]) -> str:
+    """One line per code, most frequent first, as ``ruff --statistics`` prints it."""
+    counts = Counter(d.code for d in diagnostics)
+    if not counts:
+        return ""
+    width = max(len(str(n)) for n in counts.values())
+    code_width = max(len(c) for c in counts)
+    out = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        mark = "[*]" if code in fixable else "[ ]"
+        out.append(f"{n:>{width}}\t{code:<{code_width}}\t{mark} {names.get(code, '')}\n")
+    return "".join(out)
+
+
+def render(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[dict] = ()) -> str:
     if fmt == "json":
         return render_json(diagnostics)
+    if fmt == "sarif":
+        return render_sarif(diagnostics, rules)
+    if fmt == "github":
+        return render_github(diagnostics)
     return render_text(diagnostics)

@@ -1,0 +1,177 @@
+"""``[tool.errlint]`` in pyproject.toml.
+
+The table is found by walking up from each linted path to the first
+``pyproject.toml`` that has a ``[tool.errlint]`` table (``--config PATH``
+overrides the search).  Keys, as in ruff, use hyphens::
+
+    [tool.errlint]
+    select = ["ERR"]                   # codes or prefixes to enable (default: all)
+    extend-select = []                 # added to select
+    ignore = ["ERR001"]                # codes or prefixes to disable
+    per-file-ignores = { "tests/*" = ["ERR003"] }
+    exclude = []                       # replaces the default excludes
+    extend-exclude = ["generated"]     # added to the excludes
+    extend-packs = ["errlint/acme.toml"]   # extra rule packs, relative to this file
+    disable-packs = ["altus4"]         # bundled packs to leave out
+    unsafe-fixes = false               # let --fix apply unsafe fixes too
+
+An unknown key or a wrong type is a :class:`ConfigError` whose one-line message
+names the file and the key.
+"""
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from .files import DEFAULT_EXCLUDES
+
+KEYS = (
+    "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
+    "extend-packs", "disable-packs", "unsafe-fixes",
+)
+
+
+class ConfigError(Exception):
+    """An invalid configuration; ``str()`` is one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None  # the pyproject.toml, None for the defaults
+    root: Path = field(default_factory=Path.cwd)
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    extend_packs: tuple[Path, ...] = ()
+    disable_packs: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+
+    @property
+    def excludes(self) -> tuple[str, ...]:
+        return (*self.exclude, *self.extend_exclude)
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        """Codes ``per-file-ignores`` disables for ``path``."""
+        if not self.per_file_ignores:
+            return ()
+        rel = relative_posix(path, self.root)
+        name = PurePosixPath(rel).name
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores:
+            if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(name, pattern) or rel.startswith(pattern.rstrip("/") + "/"):
+                out.extend(codes)
+        return tuple(out)
+
+    def is_excluded(self, path: str) -> bool:
+        """A path matches an exclude pattern by one of its parts, or as a path relative to the config."""
+        rel = relative_posix(path, self.root)
+        parts = PurePosixPath(rel).parts
+        for pattern in self.excludes:
+            if "/" in pattern.strip("/"):
+                if fnmatch.fnmatchcase(rel, pattern.strip("/")) or rel.startswith(pattern.strip("/") + "/"):
+                    return True
+            elif any(fnmatch.fnmatchcase(part, pattern.strip("/")) for part in parts):
+                return True
+        return False
+
+
+def relative_posix(path: str, root: Path) -> str:
+    p = Path(path)
+    try:
+        p = p.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        pass
+    return p.as_posix()
+
+
+def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = data[key]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: [tool.errlint] {key}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def load_config(path: str | Path, required: bool = True) -> Config | None:
+    """Read ``[tool.errlint]`` from ``path``; None when the file has no such table and ``required`` is false."""
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    tool = data.get("tool", {})
+    table = tool.get("errlint") if isinstance(tool, dict) else None
+    if table is None:
+        if not required:
+            return None
+        if path.name == "pyproject.toml" or "tool" in data:
+            raise ConfigError(f"{where}: no [tool.errlint] table")
+        table = data  # a file given with --config may hold the keys at the top level
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [tool.errlint] must be a table")
+    for key in table:
+        if key not in KEYS:
+            hint = f" (did you mean {key.replace('_', '-')!r}?)" if key.replace("_", "-") in KEYS else ""
+            raise ConfigError(f"{where}: [tool.errlint] {key}: unknown key{hint} (known: {', '.join(KEYS)})")
+    root = path.resolve().parent
+    kwargs: dict[str, Any] = {"path": where, "root": root}
+    if "select" in table:
+        kwargs["select"] = _strings(table, "select", where)
+    if "extend-select" in table:
+        kwargs["extend_select"] = _strings(table, "extend-select", where)
+    if "ignore" in table:
+        kwargs["ignore"] = _strings(table, "ignore", where)
+    if "exclude" in table:
+        kwargs["exclude"] = _strings(table, "exclude", where)
+    if "extend-exclude" in table:
+        kwargs["extend_exclude"] = _strings(table, "extend-exclude", where)
+    if "extend-packs" in table:
+        kwargs["extend_packs"] = tuple((root / p) for p in _strings(table, "extend-packs", where))
+    if "disable-packs" in table:
+        kwargs["disable_packs"] = _strings(table, "disable-packs", where)
+    if "unsafe-fixes" in table:
+        value = table["unsafe-fixes"]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: [tool.errlint] unsafe-fixes: expected true or false, got {value!r}")
+        kwargs["unsafe_fixes"] = value
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise ConfigError(f"{where}: [tool.errlint] per-file-ignores: expected a table of \"glob\" = [codes]")
+        entries = []
+        for pattern, codes in pfi.items():
+            entries.append((pattern, _strings(pfi, pattern, where)))
+        kwargs["per_file_ignores"] = tuple(entries)
+    return Config(**kwargs)
+
+
+def find_config(start: str | Path) -> Config:
+    """The configuration for a path: the nearest pyproject.toml with [tool.errlint], else the defaults."""
+    here = Path(start).resolve()
+    directory = here if here.is_dir() else here.parent
+    for candidate in (directory, *directory.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            found = load_config(pyproject, required=False)
+            if found is not None:
+                return found
+    return Config(root=Path.cwd())

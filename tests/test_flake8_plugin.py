@@ -1,0 +1,55 @@
+"""The flake8 plugin, through real flake8 in a subprocess, reports what the CLI reports."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# single-file fixtures (flake8 lints one file at a time: classes from other files are unknown to it)
+FILES = sorted(p for p in FIXTURES.glob("ERR00*/*.py"))
+
+
+def _run(cmd: list[str], cwd: Path) -> list[str]:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    return sorted(line for line in proc.stdout.splitlines() if line.strip())
+
+
+def test_plugin_is_registered():
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--version"], capture_output=True, text=True)
+    assert "errlint" in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize("select", ["--select=ERR", "--extend-select=ERR"])
+def test_same_findings_as_the_cli(select):
+    rel = [str(p.relative_to(FIXTURES)) for p in FILES]
+    ours = _run([sys.executable, "-m", "errlint.cli", "--select=ERR001,ERR002,ERR003,ERR004", *rel], FIXTURES)
+    extra = ["--isolated", select]
+    theirs = [line for line in _run([sys.executable, "-m", "flake8", *extra, *rel], FIXTURES) if ": ERR" in line]
+    assert len(ours) > 100
+    assert theirs == ours
+
+
+def test_flake8_honours_noqa_itself(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:  # noqa: ERR004\n    pass\n"
+        "try:\n    pass\nexcept Exception:\n    pass\nexcept KeyError:\n    pass\n"
+    )
+    out = _run([sys.executable, "-m", "flake8", "--isolated", "--select=ERR", "a.py"], tmp_path)
+    assert [line.split(":")[1] for line in out] == ["11"]
+    out = _run([sys.executable, "-m", "flake8", "--isolated", "--select=ERR", "--disable-noqa", "a.py"], tmp_path)
+    assert [line.split(":")[1] for line in out] == ["11", "5"] or sorted(line.split(":")[1] for line in out) == ["11", "5"]
+
+
+def test_extra_packs_from_flake8_config(tmp_path):
+    (tmp_path / "acme.toml").write_text(
+        '[sdk]\nname = "acme"\nmodules = ["acme"]\n\n[errors.AcmeError]\nparent = "builtins.Exception"\n\n'
+        '[errors.AcmeAuthError]\nparent = "AcmeError"\n'
+    )
+    (tmp_path / "setup.cfg").write_text("[flake8]\nselect = ERR\nerrlint-extend-packs = acme.toml\n")
+    (tmp_path / "a.py").write_text("import acme\ntry:\n    pass\nexcept acme.AcmeError:\n    pass\nexcept acme.AcmeAuthError:\n    pass\n")
+    out = _run([sys.executable, "-m", "flake8", "a.py"], tmp_path)
+    assert out == ["a.py:6:1: ERR004 except acme.AcmeAuthError is unreachable: acme.AcmeError on line 4 catches it first"]
