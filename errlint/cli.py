@@ -18,6 +18,7 @@ from .config import Config, ConfigError, find_config, load_config
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .engine import Linter
 from .files import PathError, discover
+from .fixes import FixError, write_atomically
 from .output import FORMATS, INFO_URI, render, render_statistics
 from .packs import PackError, PackRegistry, load_registry
 from .selection import SelectionError, select_checks
@@ -42,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output-format", choices=FORMATS, default="text", help="how findings are printed (default: text)")
     parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of the findings")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes (and unsafe ones with --unsafe-fixes), then report what remains")
+    parser.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply fixes marked unsafe")
+    parser.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help="do not apply unsafe fixes even if the configuration allows them")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 if there are changes)")
     parser.add_argument("--config", metavar="PATH", help="use this pyproject.toml (or TOML file) instead of searching for [tool.errlint]")
     parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
     parser.add_argument("--stdin-filename", default="-", metavar="PATH", help="the name to report for standard input")
@@ -128,6 +133,10 @@ def _check(args: argparse.Namespace) -> int:
                 diagnostics.append(Diagnostic(display, 1, 1, PARSE_ERROR, f"cannot read: {exc.strerror or exc}", rule="parse-error"))
 
     internal = False
+    fixing = args.fix or args.diff
+    n_fixed = 0
+    fixed_files = 0
+    changed = 0
     registries: dict[tuple, PackRegistry] = {}
     for group in groups.values():
         config = group.config
@@ -147,7 +156,40 @@ def _check(args: argparse.Namespace) -> int:
             registries[key] = registry
         linter = Linter(registries[key], checks)
         n_files += len(group.files)
-        for result in linter.run(group.files):
+        results = linter.run(group.files)
+        if fixing:
+            unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
+            sources = dict(group.files)
+            project = linter.project_graph(results)
+            for i, result in enumerate(results):
+                if not any(d.fix is not None and d.fix.applies(unsafe) for d in result.diagnostics):
+                    continue
+                original = sources[result.path]
+                try:
+                    new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, project)
+                except FixError as exc:
+                    print(f"errlint: error: {exc}", file=sys.stderr)
+                    errors += 1
+                    continue
+                if new_source == original:
+                    continue
+                changed += 1
+                if args.diff:
+                    sys.stdout.write(_unified_diff(result.path, original, new_source))
+                    continue
+                if result.path == args.stdin_filename and "-" in args.paths:
+                    sys.stdout.buffer.write(new_source)
+                    sys.stdout.flush()
+                else:
+                    try:
+                        write_atomically(result.path, new_source)
+                    except OSError as exc:
+                        print(f"errlint: error: {result.path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+                        errors += 1
+                        continue
+                n_fixed += len(fixed)
+                fixed_files += 1
+        for result in results:
             ignored = config.ignored_for(result.path)
             for d in result.diagnostics:
                 if ignored and d.code not in (INTERNAL_ERROR,) and any(d.code.startswith(c.upper()) for c in ignored):
@@ -157,20 +199,44 @@ def _check(args: argparse.Namespace) -> int:
                 diagnostics.append(d)
             internal = internal or result.error
     diagnostics.sort()
+    if args.diff:
+        if errors or internal:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if changed else EXIT_CLEAN
+    if args.fix and "-" in args.paths:
+        for d in diagnostics:
+            print(d.format(), file=sys.stderr)
+        return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if diagnostics and not args.exit_zero else EXIT_CLEAN)
     if args.statistics:
         names = {c.code: c.name for c in ALL_CHECKS} | {PARSE_ERROR: "parse-error", INTERNAL_ERROR: "internal-error"}
         fixable = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
         sys.stdout.write(render_statistics(diagnostics, names, fixable))
     else:
         sys.stdout.write(render(args.output_format, diagnostics, rule_metadata()))
-    if args.output_format == "text" and diagnostics and not args.statistics:
+    if args.output_format == "text" and not args.statistics:
         count = len(diagnostics)
-        print(f"Found {count} finding{'s' if count != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}.", file=sys.stderr)
+        if args.fix and n_fixed:
+            print(
+                f"Fixed {n_fixed} finding{'s' if n_fixed != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
+                f"{count} remaining.",
+                file=sys.stderr,
+            )
+        elif count:
+            print(f"Found {count} finding{'s' if count != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}.", file=sys.stderr)
     if errors or internal:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+
+
+def _unified_diff(path: str, old: bytes, new: bytes) -> str:
+    import difflib
+
+    def lines(data: bytes) -> list[str]:
+        return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
+
+    return "".join(difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 
 # -- rule documentation ----------------------------------------------------------------

@@ -48,6 +48,7 @@ class FileResult:
     aliases: dict[str, str] = field(default_factory=dict)
     pending: list[Pending] = field(default_factory=list)
     error: bool = False  # ERR999: an internal error (exit code 2)
+    module: cst.Module | None = field(default=None, repr=False)  # the parsed file, for fixes
 
 
 class FileContext:
@@ -225,6 +226,56 @@ class _Walker:
             names.leave_scope()
 
 
+def _text_edits(module: cst.Module, fix) -> list[dict]:
+    """ruff-style edits: for each replacement, the changed text and its 1-based range in the original."""
+    from .fixes import apply_replacements
+
+    original = module.code
+    edits = []
+    for r in fix.replacements:
+        one = type(fix)(fix.applicability, fix.message, (r,))
+        changed = apply_replacements(module, [one]).code
+        start = 0
+        limit = min(len(original), len(changed))
+        while start < limit and original[start] == changed[start]:
+            start += 1
+        end_o, end_c = len(original), len(changed)
+        while end_o > start and end_c > start and original[end_o - 1] == changed[end_c - 1]:
+            end_o -= 1
+            end_c -= 1
+        # whole lines read better than a character-level diff
+        start = original.rfind("\n", 0, start) + 1
+        newline = original.find("\n", end_o)
+        grow = (newline + 1 if newline != -1 else len(original)) - end_o
+        if end_o > start and original[end_o - 1] == "\n":
+            grow = 0
+        end_o += grow
+        end_c += grow
+        edits.append(
+            {
+                "content": changed[start:end_c],
+                "location": _row_col(original, start),
+                "end_location": _row_col(original, end_o),
+            }
+        )
+    return edits
+
+
+def _row_col(text: str, offset: int) -> dict:
+    row = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return {"row": row, "column": column}
+
+
+def _fix_span(d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
+    edits = d.fix.edits if d.fix is not None else []
+    if not edits:
+        return (d.line, d.column), (d.end_line or d.line, d.end_column or d.column)
+    start = min((e["location"]["row"], e["location"]["column"]) for e in edits)
+    end = max((e["end_location"]["row"], e["end_location"]["column"]) for e in edits)
+    return start, end
+
+
 def module_name_for(path: Path) -> tuple[str, bool]:
     """The dotted module name of ``path``, walking up through ``__init__.py`` packages."""
     path = path.resolve() if path.exists() else path
@@ -360,6 +411,7 @@ class Linter:
         if self.noqa and diagnostics:
             diagnostics = noqa_filter(decode_lines(source, module.encoding), diagnostics)
         result.diagnostics.extend(diagnostics)
+        result.module = module
         result.classes = dict(ctx.names.classes)
         result.aliases = ctx.names.module_aliases()
         result.pending = ctx.pending
@@ -368,6 +420,8 @@ class Linter:
     def _diagnostic(self, ctx: FileContext, code, node, message, fix, end) -> Diagnostic:
         start = ctx.position(node).start
         stop = ctx.position(end if end is not None else node).end
+        if fix is not None:
+            fix.edits = _text_edits(ctx.module, fix)
         rule = next((c.name for c in self.checks if c.code == code), "")
         return Diagnostic(
             ctx.path, start.line, start.column + 1, code, message,
@@ -383,6 +437,48 @@ class Linter:
         )
         result.error = True
         return result
+
+    # -- fixes -----------------------------------------------------------------------
+    def fix_source(
+        self, path: str, source: bytes, unsafe: bool = False, project: ClassGraph | None = None
+    ) -> tuple[bytes, list[Diagnostic], FileResult]:
+        """Apply fixes in passes until none applies; (fixed source, fixed findings, final result)."""
+        from .fixes import MAX_PASSES, apply_replacements, verify
+
+        fixed: list[Diagnostic] = []
+        result = self.lint_source(path, source, project=project)
+        for _ in range(MAX_PASSES):
+            if result.module is None or result.error:
+                break
+            chosen: list[Diagnostic] = []
+            taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+            candidates = [d for d in result.diagnostics if d.fix is not None and d.fix.applies(unsafe)]
+            for d in sorted(candidates, key=lambda d: _fix_span(d)[0]):
+                span = _fix_span(d)
+                if any(span[0] < t[1] and t[0] < span[1] for t in taken):
+                    continue  # overlaps a fix taken in this pass: it comes back in the next one
+                taken.append(span)
+                chosen.append(d)
+            if not chosen:
+                break
+            new_module = apply_replacements(result.module, [d.fix for d in chosen])
+            new_source = new_module.bytes
+            if new_source == source:
+                break
+            verify(new_source, path)
+            fixed.extend(chosen)
+            source = new_source
+            result = self.lint_source(path, source, project=project)
+        return source, fixed, result
+
+    def project_graph(self, results: Sequence[FileResult]) -> ClassGraph:
+        """The class graph with every class the files of a run define."""
+        classes: dict[str, tuple[str, ...]] = {}
+        aliases: dict[str, str] = {}
+        for r in results:
+            classes.update(r.classes)
+            aliases.update(r.aliases)
+        return self.registry.graph.layer(classes, aliases)
 
     # -- a run -----------------------------------------------------------------------
     def run(self, files: Sequence[tuple[str, bytes]]) -> list[FileResult]:

@@ -140,10 +140,26 @@ def test_json_uses_ruff_field_names(tree, capsys):
         "filename": "a.py",
         "location": {"row": 5, "column": 1},
         "end_location": {"row": 5, "column": 18},
-        "fix": None,
+        "fix": {
+            "applicability": "safe",
+            "message": "Move except ValueError above Exception",
+            "edits": [
+                {
+                    "content": "except ValueError:\n    pass\nexcept Exception:\n",
+                    "location": {"row": 3, "column": 1},
+                    "end_location": {"row": 6, "column": 1},
+                }
+            ],
+        },
         "noqa_row": 5,
         "url": None,
     }
+
+
+def test_json_finding_without_a_fix(tree, capsys):
+    (tree / "a.py").write_text("try:\n    pass\nexcept KeyError:\n    pass\nexcept KeyError:\n    pass\n")
+    [item] = json.loads(run(capsys, "--output-format", "json", "a.py")[1])
+    assert item["fix"] is None
 
 
 def test_json_empty_list_when_clean(tree, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.policy import REAUTH, covered, deliberate_split, name_list, policies, reaching, tops
+from ..fixes import Fix, Replacement
 from .base import Check
 
 
@@ -46,11 +47,18 @@ class SwallowedReauth(Check):
     ```
 
     ## Fix safety
-    No automatic fix yet: where the re-auth prompt belongs is the caller's decision.
+    Unsafe: the fix changes what the caller sees. Before a broad handler it
+    inserts `except <re-auth classes>: raise` (naming the classes the way the
+    module already imports from that SDK, and adding them to an existing
+    `from ... import` when needed); in a handler that names only re-auth
+    classes it replaces the final `pass` / `return` / `continue` with `raise`,
+    or appends `raise`. No fix is offered for a retry loop that gives up
+    quietly, or when the module does not import the SDK at all.
     """
 
     code = "ERR003"
     name = "swallowed-reauth"
+    fix_availability = "sometimes"
     summary = "a handler that swallows an error meaning the user must re-authenticate"
     uses = ("reauth",)
     triggers = ("alter_sdk", "shark_auth", "alsorn")
@@ -122,4 +130,103 @@ class SwallowedReauth(Check):
             message = f"{h.text} swallows {name_list(listed)}{origin}: the handler {how}; {instead}"
             if spec is not None and spec.action:
                 message += f". {pack.name}: {spec.action}"
-            ctx.report(self.code, h.handler, message, end=h.handler.type if h.handler.type is not None else None)
+            fix = None
+            if not (h.retries and loop is not None):
+                fix = self._fix(node, h, listed, graph)
+            ctx.report(self.code, h.handler, message, fix=fix, end=h.handler.type if h.handler.type is not None else None)
+
+    # -- fixes -------------------------------------------------------------------
+    def _fix(self, try_node, h, listed: list[str], graph) -> Fix | None:
+        narrow = h.refs is not None and all(
+            q is not None and any(graph.is_subclass(q, r) for r in self._reauth_roots(q)) for q in h.qualnames
+        )
+        if narrow:
+            return self._reraise_fix(h)
+        return self._insert_fix(try_node, h, listed)
+
+    def _reauth_roots(self, q: str) -> list[str]:
+        spec = self.pol.spec(q)
+        return [spec.qualname] if spec is not None and spec.reauth else []
+
+    def _reraise_fix(self, h) -> Fix | None:
+        body = h.handler.body
+        if not isinstance(body, cst.IndentedBlock) or not body.body:
+            return None
+        stmts = list(body.body)
+        last = stmts[-1]
+        raise_line = cst.SimpleStatementLine([cst.Raise()])
+        if isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and isinstance(
+            last.body[0], (cst.Pass, cst.Return, cst.Continue, cst.Break)
+        ) or (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and isinstance(last.body[0], cst.Expr) and isinstance(last.body[0].value, cst.Ellipsis)):
+            stmts[-1] = last.with_changes(body=[cst.Raise()])
+        else:
+            stmts.append(raise_line)
+        new = h.handler.with_changes(body=body.with_changes(body=stmts))
+        return Fix("unsafe", "Re-raise at the end of the handler", (Replacement(h.handler, new),))
+
+    def _insert_fix(self, try_node, h, listed: list[str]) -> Fix | None:
+        names = []
+        import_edit = None
+        for q in listed:
+            ref, edit = self._reference(q, import_edit)
+            if ref is None:
+                return None
+            names.append(ref)
+            if edit is not None:
+                import_edit = edit
+        if len(names) == 1:
+            type_expr = cst.parse_expression(names[0])
+        else:
+            type_expr = cst.parse_expression("(" + ", ".join(names) + ")")
+        new_handler = cst.ExceptHandler(
+            body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Raise()])]),
+            type=type_expr,
+            leading_lines=h.handler.leading_lines,
+        )
+        handlers = list(try_node.handlers)
+        i = handlers.index(h.handler)
+        handlers[i] = h.handler.with_changes(leading_lines=())
+        handlers.insert(i, new_handler)
+        replacements = [Replacement(try_node, try_node.with_changes(handlers=handlers))]
+        if import_edit is not None:
+            replacements.append(Replacement(import_edit[0], import_edit[1]))
+        label = names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
+        return Fix("unsafe", f"Insert `except {label}: raise` before {h.text}", tuple(replacements))
+
+    def _reference(self, qualname: str, pending_import):
+        """How this module can name ``qualname``: (text, optional import edit)."""
+        spec = self.pol.spec(qualname)
+        if spec is None:
+            return None, None
+        names = self.ctx.names
+        module_scope = names.scopes[0]
+        import_names = set(spec.all_names)
+        for local, bound in module_scope.bindings.items():
+            if isinstance(bound, str) and bound in import_names:
+                return local, None
+        pack = self.pol.pack_of(qualname)
+        modules = pack.modules if pack is not None else ()
+        for local, bound in module_scope.bindings.items():
+            if isinstance(bound, str) and bound in modules and f"{bound}.{spec.name}" in import_names:
+                return f"{local}.{spec.name}", None
+        # add the name to an existing `from <sdk> import ...`
+        base = pending_import[1] if pending_import is not None else None
+        for stmt in self.ctx.module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and not small.relative
+                    and small.module is not None
+                    and not isinstance(small.names, cst.ImportStar)
+                    and self.ctx.code_for(small.module) in modules
+                    and f"{self.ctx.code_for(small.module)}.{spec.name}" in import_names
+                ):
+                    current = base if base is not None and pending_import[0] is small else small
+                    aliases = list(current.names)
+                    last = aliases[-1]
+                    aliases[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    aliases.append(cst.ImportAlias(name=cst.Name(spec.name)))
+                    return spec.name, (small, current.with_changes(names=aliases))
+        return None, None

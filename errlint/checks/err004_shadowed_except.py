@@ -8,6 +8,7 @@ import libcst as cst
 
 from ..analysis.names import TypeRef
 from ..diagnostics import Pending
+from ..fixes import Fix, Replacement
 from ..hierarchy import ClassGraph
 from .base import Check
 
@@ -120,13 +121,19 @@ class ShadowedExcept(Check):
     ```
 
     ## Fix safety
-    No automatic fix yet. Moving the shadowed handler above the handler that
-    shadows it keeps the program's intent (the specific handler was written to
-    run), and dropping a redundant tuple entry changes nothing at run time.
+    Safe. A whole handler that one earlier handler shadows is moved above that
+    handler, with its body, comments and `as` name: it was written to run, and
+    now it does. A redundant or unreachable tuple entry is dropped (a tuple left
+    with one class becomes the bare name), which changes nothing at run time;
+    when the dropped entry carries a comment the fix is unsafe, since the
+    comment would be lost. No fix is offered for a handler shadowed by the same
+    class (which of the two bodies is meant?), by a bare `except:`, or by
+    several handlers at once.
     """
 
     code = "ERR004"
     name = "shadowed-except"
+    fix_availability = "sometimes"
     summary = "An except handler or tuple entry that an earlier handler or entry always catches first"
     triggers = ("except",)
 
@@ -216,7 +223,8 @@ class ShadowedExcept(Check):
                 reason = "earlier handlers catch every class in it (" + "; ".join(parts) + ")"
             else:
                 reason = f"{killer} on line {line} catches it first{self._relation(graph, victim_refs[0] if victim_refs else None, killer_refs, shadow.by_entry)}"
-            self.ctx.report(self.code, handler, f"{what} is unreachable: {reason}", end=_header_end(handler))
+            fix = self._move_fix(try_node, refs, shadow, what, killer, graph)
+            self.ctx.report(self.code, handler, f"{what} is unreachable: {reason}", fix=fix, end=_header_end(handler))
             return
         entry = victim_refs[shadow.entry]
         tuple_text = ", ".join(t.text for t in victim_refs)
@@ -232,7 +240,48 @@ class ShadowedExcept(Check):
                 f"{entry.text} in except{star} ({tuple_text}) is unreachable: "
                 f"{killer} on line {line} catches it first{relation}"
             )
-        self.ctx.report(self.code, handler, message, end=_header_end(handler))
+        self.ctx.report(self.code, handler, message, fix=self._drop_fix(handler, victim_refs, shadow.entry), end=_header_end(handler))
+
+    # -- fixes -------------------------------------------------------------------
+    def _move_fix(self, try_node, refs, shadow: Shadow, what: str, killer: str, graph: ClassGraph) -> Fix | None:
+        if refs[shadow.by_handler] is None or refs[shadow.handler] is None:
+            return None  # a bare except: must stay last
+        if len({k[0] for k in shadow.killers}) != 1:
+            return None  # shadowed by several handlers
+        victims = [t.qualname for t in refs[shadow.handler]]
+        killers = [refs[shadow.by_handler][k[1]].qualname for k in shadow.killers]
+        if any(v is None or k is None or graph.same_class(v, k) for v, k in zip(victims, killers)):
+            return None  # the same class twice: which body is meant is not ours to say
+        handlers = list(try_node.handlers)
+        moved = handlers.pop(shadow.handler)
+        handlers.insert(shadow.by_handler, moved)
+        if shadow.by_handler == 0:
+            # the first handler carries no blank line above it; the old first one keeps its comments
+            first_old = try_node.handlers[0]
+            handlers[0] = moved.with_changes(leading_lines=moved.leading_lines)
+            handlers[1] = first_old
+        new = try_node.with_changes(handlers=handlers)
+        return Fix("safe", f"Move {what} above {killer}", (Replacement(try_node, new),))
+
+    def _drop_fix(self, handler, refs, entry: int) -> Fix | None:
+        tup = handler.type
+        if not isinstance(tup, cst.Tuple) or len(tup.elements) != len(refs):
+            return None  # a tuple constant, or a starred entry
+        elements = list(tup.elements)
+        dropped = elements.pop(entry)
+        code = self.ctx.module.code_for_node(dropped)
+        applicability = "unsafe" if "#" in code else "safe"
+        if len(elements) == 1:
+            new_type = elements[0].value
+            ws = handler.whitespace_after_except
+            if isinstance(ws, cst.SimpleWhitespace) and ws.value == "":
+                ws = cst.SimpleWhitespace(" ")
+            new = handler.with_changes(type=new_type, whitespace_after_except=ws)
+        else:
+            if entry == len(elements):  # dropped the last one: the new last keeps no trailing comma
+                elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            new = handler.with_changes(type=tup.with_changes(elements=elements))
+        return Fix(applicability, f"Remove {refs[entry].text} from the tuple", (Replacement(handler, new),))
 
     @staticmethod
     def _describe(refs: list[TypeRef] | None, entry: int) -> str:

@@ -1,0 +1,104 @@
+"""Fixes: LibCST node replacements with an applicability, applied atomically.
+
+A check attaches a :class:`Fix` to a finding: one or more
+:class:`Replacement` (an original node of the parsed module and the node that
+takes its place).  ``safe`` fixes keep the program's intent and apply with
+``--fix``; ``unsafe`` ones need ``--unsafe-fixes`` (ruff's meaning).
+
+Applying a file's fixes (:func:`fix_source`) runs in passes: lint, take the
+applicable fixes in source order, skip any whose nodes overlap a fix already
+taken (it comes back in the next pass), replace the nodes in one transform,
+check that the result parses (LibCST and CPython), lint again; at most
+:data:`MAX_PASSES` passes.  :func:`write_atomically` writes the result through
+a temporary file in the same directory and ``os.replace``, keeping the file's
+permissions.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+MAX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class Replacement:
+    old: cst.CSTNode
+    new: cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel
+
+
+@dataclass
+class Fix:
+    applicability: str  # "safe" | "unsafe"
+    message: str
+    replacements: tuple[Replacement, ...]
+    # filled in by the engine for JSON output: text edits with 1-based positions
+    edits: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"applicability": self.applicability, "message": self.message, "edits": self.edits}
+
+    def applies(self, unsafe: bool) -> bool:
+        return self.applicability == "safe" or unsafe
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, mapping: dict[int, object]) -> None:
+        super().__init__()
+        self.mapping = mapping
+
+    def on_leave(self, original_node, updated_node):
+        new = self.mapping.get(id(original_node))
+        if new is not None:
+            return new
+        return updated_node
+
+
+class FixError(Exception):
+    """A fix produced code that does not parse; the file is left as it was."""
+
+
+def apply_replacements(module: cst.Module, fixes: list[Fix]) -> cst.Module:
+    mapping: dict[int, object] = {}
+    for fix in fixes:
+        for r in fix.replacements:
+            mapping[id(r.old)] = r.new
+    return module.visit(_Replacer(mapping))
+
+
+def verify(code: bytes, path: str) -> None:
+    """The fixed file must parse, for LibCST and for CPython, or it is not written."""
+    try:
+        cst.parse_module(code)
+    except Exception as exc:  # noqa: BLE001 - any parser failure
+        raise FixError(f"{path}: the fixed code does not parse ({type(exc).__name__}); file left unchanged") from None
+    try:
+        compile(code, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise FixError(f"{path}: the fixed code does not compile ({exc.msg}, line {exc.lineno}); file left unchanged") from None
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory, then rename; keep the permissions."""
+    path = Path(path)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".errlint-tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
