@@ -204,6 +204,12 @@ def _check(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         return EXIT_FINDINGS if changed else EXIT_CLEAN
     if args.fix and "-" in args.paths:
+        if not fixed_files:
+            for group in groups.values():
+                for path, data in group.files:
+                    if path == args.stdin_filename:
+                        sys.stdout.buffer.write(data)
+                        sys.stdout.flush()
         for d in diagnostics:
             print(d.format(), file=sys.stderr)
         return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if diagnostics and not args.exit_zero else EXIT_CLEAN)

@@ -268,9 +268,7 @@ class ShadowedExcept(Check):
         if not isinstance(tup, cst.Tuple) or len(tup.elements) != len(refs):
             return None  # a tuple constant, or a starred entry
         elements = list(tup.elements)
-        dropped = elements.pop(entry)
-        code = self.ctx.module.code_for_node(dropped)
-        applicability = "unsafe" if "#" in code else "safe"
+        elements.pop(entry)
         if len(elements) == 1:
             new_type = elements[0].value
             ws = handler.whitespace_after_except
@@ -281,6 +279,9 @@ class ShadowedExcept(Check):
             if entry == len(elements):  # dropped the last one: the new last keeps no trailing comma
                 elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             new = handler.with_changes(type=tup.with_changes(elements=elements))
+        # a comment inside the tuple that the new code no longer holds would be lost
+        lost = _comments(self.ctx.module, handler.type) - _comments(self.ctx.module, new.type)
+        applicability = "unsafe" if lost else "safe"
         return Fix(applicability, f"Remove {refs[entry].text} from the tuple", (Replacement(handler, new),))
 
     @staticmethod
@@ -301,6 +302,12 @@ class ShadowedExcept(Check):
             canon = graph.canonical(victim.qualname) or victim.qualname
             return f" ({victim.text} and {killer_text} are the same class, {_short(canon)})"
         return ""
+
+
+def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
+    import re
+
+    return set(re.findall(r"#[^\n]*", module.code_for_node(node)))
 
 
 def _short(qualname: str) -> str:
