@@ -368,6 +368,7 @@ class Linter:
     def __init__(self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True) -> None:
         self.registry = registry
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
+        self._triggers: dict[type[Check], tuple[bytes, ...]] = {}
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
@@ -393,7 +394,7 @@ class Linter:
             result.diagnostics.append(parse_error(path, source, exc))
             return result
         ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)
-        checks = [cls(ctx) for cls in self.checks if not cls.triggers or any(t.encode() in source for t in cls.triggers)]
+        checks = [cls(ctx) for cls in self.checks if self._triggered(cls, source)]
         dispatcher = _Walker(ctx, checks)
         try:
             dispatcher.walk(module)
@@ -416,6 +417,20 @@ class Linter:
         result.aliases = ctx.names.module_aliases()
         result.pending = ctx.pending
         return result
+
+    def _triggered(self, check: type[Check], source: bytes) -> bool:
+        triggers = self._triggers.get(check)
+        if triggers is None:
+            from .checks.base import SDK_MODULES
+
+            words: list[str] = []
+            for t in check.triggers:
+                if t == SDK_MODULES:
+                    words.extend(sorted({m.split(".")[0] for p in self.registry.packs for m in p.modules}))
+                else:
+                    words.append(t)
+            triggers = self._triggers[check] = tuple(w.encode() for w in words)
+        return not triggers or any(t in source for t in triggers)
 
     def _diagnostic(self, ctx: FileContext, code, node, message, fix, end) -> Diagnostic:
         start = ctx.position(node).start

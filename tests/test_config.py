@@ -152,3 +152,25 @@ def test_load_config_requires_the_table(project):
     (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     with pytest.raises(ConfigError, match="no \\[tool.errlint\\] table"):
         load_config(project / "pyproject.toml")
+
+
+def test_in_house_pack_example(monkeypatch, capsys, tmp_path):
+    """examples/inhouse: a team's own pack loaded by its pyproject.toml, with per-file-ignores."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    code, out, _ = run(capsys, "examples/inhouse")
+    assert code == 1
+    found = [(line.split(":")[0], line.split(": ")[1].split()[0]) for line in out.splitlines()]
+    assert found == [
+        ("examples/inhouse/checkout.py", "ERR002"),
+        ("examples/inhouse/checkout.py", "ERR003"),
+        ("examples/inhouse/checkout.py", "ERR001"),
+    ]
+    assert "acme_payments documents as never retryable" in out
+    assert "legacy_refunds" not in out  # per-file-ignores
+    # without the configuration the in-house SDK is unknown, and nothing is found
+    plain = tmp_path / "plain.toml"
+    plain.write_text('select = ["ERR"]\n')
+    assert run(capsys, "--config", str(plain), "examples/inhouse") == (0, "", "")

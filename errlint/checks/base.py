@@ -17,13 +17,18 @@ if TYPE_CHECKING:
     from ..engine import FileContext
 
 
+# In ``triggers``: the top-level module names of every loaded SDK pack.
+SDK_MODULES = "<sdk-modules>"
+
+
 class Check:
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""  # one line, for `errlint rules` and the README table
     fix_availability: ClassVar[str] = "none"  # "none" | "sometimes" | "always"
     # Substrings at least one of which a file must contain for the check to
-    # have anything to report (a cheap pre-filter; empty: always run).
+    # have anything to report (a cheap pre-filter; empty: always run);
+    # SDK_MODULES stands for the module names of every loaded pack.
     triggers: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()

@@ -6,7 +6,7 @@ import libcst as cst
 from ..analysis.policy import name_list, short
 from ..analysis.receivers import SdkCall
 from ..analysis.retries import RetryConstruct
-from .base import Check
+from .base import SDK_MODULES, Check
 
 
 class RedundantRetry(Check):
@@ -54,7 +54,7 @@ class RedundantRetry(Check):
     name = "redundant-retry"
     summary = "an auto-retrying SDK call inside a retry construct that retries the same errors"
     uses = ("auto_retry",)
-    triggers = ("alter_sdk", "shark_auth", "alsorn")
+    triggers = (SDK_MODULES,)
     VALID = (
         "from alter_sdk import App, BackendError\nimport asyncio\n"
         "async def f(url, g, db):\n    async with App() as vault:\n        response = await vault.request('GET', url, grant_id=g)\n"
@@ -130,7 +130,8 @@ class RedundantRetry(Check):
             how.append(auto.backoff)
         detail = f" ({call.pack.name}: {', '.join(how)})" if how else f" ({call.pack.name})"
         line = self.ctx.line_of(construct.report_node)
-        again = f"the {construct.description} on line {line} retries them again"
+        them = "them" if len(auto.on) > 1 else "it"
+        again = f"the {construct.description} on line {line} retries {them} again"
         if where:
             again += f" ({where})"
         classes = name_list([short(q) for q in auto.on], limit=4)

@@ -10,7 +10,7 @@ from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_
 from ..analysis.retries import RetryConstruct, RetryTry
 from ..analysis.scan import walk
 from ..packs import Pack
-from .base import Check
+from .base import SDK_MODULES, Check
 
 _RETRYABLE_NAME = re.compile(r"retr(y|i)", re.IGNORECASE)
 _NEGATED_NAME = re.compile(r"(^|_)(non|not|no|never|dont|do_not|fatal|permanent)(_|$)|nonretr|unretr", re.IGNORECASE)
@@ -65,7 +65,7 @@ class RetryNonRetryable(Check):
     name = "retry-non-retryable"
     summary = "a retry construct that retries an error its SDK documents as never retryable"
     uses = ("never", "by-status", "codes", "statuses")
-    triggers = ("alter_sdk", "shark_auth", "alsorn", "retr", "Retr", "RETR")
+    triggers = (SDK_MODULES, "retr", "Retr", "RETR")
     VALID = (
         "from alter_sdk import App, BackendError, ReAuthRequiredError\nimport asyncio\n"
         "async def f(url, g):\n    async with App() as vault:\n        for attempt in range(3):\n            try:\n"

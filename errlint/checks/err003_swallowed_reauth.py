@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..analysis.policy import REAUTH, covered, deliberate_split, name_list, policies, reaching, tops
 from ..fixes import Fix, Replacement
-from .base import Check
+from .base import SDK_MODULES, Check
 
 
 class SwallowedReauth(Check):
@@ -61,7 +61,7 @@ class SwallowedReauth(Check):
     fix_availability = "sometimes"
     summary = "a handler that swallows an error meaning the user must re-authenticate"
     uses = ("reauth",)
-    triggers = ("alter_sdk", "shark_auth", "alsorn")
+    triggers = (SDK_MODULES,)
     VALID = (
         "from alter_sdk import App, BackendError, ReAuthRequiredError\n"
         "async def f(url, g):\n    async with App() as vault:\n        try:\n"

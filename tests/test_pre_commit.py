@@ -1,0 +1,77 @@
+"""The pre-commit hooks, through real pre-commit (`try-repo`) on a temporary git repository.
+
+Slow (pre-commit builds a virtualenv and installs errlint into it), but it is
+the only proof that the hooks work as users run them.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
+MOVED = "try:\n    pass\nexcept ValueError:\n    pass\nexcept Exception:\n    pass\n"
+
+pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
+if shutil.which("git") is None:  # pragma: no cover
+    pytest.skip("git is needed", allow_module_level=True)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory) -> Path:
+    """A committed copy of this repository (try-repo needs a git repo with the hooks file at HEAD)."""
+    repo = tmp_path_factory.mktemp("hooks")
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy2(ROOT / name, repo / name)
+    for folder in ("errlint", "rules"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "hooks")
+    return repo
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "app.py").write_text(SHADOWED)
+    (tmp_path / "vendored").mkdir()
+    (tmp_path / "vendored" / "lib.py").write_text(SHADOWED)
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-exclude = ["vendored"]\n')
+    _git(tmp_path, "add", "-A")
+    return tmp_path
+
+
+def _try_repo(project: Path, hook_repo: Path, hook: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(hook_repo.parent / "pre-commit-home"))
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--all-files", "--color=never"],
+        cwd=project, capture_output=True, text=True, env=env, timeout=900,
+    )
+
+
+def test_errlint_hook_fails_with_the_finding(project, hook_repo):
+    proc = _try_repo(project, hook_repo, "errlint")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "app.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first" in proc.stdout
+    assert "vendored/lib.py" not in proc.stdout  # --force-exclude applies the configured excludes
+    assert (project / "app.py").read_text() == SHADOWED
+
+
+def test_errlint_fix_hook_rewrites_the_file(project, hook_repo):
+    proc = _try_repo(project, hook_repo, "errlint-fix")
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # pre-commit fails a hook that changed files
+    assert (project / "app.py").read_text() == MOVED
+    assert (project / "vendored" / "lib.py").read_text() == SHADOWED
+    _git(project, "add", "-A")
+    again = _try_repo(project, hook_repo, "errlint-fix")
+    assert again.returncode == 0, again.stdout + again.stderr
