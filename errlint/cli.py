@@ -162,11 +162,15 @@ def _check(args: argparse.Namespace) -> int:
             sources = dict(group.files)
             project = linter.project_graph(results)
             for i, result in enumerate(results):
-                if not any(d.fix is not None and d.fix.applies(unsafe) for d in result.diagnostics):
+                ignored = config.ignored_for(result.path)
+                if not any(
+                    d.fix is not None and d.fix.applies(unsafe) and not any(d.code.startswith(c.upper()) for c in ignored)
+                    for d in result.diagnostics
+                ):
                     continue
                 original = sources[result.path]
                 try:
-                    new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, project)
+                    new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, project, ignored)
                 except FixError as exc:
                     print(f"errlint: error: {exc}", file=sys.stderr)
                     errors += 1

@@ -455,9 +455,13 @@ class Linter:
 
     # -- fixes -----------------------------------------------------------------------
     def fix_source(
-        self, path: str, source: bytes, unsafe: bool = False, project: ClassGraph | None = None
+        self, path: str, source: bytes, unsafe: bool = False, project: ClassGraph | None = None,
+        ignored: Sequence[str] = (),
     ) -> tuple[bytes, list[Diagnostic], FileResult]:
-        """Apply fixes in passes until none applies; (fixed source, fixed findings, final result)."""
+        """Apply fixes in passes until none applies; (fixed source, fixed findings, final result).
+
+        ``ignored``: codes or prefixes whose findings are not fixed (per-file-ignores).
+        """
         from .fixes import MAX_PASSES, apply_replacements, verify
 
         fixed: list[Diagnostic] = []
@@ -467,8 +471,12 @@ class Linter:
                 break
             chosen: list[Diagnostic] = []
             taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
-            candidates = [d for d in result.diagnostics if d.fix is not None and d.fix.applies(unsafe)]
-            for d in sorted(candidates, key=lambda d: _fix_span(d)[0]):
+            candidates = [
+                d for d in result.diagnostics
+                if d.fix is not None and d.fix.applies(unsafe) and not any(d.code.startswith(c.upper()) for c in ignored)
+            ]
+            # safe fixes first: an unsafe fix may not be needed once they are in
+            for d in sorted(candidates, key=lambda d: (d.fix.applicability != "safe", _fix_span(d)[0])):
                 span = _fix_span(d)
                 if any(span[0] < t[1] and t[0] < span[1] for t in taken):
                     continue  # overlaps a fix taken in this pass: it comes back in the next one

@@ -102,3 +102,15 @@ def write_atomically(path: str | Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def without_elements(tup: cst.Tuple, drop: set[int]) -> cst.BaseExpression | None:
+    """``tup`` without the elements at ``drop``: a tuple, the one remaining value, or None if nothing remains."""
+    elements = [el for i, el in enumerate(tup.elements) if i not in drop]
+    if not elements:
+        return None
+    if len(elements) == 1:
+        return elements[0].value
+    if len(tup.elements) - 1 in drop:  # the new last element keeps no trailing comma
+        elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return tup.with_changes(elements=elements)

@@ -161,3 +161,33 @@ def test_fix_from_stdin_prints_the_fixed_code(tree, capsys, monkeypatch):
     assert code == 0 and out == MOVED
     FakeStdin.buffer = io.BytesIO(MOVED.encode())
     assert run(capsys, "--fix", "-", "--stdin-filename", "a.py")[:2] == (0, MOVED)  # nothing to fix: echoed
+
+
+def test_per_file_ignores_are_not_fixed(tree, capsys):
+    (tree / "pyproject.toml").write_text('[tool.errlint.per-file-ignores]\n"legacy_*.py" = ["ERR004"]\n')
+    (tree / "legacy_a.py").write_text(SHADOWED)
+    (tree / "b.py").write_text(SHADOWED)
+    assert run(capsys, "--fix", ".")[0] == 0
+    assert (tree / "legacy_a.py").read_text() == SHADOWED
+    assert (tree / "b.py").read_text() == MOVED
+
+
+def test_noqa_lines_are_not_fixed(tree, capsys):
+    source = SHADOWED.replace("except ValueError:", "except ValueError:  # noqa: ERR004")
+    (tree / "a.py").write_text(source)
+    assert run(capsys, "--fix", "a.py")[0] == 0
+    assert (tree / "a.py").read_text() == source
+
+
+def test_examples_fix_every_fixable_finding(tmp_path, monkeypatch, capsys):
+    import json
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "--fix", "--unsafe-fixes", "examples")
+    assert code == 1 and "Fixed 8 findings in 4 files" in err
+    remaining = json.loads(run(capsys, "--output-format", "json", "examples")[1])
+    assert remaining and all(item["fix"] is None for item in remaining), [i for i in remaining if i["fix"]]
+    assert run(capsys, "--diff", "--unsafe-fixes", "examples") == (0, "", "")  # a second run changes nothing

@@ -6,6 +6,8 @@ import libcst as cst
 from ..analysis.policy import name_list, short
 from ..analysis.receivers import SdkCall
 from ..analysis.retries import RetryConstruct
+from ..analysis.scan import call_name, small_statements, walk
+from ..fixes import Fix, Replacement
 from .base import SDK_MODULES, Check
 
 
@@ -46,12 +48,17 @@ class RedundantRetry(Check):
     code that does not retry by itself.
 
     ## Fix safety
-    No automatic fix: removing a retry layer changes how long a call may take
-    and which errors reach the caller.
+    Unsafe: removing a retry layer changes how long a call may take and which
+    errors reach the caller. Two shapes are fixed: a pure retry loop whose
+    only job is the auto-retrying call (`for _ in range(n): try: x = call();
+    break / return call ... except NetworkError: sleep`) becomes the plain
+    call, and a tenacity / backoff / stamina decorator that retries only what
+    the SDK retries itself is dropped.
     """
 
     code = "ERR001"
     name = "redundant-retry"
+    fix_availability = "sometimes"
     summary = "an auto-retrying SDK call inside a retry construct that retries the same errors"
     uses = ("auto_retry",)
     triggers = (SDK_MODULES,)
@@ -98,7 +105,7 @@ class RedundantRetry(Check):
                         handler = retries.first_catcher(rt.handlers, cls)
                         if handler is not None and handler.retries:
                             where = f"{handler.text} on line {self.ctx.line_of(handler.handler)}"
-                            self._report(call, construct, where)
+                            self._report(call, construct, where, self._unwrap_fix(construct, rt, call))
                             break
 
     def _whole_body(self, construct: RetryConstruct) -> None:
@@ -109,7 +116,7 @@ class RedundantRetry(Check):
             if call.auto_retry is None:
                 continue
             if any(construct.covers(graph, cls) for cls in self._auto_classes(call)):
-                self._report(call, construct, None)
+                self._report(call, construct, None, self._drop_decorator_fix(construct, call))
 
     def _auto_classes(self, call: SdkCall) -> list[str]:
         graph = self.ctx.graph
@@ -118,7 +125,49 @@ class RedundantRetry(Check):
             out[graph.canonical(q) or q] = None
         return list(out)
 
-    def _report(self, call: SdkCall, construct: RetryConstruct, where: str | None) -> None:
+    # -- fixes -------------------------------------------------------------------
+    def _only_auto(self, classes, call: SdkCall) -> bool:
+        graph = self.ctx.graph
+        auto = self._auto_classes(call)
+        return bool(classes) and all(
+            q is not None and not q.startswith("?") and any(graph.is_subclass(q, a) for a in auto) for q in classes
+        )
+
+    def _unwrap_fix(self, construct: RetryConstruct, rt, call: SdkCall) -> Fix | None:
+        loop = construct.node
+        if loop.orelse is not None or len(construct.body) != 1 or construct.body[0] is not rt.node:
+            return None
+        t = rt.node
+        if not isinstance(t, cst.Try) or t.orelse is not None or t.finalbody is not None:
+            return None
+        for h in rt.handlers:
+            if h.refs is None or not self._only_auto(h.qualnames, call) or not _idle(h.handler.body.body):
+                return None
+        stmts = list(t.body.body)
+        if stmts and isinstance(stmts[-1], cst.SimpleStatementLine) and len(stmts[-1].body) == 1 and isinstance(stmts[-1].body[0], cst.Break):
+            stmts.pop()
+        if not stmts or any(isinstance(n, (cst.Break, cst.Continue)) for n in walk(stmts)):
+            return None
+        calls = list(self.ctx.receivers.sdk_calls(stmts))
+        if [c.node for c in calls] != [call.node] or sum(isinstance(n, cst.Call) for n in walk(stmts)) > 1:
+            return None  # the loop does more than retry the one call
+        stmts[0] = stmts[0].with_changes(leading_lines=loop.leading_lines)
+        return Fix("unsafe", f"Remove the retry loop around {call.text}()", (Replacement(loop, cst.FlattenSentinel(stmts)),))
+
+    def _drop_decorator_fix(self, construct: RetryConstruct, call: SdkCall) -> Fix | None:
+        fn = construct.node
+        if not isinstance(fn, cst.FunctionDef) or construct.excluded or construct.guarded:
+            return None
+        if not self._only_auto(construct.on, call):
+            return None
+        decorators = [d for d in fn.decorators if d is not construct.report_node]
+        new = fn.with_changes(decorators=decorators)
+        if fn.decorators and fn.decorators[0] is construct.report_node and decorators:
+            decorators[0] = decorators[0].with_changes(leading_lines=construct.report_node.leading_lines)
+            new = fn.with_changes(decorators=decorators)
+        return Fix("unsafe", f"Remove {construct.description}: {call.text}() already retries", (Replacement(fn, new),))
+
+    def _report(self, call: SdkCall, construct: RetryConstruct, where: str | None, fix: Fix | None = None) -> None:
         if id(call.node) in self.reported:
             return
         self.reported.add(id(call.node))
@@ -139,4 +188,23 @@ class RedundantRetry(Check):
             self.code,
             call.node,
             f"{call.text}() already retries {classes} itself{detail}; {again}",
+            fix=fix,
         )
+
+
+def _idle(stmts) -> bool:
+    """A handler body that only waits, logs, passes or continues."""
+    for small in small_statements(stmts):
+        if isinstance(small, (cst.Pass, cst.Continue)):
+            continue
+        if isinstance(small, cst.Expr):
+            value = small.value.expression if isinstance(small.value, cst.Await) else small.value
+            if isinstance(value, cst.Call) and call_name(value) in _IDLE_CALLS:
+                continue
+            if isinstance(value, cst.Ellipsis):
+                continue
+        return False
+    return True
+
+
+_IDLE_CALLS = {"sleep", "debug", "info", "warning", "warn", "error", "exception", "log", "print"}

@@ -8,7 +8,8 @@ import libcst as cst
 from ..analysis.effects import HandlerInfo
 from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
 from ..analysis.retries import RetryConstruct, RetryTry
-from ..analysis.scan import walk
+from ..analysis.scan import keyword, positional, walk
+from ..fixes import Fix, Replacement, without_elements
 from ..packs import Pack
 from .base import SDK_MODULES, Check
 
@@ -58,11 +59,17 @@ class RetryNonRetryable(Check):
     ```
 
     ## Fix safety
-    No automatic fix: which errors to let through is the caller's decision.
+    Unsafe: the errors it stops retrying reach the caller at once. When the
+    retried set names a never-retryable class in a tuple (`except
+    (NetworkError, GrantExpiredError):`, `retry_if_exception_type((...))`,
+    backoff's exception tuple, stamina's `on=(...)`), the fix removes it from
+    the tuple. No fix is offered when the class is caught through an ancestor
+    (`except BackendError:`) or is the only one named.
     """
 
     code = "ERR002"
     name = "retry-non-retryable"
+    fix_availability = "sometimes"
     summary = "a retry construct that retries an error its SDK documents as never retryable"
     uses = ("never", "by-status", "codes", "statuses")
     triggers = (SDK_MODULES, "retr", "Retr", "RETR")
@@ -125,7 +132,8 @@ class RetryNonRetryable(Check):
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
             never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
             by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
-            self._report(h.handler, h.text, construct, never, by_status)
+            fix = self._handler_fix(h) if never else None
+            self._report(h.handler, h.text, construct, never, by_status, fix=fix)
 
     def _predicate_construct(self, construct: RetryConstruct) -> None:
         if construct.guarded:
@@ -136,9 +144,59 @@ class RetryNonRetryable(Check):
         never = [q for q in covered(entries, NEVER, called, graph, self.pol) if construct.covers(graph, q)]
         by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol) if construct.covers(graph, q)]
         what = construct.description
-        self._report(construct.report_node, what, construct, never, by_status, decorator=True)
+        fix = self._construct_fix(construct) if never else None
+        self._report(construct.report_node, what, construct, never, by_status, decorator=True, fix=fix)
 
-    def _report(self, node, what: str, construct: RetryConstruct, never, by_status, decorator: bool = False) -> None:
+    # -- fixes -------------------------------------------------------------------
+    def _never_indexes(self, refs) -> set[int]:
+        out = set()
+        for i, ref in enumerate(refs):
+            spec = self.pol.spec(ref.qualname) if ref.qualname else None
+            if spec is not None and spec.retry == "never":
+                out.add(i)
+        return out
+
+    def _handler_fix(self, h: HandlerInfo) -> Fix | None:
+        tup = h.handler.type
+        if h.refs is None or not isinstance(tup, cst.Tuple) or len(tup.elements) != len(h.refs):
+            return None
+        drop = self._never_indexes(h.refs)
+        new_type = without_elements(tup, drop) if drop else None
+        if new_type is None:
+            return None
+        ws = h.handler.whitespace_after_except
+        if not isinstance(new_type, cst.Tuple) and isinstance(ws, cst.SimpleWhitespace) and ws.value == "":
+            ws = cst.SimpleWhitespace(" ")
+        new = h.handler.with_changes(type=new_type, whitespace_after_except=ws)
+        names = ", ".join(h.refs[i].text for i in sorted(drop))
+        return Fix("unsafe", f"Stop retrying {names}", (Replacement(h.handler, new),))
+
+    def _construct_fix(self, construct: RetryConstruct) -> Fix | None:
+        call = construct.report_node.decorator if isinstance(construct.report_node, cst.Decorator) else construct.report_node
+        if not isinstance(call, cst.Call):
+            return None
+        holder = None
+        if construct.kind.startswith("tenacity"):
+            pred = keyword(call, "retry")
+            if isinstance(pred, cst.Call) and pred.args:
+                holder = pred.args[0].value
+        elif construct.kind == "backoff":
+            holder = positional(call, 1) or keyword(call, "exception")
+        elif construct.kind.startswith("stamina"):
+            holder = keyword(call, "on")
+        if not isinstance(holder, cst.Tuple):
+            return None
+        refs = list(self.ctx.names.exception_refs(holder))
+        if len(refs) != len(holder.elements):
+            return None
+        drop = self._never_indexes(refs)
+        new = without_elements(holder, drop) if drop else None
+        if new is None:
+            return None
+        names = ", ".join(refs[i].text for i in sorted(drop))
+        return Fix("unsafe", f"Stop retrying {names}", (Replacement(holder, new),))
+
+    def _report(self, node, what: str, construct: RetryConstruct, never, by_status, decorator: bool = False, fix=None) -> None:
         if not never and not by_status:
             return
         graph = self.ctx.graph
@@ -163,7 +221,7 @@ class RetryNonRetryable(Check):
         message = f"{what} {' and '.join(parts)}{where}"
         if action:
             message += f": {action}"
-        self.ctx.report(self.code, node, message, end=_header_end(node))
+        self.ctx.report(self.code, node, message, fix=fix, end=_header_end(node))
 
     # -- collections of retryable codes / statuses -------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from ..analysis.names import TypeRef
 from ..diagnostics import Pending
-from ..fixes import Fix, Replacement
+from ..fixes import Fix, Replacement, without_elements
 from ..hierarchy import ClassGraph
 from .base import Check
 
@@ -267,18 +267,14 @@ class ShadowedExcept(Check):
         tup = handler.type
         if not isinstance(tup, cst.Tuple) or len(tup.elements) != len(refs):
             return None  # a tuple constant, or a starred entry
-        elements = list(tup.elements)
-        elements.pop(entry)
-        if len(elements) == 1:
-            new_type = elements[0].value
+        new_type = without_elements(tup, {entry})
+        if isinstance(new_type, cst.Tuple):
+            new = handler.with_changes(type=new_type)
+        else:
             ws = handler.whitespace_after_except
             if isinstance(ws, cst.SimpleWhitespace) and ws.value == "":
                 ws = cst.SimpleWhitespace(" ")
             new = handler.with_changes(type=new_type, whitespace_after_except=ws)
-        else:
-            if entry == len(elements):  # dropped the last one: the new last keeps no trailing comma
-                elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            new = handler.with_changes(type=tup.with_changes(elements=elements))
         # a comment inside the tuple that the new code no longer holds would be lost
         lost = _comments(self.ctx.module, handler.type) - _comments(self.ctx.module, new.type)
         applicability = "unsafe" if lost else "safe"
