@@ -465,6 +465,7 @@ class Linter:
         from .fixes import MAX_PASSES, apply_replacements, verify
 
         fixed: list[Diagnostic] = []
+        original = source
         result = self.lint_source(path, source, project=project)
         for _ in range(MAX_PASSES):
             if result.module is None or result.error:
@@ -488,7 +489,7 @@ class Linter:
             new_source = new_module.bytes
             if new_source == source:
                 break
-            verify(new_source, path)
+            verify(new_source, path, original)
             fixed.extend(chosen)
             source = new_source
             result = self.lint_source(path, source, project=project)

@@ -71,12 +71,21 @@ def apply_replacements(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     return module.visit(_Replacer(mapping))
 
 
-def verify(code: bytes, path: str) -> None:
-    """The fixed file must parse, for LibCST and for CPython, or it is not written."""
+def verify(code: bytes, path: str, original: bytes | None = None) -> None:
+    """The fixed file must parse, for LibCST and for CPython, or it is not written.
+
+    CPython's check is skipped when the original does not compile on the running
+    interpreter either (syntax newer than it, such as ``except*`` on 3.10).
+    """
     try:
         cst.parse_module(code)
     except Exception as exc:  # noqa: BLE001 - any parser failure
         raise FixError(f"{path}: the fixed code does not parse ({type(exc).__name__}); file left unchanged") from None
+    if original is not None:
+        try:
+            compile(original, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return
     try:
         compile(code, path, "exec", dont_inherit=True)
     except SyntaxError as exc:

@@ -31,6 +31,14 @@ def _linter(path: Path) -> Linter:
     return Linter(REGISTRY, [c for c in ALL_CHECKS if c.code == code])
 
 
+def _compiles(source: bytes) -> bool:
+    try:
+        compile(source, "<fixture>", "exec", dont_inherit=True)
+    except SyntaxError:
+        return False
+    return True
+
+
 def test_every_fixable_rule_has_fixed_fixtures():
     fixable = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
     assert {p.parent.name.split("_")[0] for p in FIXED} == fixable
@@ -52,7 +60,8 @@ def test_all_fixes_on_every_fixture_reparse_and_are_idempotent(path: Path):
     linter = Linter(REGISTRY)
     fixed, _, _ = linter.fix_source(str(path), path.read_bytes(), unsafe=True)
     cst.parse_module(fixed)
-    compile(fixed, str(path), "exec", dont_inherit=True)
+    if _compiles(path.read_bytes()):  # except* does not compile on Python 3.10
+        compile(fixed, str(path), "exec", dont_inherit=True)
     again, applied, _ = linter.fix_source(str(path), fixed, unsafe=True)
     assert again == fixed and not applied
 
