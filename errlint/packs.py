@@ -109,6 +109,7 @@ class Pack:
     statuses: Mapping[str, Policy]
     codes: Mapping[str, Policy]
     aliases: Mapping[str, str] = field(default_factory=dict)  # import name -> qualname
+    retry_guidance: str = ""  # what the docs ask of a retry (backoff, jitter, cap)
 
 
 # ---------------------------------------------------------------------------
@@ -184,7 +185,7 @@ class _Reader:
 
 
 _TOP_KEYS = ("sdk", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")
-_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python")
+_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance")
 _CLIENT_KEYS = ("classes", "factories", "conventional_names")
 _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
@@ -362,6 +363,7 @@ def load_pack(path: str | Path) -> Pack:
         package=r.string(sdk, "package", "sdk"),
         version=r.string(sdk, "version", "sdk"),
         python=r.string(sdk, "python", "sdk"),
+        retry_guidance=r.string(sdk, "retry_guidance", "sdk", "") or "",
         client_classes=tuple(resolve_client(c, modules, defined_in) for c in r.strings(clients, "classes", "clients", _DOTTED)),
         factories=MappingProxyType(dict(factories_raw)),
         conventional_names=r.strings(clients, "conventional_names", "clients", _NAME),

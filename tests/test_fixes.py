@@ -196,7 +196,7 @@ def test_examples_fix_every_fixable_finding(tmp_path, monkeypatch, capsys):
     shutil.copytree(root / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "--fix", "--unsafe-fixes", "examples")
-    assert code == 1 and "Fixed 8 findings in 4 files" in err
+    assert code == 1 and "Fixed 9 findings in 4 files" in err
     remaining = json.loads(run(capsys, "--output-format", "json", "examples")[1])
     assert remaining and all(item["fix"] is None for item in remaining), [i for i in remaining if i["fix"]]
     assert run(capsys, "--diff", "--unsafe-fixes", "examples") == (0, "", "")  # a second run changes nothing

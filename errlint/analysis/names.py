@@ -207,6 +207,21 @@ class NameResolver:
             if isinstance(p, cst.Param):
                 scope.bindings[p.name.value] = f"?{p.name.value}"
         self.scopes.append(scope)
+        if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock):
+            self._prebind_imports(node.body.body)
+
+    def _prebind_imports(self, body) -> None:
+        """Bind a function's imports on entry, so code above a local import can be judged with it."""
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Import):
+                        self.bind_import(small)
+                    elif isinstance(small, cst.ImportFrom):
+                        self.bind_import_from(small)
+            elif isinstance(stmt, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While)):
+                for block in _blocks(stmt):
+                    self._prebind_imports(block)
 
     def leave_scope(self) -> None:
         if len(self.scopes) > 1:

@@ -27,3 +27,16 @@ def exchange_blindly(client: VaultClient, connection: str) -> str | None:
         except VaultError:
             time.sleep(1)
     return None
+
+
+def rotate_key(agents, agent_id: str) -> None:
+    from shark_auth import AgentsClient, SharkAPIError
+
+    client: AgentsClient = agents
+    # Rotation is irreversible: a retry after a lost response rotates twice.
+    while True:
+        try:
+            client.rotate_dpop_key(agent_id)
+            return
+        except SharkAPIError:
+            time.sleep(5)

@@ -1,0 +1,74 @@
+"""ERR005 retry-without-backoff."""
+from __future__ import annotations
+
+from ..analysis.retries import RetryConstruct
+from ..analysis.sdkretry import ConstructVisitor, retried_sdk_calls
+from ._constructs import first_call_text, header_end, label
+from .base import SDK_MODULES, Check
+
+
+class RetryWithoutBackoff(ConstructVisitor, Check):
+    """
+    ## What it does
+    Flags a retry construct around an SDK call that does not back off: a
+    manual retry loop that never sleeps or sleeps a constant, tenacity with no
+    `wait` or `wait_fixed`, backoff's `constant` wait generator. A wait taken
+    from the error's `retry_after` (`Retry-After`) is correct and not flagged.
+
+    ## Why is this bad?
+    The SDK docs ask for exponential backoff with jitter, capped (SharkAuth:
+    "A reasonable default: exponential with jitter, capped"; Altus 4:
+    "Exponential backoff with jitter"). Retrying at once or at a fixed pace
+    makes every client of a struggling service retry in lockstep, which turns
+    a brief outage into a thundering herd.
+
+    ## Example
+    ```python
+    for attempt in range(3):
+        try:
+            return client.exchange(connection)
+        except VaultError:
+            time.sleep(1)
+    ```
+
+    ## Use instead
+    ```python
+    for attempt in range(3):
+        try:
+            return client.exchange(connection)
+        except VaultError:
+            time.sleep(min(2 ** attempt, 30) + random.random())
+    ```
+
+    ## Fix safety
+    No automatic fix: the right base delay and cap depend on the call.
+    """
+
+    code = "ERR005"
+    name = "retry-without-backoff"
+    summary = "a retry construct around an SDK call that never waits or waits a constant"
+    uses = ("errors",)
+    triggers = (SDK_MODULES,)
+    VALID = (
+        "import random, time\nfrom shark_auth import VaultClient, VaultError\n"
+        "def f(client: VaultClient, c):\n    for attempt in range(3):\n        try:\n            return client.exchange(c)\n"
+        "        except VaultError:\n            time.sleep(2 ** attempt + random.random())\n",
+    )
+    INVALID = (
+        "import time\nfrom shark_auth import VaultClient, VaultError\n"
+        "def f(client: VaultClient, c):\n    for attempt in range(3):\n        try:\n            return client.exchange(c)\n"
+        "        except VaultError:\n            time.sleep(1)\n",
+    )
+
+    def construct(self, construct: RetryConstruct) -> None:
+        if construct.wait not in ("none", "constant"):
+            return
+        calls = retried_sdk_calls(self.ctx, construct)
+        if not calls:
+            return
+        pack = calls[0].pack
+        how = "retries at once, without waiting" if construct.wait == "none" else "waits a constant delay between attempts"
+        message = f"{label(self.ctx, construct)} around {first_call_text(calls)} {how}"
+        if pack.retry_guidance:
+            message += f"; {pack.name} docs: {pack.retry_guidance}"
+        self.ctx.report(self.code, construct.report_node, message, end=header_end(construct))

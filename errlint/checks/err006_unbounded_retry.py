@@ -1,0 +1,77 @@
+"""ERR006 unbounded-retry."""
+from __future__ import annotations
+
+from ..analysis.retries import RetryConstruct
+from ..analysis.sdkretry import ConstructVisitor, retried_sdk_calls
+from ._constructs import first_call_text, header_end, label
+from .base import SDK_MODULES, Check
+
+
+class UnboundedRetry(ConstructVisitor, Check):
+    """
+    ## What it does
+    Flags a retry construct around an SDK call that nothing stops: a `while
+    True` loop with no attempt check, a `for` over `itertools.count()`,
+    tenacity's `@retry` / `Retrying` without `stop`, backoff's
+    `@on_exception` without `max_tries` or `max_time`, stamina with
+    `attempts=None` and `timeout=None`.
+
+    ## Why is this bad?
+    SharkAuth's docs cap retries "at ~3 attempts". Without a cap a permanent
+    failure (a revoked credential, a deleted resource, an outage) holds the
+    caller forever, piles up requests and hides the error from everyone who
+    could act on it.
+
+    ## Example
+    ```python
+    @retry(wait=wait_random_exponential(max=30))
+    def exchange(client, connection):
+        return client.exchange(connection)
+    ```
+
+    ## Use instead
+    ```python
+    @retry(wait=wait_random_exponential(max=30), stop=stop_after_attempt(3))
+    def exchange(client, connection):
+        return client.exchange(connection)
+    ```
+
+    ## Fix safety
+    No automatic fix: the cap is the caller's decision.
+    """
+
+    code = "ERR006"
+    name = "unbounded-retry"
+    summary = "a retry construct around an SDK call with no attempt cap"
+    uses = ("errors",)
+    triggers = (SDK_MODULES,)
+    VALID = (
+        "import time\nfrom shark_auth import VaultClient, VaultError\n"
+        "def f(client: VaultClient, c):\n    for attempt in range(3):\n        try:\n            return client.exchange(c)\n"
+        "        except VaultError:\n            time.sleep(2 ** attempt)\n",
+    )
+    INVALID = (
+        "import time\nfrom shark_auth import VaultClient, VaultError\n"
+        "def f(client: VaultClient, c):\n    attempt = 0\n    while True:\n        try:\n            return client.exchange(c)\n"
+        "        except VaultError:\n            attempt += 1\n            time.sleep(2 ** attempt)\n",
+    )
+
+    def construct(self, construct: RetryConstruct) -> None:
+        if construct.bounded:
+            return
+        calls = retried_sdk_calls(self.ctx, construct)
+        if not calls:
+            return
+        what = {
+            "loop": "has no attempt cap",
+            "tenacity": "has no stop= (tenacity retries forever by default)",
+            "tenacity-iterator": "has no stop= (tenacity retries forever by default)",
+            "backoff": "has neither max_tries nor max_time",
+            "stamina": "sets neither attempts nor timeout",
+            "stamina-iterator": "sets neither attempts nor timeout",
+        }.get(construct.kind, "has no cap")
+        pack = calls[0].pack
+        message = f"{label(self.ctx, construct)} around {first_call_text(calls)} {what}"
+        if pack.retry_guidance:
+            message += f"; {pack.name} docs: {pack.retry_guidance}"
+        self.ctx.report(self.code, construct.report_node, message, end=header_end(construct))
