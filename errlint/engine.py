@@ -426,7 +426,7 @@ class Linter:
             words: list[str] = []
             for t in check.triggers:
                 if t == SDK_MODULES:
-                    words.extend(sorted({m.split(".")[0] for p in self.registry.packs for m in p.modules}))
+                    words.extend(sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
                 else:
                     words.append(t)
             triggers = self._triggers[check] = tuple(w.encode() for w in words)

@@ -111,6 +111,11 @@ class Pack:
     aliases: Mapping[str, str] = field(default_factory=dict)  # import name -> qualname
     retry_guidance: str = ""  # what the docs ask of a retry (backoff, jitter, cap)
 
+    @property
+    def is_language(self) -> bool:
+        """The generated stdlib pack (it records the Python it was generated from): class trees only, no SDK calls."""
+        return self.python is not None
+
 
 # ---------------------------------------------------------------------------
 # Validation helpers: each names the file and the dotted key path.

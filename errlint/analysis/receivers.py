@@ -57,6 +57,8 @@ class SdkIndex:
         self.module_packs: list[tuple[str, Pack]] = []
         self.reauth_actions: set[str] = set()
         for pack in registry.packs:
+            if pack.is_language:
+                continue  # builtins are not an SDK: print() is not an SDK call
             for c in pack.client_classes:
                 self.client_classes[c] = pack
             for key, target in pack.factories.items():
