@@ -56,6 +56,7 @@ class Check:
             specs = list(pack.errors.values())
             has = {
                 "errors": bool(specs),
+                "sdk": bool(pack.modules) and not pack.is_language,
                 "never": any(s.retry == "never" for s in specs),
                 "by-status": any(s.retry == "by-status" for s in specs),
                 "reauth": any(s.reauth for s in specs),

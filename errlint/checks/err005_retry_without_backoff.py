@@ -47,7 +47,7 @@ class RetryWithoutBackoff(ConstructVisitor, Check):
     code = "ERR005"
     name = "retry-without-backoff"
     summary = "a retry construct around an SDK call that never waits or waits a constant"
-    uses = ("errors",)
+    uses = ("sdk",)
     triggers = (SDK_MODULES,)
     VALID = (
         "import random, time\nfrom shark_auth import VaultClient, VaultError\n"

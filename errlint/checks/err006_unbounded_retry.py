@@ -43,7 +43,7 @@ class UnboundedRetry(ConstructVisitor, Check):
     code = "ERR006"
     name = "unbounded-retry"
     summary = "a retry construct around an SDK call with no attempt cap"
-    uses = ("errors",)
+    uses = ("sdk",)
     triggers = (SDK_MODULES,)
     VALID = (
         "import time\nfrom shark_auth import VaultClient, VaultError\n"

@@ -55,7 +55,7 @@ class BuiltinTimeoutShadowed(Check):
     name = "builtin-timeout-shadowed"
     summary = "except TimeoutError (the builtin) around calls of an SDK whose TimeoutError is not the builtin"
     fix_availability = "sometimes"
-    uses = ("errors",)
+    uses = ("sdk",)
     triggers = (SDK_MODULES,)
     VALID = (
         "import alter_sdk\n"
