@@ -26,6 +26,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .analysis.names import NameResolver
+from .analysis.scan import SKIP_FIELDS
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
@@ -125,14 +126,7 @@ class FileContext:
         self.pending.append(pending)
 
 
-_TOKEN_FIELDS = frozenset(
-    {
-        "leading_lines", "lines_after_decorators", "header", "footer", "indent", "trailing_whitespace",
-        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "newline",
-        "colon", "equal", "star", "dot", "encoding", "default_indent", "default_newline",
-        "has_trailing_newline", "asynchronous", "operator", "relative",
-    }
-)
+_TOKEN_FIELDS = SKIP_FIELDS
 _ANALYSIS_NODES = frozenset({"ClassDef", "FunctionDef", "Lambda", "Import", "ImportFrom", "Assign", "AnnAssign"})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 

@@ -123,3 +123,42 @@ def without_elements(tup: cst.Tuple, drop: set[int]) -> cst.BaseExpression | Non
     if len(tup.elements) - 1 in drop:  # the new last element keeps no trailing comma
         elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return tup.with_changes(elements=elements)
+
+
+def reference_for(ctx, spec, pack, alias: str | None = None, pending: tuple | None = None):
+    """How a fix can name a pack class in this module: ``(text, import_edit)``.
+
+    The module's own style wins: a name already bound to the class, then
+    ``module.Class`` through an ``import sdk`` binding, then the class added to
+    an existing ``from sdk import ...`` (as ``alias`` when given, so a fix never
+    shadows a builtin). ``pending`` is an import edit an earlier reference of
+    the same fix already made (``(old_node, new_node)``); the new name is added
+    to it. ``(None, None)`` when the module does not import the SDK at all.
+    """
+    names = set(spec.all_names)
+    bindings = ctx.names.scopes[0].bindings
+    for local, bound in bindings.items():
+        if isinstance(bound, str) and bound in names and (alias is None or local != spec.name):
+            return local, None
+    for local, bound in bindings.items():
+        if isinstance(bound, str) and bound in pack.modules and f"{bound}.{spec.name}" in names:
+            return f"{local}.{spec.name}", None
+    if alias is not None and alias in bindings:
+        return None, None
+    for stmt in ctx.module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if (
+                isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
+                and not isinstance(small.names, cst.ImportStar)
+                and ctx.code_for(small.module) in pack.modules
+                and f"{ctx.code_for(small.module)}.{spec.name}" in names
+            ):
+                current = pending[1] if pending is not None and pending[0] is small else small
+                aliases = list(current.names)
+                aliases[-1] = aliases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                asname = cst.AsName(name=cst.Name(alias)) if alias else None
+                aliases.append(cst.ImportAlias(name=cst.Name(spec.name), asname=asname))
+                return alias or spec.name, (small, current.with_changes(names=aliases))
+    return None, None

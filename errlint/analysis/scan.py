@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
-_SKIP_FIELDS = frozenset(
+SKIP_FIELDS = frozenset(  # whitespace and token fields: never worth visiting
     {
         "leading_lines", "lines_after_decorators", "header", "footer", "indent", "trailing_whitespace",
         "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "newline",
@@ -30,7 +30,7 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     if fields is None:
         fields = _FIELDS[type(node)] = tuple(
             f.name for f in dataclasses.fields(node)
-            if f.name not in _SKIP_FIELDS and not f.name.startswith("whitespace")
+            if f.name not in SKIP_FIELDS and not f.name.startswith("whitespace")
         )
     for name in fields:
         value = getattr(node, name)

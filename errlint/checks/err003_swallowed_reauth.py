@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.policy import REAUTH, covered, deliberate_split, name_list, policies, reaching, tops
-from ..fixes import Fix, Replacement
+from ..fixes import Fix, Replacement, reference_for
 from .base import SDK_MODULES, Check
 
 
@@ -196,37 +196,7 @@ class SwallowedReauth(Check):
     def _reference(self, qualname: str, pending_import):
         """How this module can name ``qualname``: (text, optional import edit)."""
         spec = self.pol.spec(qualname)
-        if spec is None:
-            return None, None
-        names = self.ctx.names
-        module_scope = names.scopes[0]
-        import_names = set(spec.all_names)
-        for local, bound in module_scope.bindings.items():
-            if isinstance(bound, str) and bound in import_names:
-                return local, None
         pack = self.pol.pack_of(qualname)
-        modules = pack.modules if pack is not None else ()
-        for local, bound in module_scope.bindings.items():
-            if isinstance(bound, str) and bound in modules and f"{bound}.{spec.name}" in import_names:
-                return f"{local}.{spec.name}", None
-        # add the name to an existing `from <sdk> import ...`
-        base = pending_import[1] if pending_import is not None else None
-        for stmt in self.ctx.module.body:
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                if (
-                    isinstance(small, cst.ImportFrom)
-                    and not small.relative
-                    and small.module is not None
-                    and not isinstance(small.names, cst.ImportStar)
-                    and self.ctx.code_for(small.module) in modules
-                    and f"{self.ctx.code_for(small.module)}.{spec.name}" in import_names
-                ):
-                    current = base if base is not None and pending_import[0] is small else small
-                    aliases = list(current.names)
-                    last = aliases[-1]
-                    aliases[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    aliases.append(cst.ImportAlias(name=cst.Name(spec.name)))
-                    return spec.name, (small, current.with_changes(names=aliases))
-        return None, None
+        if spec is None or pack is None:
+            return None, None
+        return reference_for(self.ctx, spec, pack, pending=pending_import)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.policy import policies
-from ..fixes import Fix, Replacement
+from ..fixes import Fix, Replacement, reference_for
 from .base import SDK_MODULES, Check
 
 BUILTIN_TIMEOUT = "builtins.TimeoutError"
@@ -154,32 +154,8 @@ class BuiltinTimeoutShadowed(Check):
         spec = self.pol.spec(sdk_q)
         if spec is None:
             return None, None
-        names = set(spec.all_names)
-        bindings = self.ctx.names.scopes[0].bindings
-        for local, bound in bindings.items():
-            if isinstance(bound, str) and bound in names and local != "TimeoutError":
-                return local, None
-        for local, bound in bindings.items():
-            if isinstance(bound, str) and bound in pack.modules and f"{bound}.TimeoutError" in names:
-                return f"{local}.TimeoutError", None
-        alias = "".join(part.capitalize() for part in pack.name.split("_")[:1]) + "TimeoutError"
-        if alias in bindings:
-            return None, None
-        for stmt in self.ctx.module.body:
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                if (
-                    isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
-                    and not isinstance(small.names, cst.ImportStar)
-                    and self.ctx.code_for(small.module) in pack.modules
-                    and f"{self.ctx.code_for(small.module)}.TimeoutError" in names
-                ):
-                    aliases = list(small.names)
-                    aliases[-1] = aliases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    aliases.append(cst.ImportAlias(name=cst.Name("TimeoutError"), asname=cst.AsName(name=cst.Name(alias))))
-                    return alias, (small, small.with_changes(names=aliases))
-        return None, None
+        alias = pack.name.split("_")[0].capitalize() + "TimeoutError"
+        return reference_for(self.ctx, spec, pack, alias=alias)
 
 
 def _calls(stmts):
