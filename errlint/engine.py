@@ -261,6 +261,66 @@ def _row_col(text: str, offset: int) -> dict:
     return {"row": row, "column": column}
 
 
+# LibCST's native parser recurses on the machine stack: nesting a few thousand
+# brackets deep, or a very long operator chain, overflows an 8 MB main-thread
+# stack and kills the process. Every file is therefore linted on a worker
+# thread with this much stack, where those inputs parse (slowly) or raise.
+BIG_STACK = 512 * 1024 * 1024
+_MAX_PYTHON_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting
+
+
+def on_big_stack(fn, *args):
+    """Run ``fn(*args)`` on a fresh thread with a :data:`BIG_STACK` stack; return or re-raise its outcome."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            outcome["error"] = exc
+
+    previous = threading.stack_size()
+    try:
+        threading.stack_size(BIG_STACK)
+        worker = threading.Thread(target=target, name="errlint-lint", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
+_BRACKETS = re.compile(rb"[\[\](){}]")
+
+
+def _too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 with CPython's reason for bracket nesting CPython itself rejects, before LibCST sees it."""
+    if source.count(b"(") + source.count(b"[") + source.count(b"{") <= _MAX_PYTHON_NESTING:
+        return None
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(source):
+        if match.group() in b"([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth = max(depth - 1, 0)
+    if deepest <= _MAX_PYTHON_NESTING:
+        return None  # (brackets inside strings only make this an over-estimate)
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as err:
+        line, col = err.lineno or 1, err.offset or 1
+        return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: {err.msg} ({line}:{col})", rule="parse-error")
+    except (ValueError, RecursionError, MemoryError) as err:
+        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
+    return None
+
+
 def _fix_span(d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
     edits = d.fix.edits if d.fix is not None else []
     if not edits:
@@ -302,9 +362,12 @@ def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
         return Diagnostic(path, line, col, PARSE_ERROR, message, rule="parse-error")
     except (ValueError, RecursionError, MemoryError) as err:
         return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
+    where = re.search(r"@ (\d+):(\d+)", str(exc))
+    line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
     return Diagnostic(
-        path, 1, 1, PARSE_ERROR,
-        f"cannot parse: LibCST rejects this file although Python compiles it ({libcst_reason}); file skipped",
+        path, line, col, PARSE_ERROR,
+        "cannot parse: LibCST's parser rejects this file although Python compiles it "
+        f"({libcst_reason.rstrip('.')}); file skipped",
         rule="parse-error",
     )
 
@@ -376,9 +439,24 @@ class Linter:
         is_package: bool = False,
         project: ClassGraph | None = None,
     ) -> FileResult:
+        """Lint one file; runs on a thread with a large stack (see :func:`on_big_stack`)."""
+        return on_big_stack(self._lint_source, path, source, module_name, is_package, project)
+
+    def _lint_source(
+        self,
+        path: str,
+        source: bytes,
+        module_name: str | None,
+        is_package: bool,
+        project: ClassGraph | None,
+    ) -> FileResult:
         if module_name is None:
             module_name, is_package = module_name_for(Path(path))
         result = FileResult(path=path, module_name=module_name)
+        too_deep = _too_deep_for_python(path, source)
+        if too_deep is not None:
+            result.diagnostics.append(too_deep)
+            return result
         try:
             module = cst.parse_module(source)
         except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors
