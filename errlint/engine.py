@@ -438,9 +438,14 @@ class Linter:
         module_name: str | None = None,
         is_package: bool = False,
         project: ClassGraph | None = None,
+        keep_module: bool = False,
     ) -> FileResult:
-        """Lint one file; runs on a thread with a large stack (see :func:`on_big_stack`)."""
-        return on_big_stack(self._lint_source, path, source, module_name, is_package, project)
+        """Lint one file; runs on a thread with a large stack (see :func:`on_big_stack`).
+
+        ``keep_module``: keep the parsed module in the result (fixes need it;
+        a plain run drops it so memory stays flat however many files it lints).
+        """
+        return on_big_stack(self._lint_source, path, source, module_name, is_package, project, keep_module)
 
     def _lint_source(
         self,
@@ -449,6 +454,7 @@ class Linter:
         module_name: str | None,
         is_package: bool,
         project: ClassGraph | None,
+        keep_module: bool = False,
     ) -> FileResult:
         if module_name is None:
             module_name, is_package = module_name_for(Path(path))
@@ -484,7 +490,12 @@ class Linter:
         if self.noqa and diagnostics:
             diagnostics = noqa_filter(decode_lines(source, module.encoding), diagnostics)
         result.diagnostics.extend(diagnostics)
-        result.module = module
+        if keep_module:
+            result.module = module
+        else:
+            for d in result.diagnostics:
+                if d.fix is not None:
+                    d.fix.replacements = ()  # the text edits stay; the nodes would keep the tree alive
         result.classes = dict(ctx.names.classes)
         result.aliases = ctx.names.module_aliases()
         result.pending = ctx.pending
@@ -538,7 +549,7 @@ class Linter:
 
         fixed: list[Diagnostic] = []
         original = source
-        result = self.lint_source(path, source, project=project)
+        result = self.lint_source(path, source, project=project, keep_module=True)
         for _ in range(MAX_PASSES):
             if result.module is None or result.error:
                 break
@@ -564,7 +575,7 @@ class Linter:
             verify(new_source, path, original)
             fixed.extend(chosen)
             source = new_source
-            result = self.lint_source(path, source, project=project)
+            result = self.lint_source(path, source, project=project, keep_module=True)
         return source, fixed, result
 
     def project_graph(self, results: Sequence[FileResult]) -> ClassGraph:
