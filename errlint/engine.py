@@ -50,6 +50,7 @@ class FileResult:
     pending: list[Pending] = field(default_factory=list)
     error: bool = False  # ERR999: an internal error (exit code 2)
     module: cst.Module | None = field(default=None, repr=False)  # the parsed file, for fixes
+    skipped: bool = False  # not parsed: no enabled rule could report on it
 
 
 class FileContext:
@@ -297,6 +298,17 @@ def on_big_stack(fn, *args):
 _BRACKETS = re.compile(rb"[\[\](){}]")
 
 
+def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
+    import ast
+
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return parse_error(path, source, exc)
+    return None
+
+
 def _too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 with CPython's reason for bracket nesting CPython itself rejects, before LibCST sees it."""
     if source.count(b"(") + source.count(b"[") + source.count(b"{") <= _MAX_PYTHON_NESTING:
@@ -463,6 +475,17 @@ class Linter:
         if too_deep is not None:
             result.diagnostics.append(too_deep)
             return result
+        enabled = [cls for cls in self.checks if self._triggered(cls, source)]
+        if not enabled and project is None:
+            # No enabled rule can report here: skip LibCST (the expensive part). CPython's
+            # parser still checks the syntax, so an unparseable file is reported all the same;
+            # the file's classes are read later if another file needs them (see run()).
+            result.skipped = True
+            bad = _python_syntax_error(path, source)
+            if bad is not None:
+                result.diagnostics.append(bad)
+                result.skipped = False
+            return result
         try:
             module = cst.parse_module(source)
         except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors
@@ -472,7 +495,7 @@ class Linter:
             result.diagnostics.append(parse_error(path, source, exc))
             return result
         ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)
-        checks = [cls(ctx) for cls in self.checks if self._triggered(cls, source)]
+        checks = [cls(ctx) for cls in enabled]
         dispatcher = _Walker(ctx, checks)
         try:
             dispatcher.walk(module)
@@ -594,6 +617,9 @@ class Linter:
         pending_files = [i for i, r in enumerate(results) if r.pending]
         if not pending_files:
             return results
+        for i, r in enumerate(results):
+            if r.skipped:  # parse it now, for its classes only
+                results[i] = self.lint_source(r.path, dict(files)[r.path], project=self.registry.graph)
         project_classes: dict[str, tuple[str, ...]] = {}
         project_aliases: dict[str, str] = {}
         for r in results:

@@ -39,8 +39,18 @@ def errlint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "errlint.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def python_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.py") if p.is_file() and not p.is_symlink())
+def python_files(root: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Every .py under ``root``, leaving out ``skip`` trees (the stdlib holds the base site-packages)."""
+    out = []
+    for p in root.rglob("*.py"):
+        if p.is_symlink() or not p.is_file():
+            continue
+        if "site-packages" in p.relative_to(root).parts and root.name != "site-packages":
+            continue
+        if any(s in p.parents for s in skip):
+            continue
+        out.append(p)
+    return sorted(out)
 
 
 def main(argv: list[str]) -> int:
