@@ -488,10 +488,7 @@ class Linter:
             return result
         try:
             module = cst.parse_module(source)
-        except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors
-            result.diagnostics.append(parse_error(path, source, exc))
-            return result
-        except RecursionError as exc:
+        except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors, RecursionError
             result.diagnostics.append(parse_error(path, source, exc))
             return result
         ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)

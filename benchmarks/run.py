@@ -1,0 +1,134 @@
+"""Side-by-side benchmark: errlint against the peers, on the running interpreter's stdlib.
+
+    python benchmarks/run.py                  # every tool once
+    python benchmarks/run.py --runs 3         # medians of 3
+    python benchmarks/run.py --fixit          # also Fixit (slow: about 1000 s)
+
+The corpus is the CPython standard library of the running interpreter
+(site-packages left out), copied to a temporary directory. Peers are installed
+by the script into its own virtualenv (benchmarks/.venv-peers, not committed):
+flake8 with flake8-bugbear alone (flake8 runs every installed plugin whatever
+--select says), pylint (bad-except-order + the overlapping-except extension),
+ruff as the speed reference, and Fixit on request. errlint is the one
+installed in the interpreter running this script.
+
+Printed per tool: wall and CPU seconds, peak RSS (GNU time), and the tool's
+wall time divided by errlint's; then errlint on 1/4, 1/2 and all of the corpus.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PEERS_VENV = HERE / ".venv-peers"
+PEERS = ["flake8==7.*", "flake8-bugbear", "pylint", "ruff"]
+TIME = shutil.which("time") or "/usr/bin/time"
+
+
+def build_corpus(dest: Path) -> list[Path]:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = []
+    for p in sorted(stdlib.rglob("*.py")):
+        rel = p.relative_to(stdlib)
+        if "site-packages" in rel.parts or p.is_symlink():
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, target)
+        files.append(target)
+    return files
+
+
+def peers_python(with_fixit: bool) -> Path:
+    python = PEERS_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+    wanted = PEERS + (["fixit"] if with_fixit else [])
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *wanted], check=True)
+    return python
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
+    """(wall s, cpu s, peak RSS MB, exit code) of one run, measured by GNU time."""
+    proc = subprocess.run(
+        [TIME, "-f", "%e %U %S %M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    wall, user, sys_, rss = proc.stderr.strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(sys_), int(rss) // 1024, proc.returncode
+
+
+def median_run(cmd: list[str], cwd: Path, runs: int) -> tuple[float, float, int]:
+    samples = [timed(cmd, cwd) for _ in range(runs)]
+    return (
+        statistics.median(s[0] for s in samples),
+        statistics.median(s[1] for s in samples),
+        max(s[2] for s in samples),
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--fixit", action="store_true", help="also time Fixit (about 1000 s on the stdlib)")
+    ap.add_argument("--skip-peers", action="store_true", help="time errlint only")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="errlint-bench-") as tmp:
+        corpus = Path(tmp) / "stdlib"
+        files = build_corpus(corpus)
+        lines = sum(f.read_bytes().count(b"\n") for f in files)
+        with_except = sum(b"except" in f.read_bytes() for f in files)
+        print(f"corpus: {len(files)} files, {lines} lines, {with_except} with 'except' "
+              f"(Python {sys.version.split()[0]}, {os.cpu_count()} cores)\n")
+
+        config = Path(tmp) / "errlint.toml"
+        config.write_text("exclude = []\n")
+        errlint = [sys.executable, "-m", "errlint.cli", "--exit-zero", "--config", str(config)]
+        tools: list[tuple[str, list[str]]] = [("errlint (every rule)", [*errlint, "."])]
+        if not args.skip_peers:
+            py = str(peers_python(args.fixit))
+            bin_ = PEERS_VENV / "bin"
+            tools += [
+                ("flake8 --select=B (bugbear)", [py, "-m", "flake8", "--isolated", "--select=B", "--exit-zero", "."]),
+                ("pylint E0701 + W0714 -j 2", [py, "-m", "pylint", "-j", "2", "--disable=all",
+                 "--enable=bad-except-order,overlapping-except",
+                 "--load-plugins=pylint.extensions.overlapping_exceptions", "--exit-zero", "--score=n", "."]),
+                ("ruff BLE,S110,S112,TRY,E722", [str(bin_ / "ruff"), "check", "--no-cache", "--isolated",
+                 "--select", "BLE,S110,S112,TRY,E722", "--exit-zero", "."]),
+            ]
+            if args.fixit:
+                tools.append(("fixit lint", [str(bin_ / "fixit"), "lint", "."]))
+        results = []
+        for name, cmd in tools:
+            wall, cpu, rss = median_run(cmd, corpus, args.runs)
+            results.append((name, wall, cpu, rss))
+            print(f"  measured {name}: {wall:.2f} s", flush=True)
+        base = results[0][1]
+        print(f"\n| tool | wall s | CPU s | peak RSS MB | wall / errlint |\n| --- | ---: | ---: | ---: | ---: |")
+        for name, wall, cpu, rss in results:
+            print(f"| {name} | {wall:.2f} | {cpu:.2f} | {rss} | {wall / base:.2f} |")
+
+        print("\nerrlint by corpus size (linear growth expected):")
+        subsets = sorted(files)
+        for frac in (0.25, 0.5, 1.0):
+            n = max(1, int(len(subsets) * frac))
+            part = Path(tmp) / f"part{int(frac * 100)}"
+            for f in subsets[:n]:
+                target = part / f.relative_to(corpus)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, target)
+            wall, cpu, rss = median_run([*errlint, "."], part, args.runs)
+            print(f"  {frac:>4.0%}: {n} files, {wall:.2f} s wall, {cpu:.2f} s CPU, {rss} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
