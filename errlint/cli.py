@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 if there are changes)")
     parser.add_argument("--config", metavar="PATH", help="use this pyproject.toml (or TOML file) instead of searching for [tool.errlint]")
     parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
     parser.add_argument("--stdin-filename", default="-", metavar="PATH", help="the name to report for standard input")
     parser.add_argument("--version", action="version", version=f"errlint {__version__}")
     return parser
@@ -156,7 +157,7 @@ def _check(args: argparse.Namespace) -> int:
             registries[key] = registry
         linter = Linter(registries[key], checks)
         n_files += len(group.files)
-        results = linter.run(group.files)
+        results = linter.run(group.files, jobs=max(1, args.jobs))
         if fixing:
             unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
             sources = dict(group.files)

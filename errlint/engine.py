@@ -298,6 +298,15 @@ def on_big_stack(fn, *args):
 _BRACKETS = re.compile(rb"[\[\](){}]")
 
 
+_WORKER_LINTER: Linter | None = None
+
+
+def _lint_in_worker(item: tuple[str, bytes]) -> FileResult:
+    path, source = item
+    assert _WORKER_LINTER is not None
+    return _WORKER_LINTER.lint_source(path, source)
+
+
 def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
     import ast
@@ -598,6 +607,25 @@ class Linter:
             result = self.lint_source(path, source, project=project, keep_module=True)
         return source, fixed, result
 
+    def _lint_all(self, files: Sequence[tuple[str, bytes]], jobs: int) -> list[FileResult]:
+        import multiprocessing
+
+        if jobs <= 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+            return [self.lint_source(path, source) for path, source in files]
+        global _WORKER_LINTER
+        _WORKER_LINTER = self  # inherited by the forked workers: no registry to rebuild or pickle
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
+        except BrokenProcessPool:
+            # a worker died (a crash below Python): lint here, where it shows which file
+            return [self.lint_source(path, source) for path, source in files]
+        finally:
+            _WORKER_LINTER = None
+
     def project_graph(self, results: Sequence[FileResult]) -> ClassGraph:
         """The class graph with every class the files of a run define."""
         classes: dict[str, tuple[str, ...]] = {}
@@ -608,9 +636,13 @@ class Linter:
         return self.registry.graph.layer(classes, aliases)
 
     # -- a run -----------------------------------------------------------------------
-    def run(self, files: Sequence[tuple[str, bytes]]) -> list[FileResult]:
-        """Lint ``(path, source)`` pairs; classes from any file are known to all."""
-        results = [self.lint_source(path, source) for path, source in files]
+    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1) -> list[FileResult]:
+        """Lint ``(path, source)`` pairs; classes from any file are known to all.
+
+        ``jobs`` > 1 lints in that many forked processes (where ``fork`` exists);
+        the cross-file pass that follows runs here.
+        """
+        results = self._lint_all(files, jobs)
         pending_files = [i for i, r in enumerate(results) if r.pending]
         if not pending_files:
             return results

@@ -233,3 +233,16 @@ def test_internal_error_is_err999_exit_2_and_other_files_still_run(tree, capsys,
     first, second = out.splitlines()
     assert first.startswith("a.py:1:1: ERR999 internal error in shadowed-except (ERR004): RuntimeError: boom at test_cli.py:")
     assert second.startswith("b.py:5:1: ERR004")
+
+
+def test_jobs_give_the_same_findings(tree, capsys):
+    for i in range(12):
+        (tree / f"m{i}.py").write_text(SHADOWED if i % 3 else CLEAN)
+    (tree / "errors.py").write_text("class ConfigError(ValueError):\n    pass\n")
+    (tree / "uses.py").write_text(
+        "from errors import ConfigError\ntry:\n    pass\nexcept ValueError:\n    pass\nexcept ConfigError:\n    pass\n"
+    )
+    serial = run(capsys, "-j", "1", ".")
+    parallel = run(capsys, "-j", "2", ".")
+    assert serial == parallel
+    assert serial[0] == 1 and len(serial[1].splitlines()) == 9  # 8 shadowed modules + the cross-file one
