@@ -26,6 +26,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .analysis.names import NameResolver
+from .fixes import quiet_compile as _quiet_compile
 from .analysis.scan import SKIP_FIELDS
 from .checks import ALL_CHECKS
 from .checks.base import Check
@@ -312,7 +313,7 @@ def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
     import ast
 
     try:
-        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        _quiet_compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return parse_error(path, source, exc)
     return None
@@ -333,7 +334,7 @@ def _too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
     if deepest <= _MAX_PYTHON_NESTING:
         return None  # (brackets inside strings only make this an over-estimate)
     try:
-        compile(source, path, "exec", dont_inherit=True)
+        _quiet_compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as err:
         line, col = err.lineno or 1, err.offset or 1
         return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: {err.msg} ({line}:{col})", rule="parse-error")
@@ -375,7 +376,7 @@ def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
     if decoding is not None:
         return decoding
     try:
-        compile(source, path, "exec", dont_inherit=True)
+        _quiet_compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as err:
         line = err.lineno or 1
         col = err.offset or 1
@@ -662,4 +663,5 @@ class Linter:
             if any(by_code[p.code].recount(p, project) != p.verdicts for p in r.pending if p.code in by_code):
                 results[i] = self.lint_source(r.path, sources[r.path], project=project)
         return results
+
 

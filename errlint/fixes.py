@@ -15,6 +15,7 @@ permissions.
 """
 from __future__ import annotations
 
+import warnings as _warnings
 import os
 import stat
 import tempfile
@@ -83,11 +84,11 @@ def verify(code: bytes, path: str, original: bytes | None = None) -> None:
         raise FixError(f"{path}: the fixed code does not parse ({type(exc).__name__}); file left unchanged") from None
     if original is not None:
         try:
-            compile(original, path, "exec", dont_inherit=True)
+            quiet_compile(original, path, "exec", dont_inherit=True)
         except (SyntaxError, ValueError):
             return
     try:
-        compile(code, path, "exec", dont_inherit=True)
+        quiet_compile(code, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise FixError(f"{path}: the fixed code does not compile ({exc.msg}, line {exc.lineno}); file left unchanged") from None
 
@@ -162,3 +163,10 @@ def reference_for(ctx, spec, pack, alias: str | None = None, pending: tuple | No
                 aliases.append(cst.ImportAlias(name=cst.Name(spec.name), asname=asname))
                 return alias or spec.name, (small, current.with_changes(names=aliases))
     return None, None
+
+
+def quiet_compile(*args, **kwargs):
+    """compile() without the SyntaxWarnings of the code being linted reaching the user."""
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        return compile(*args, **kwargs)
