@@ -447,7 +447,7 @@ class Linter:
     def __init__(self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True) -> None:
         self.registry = registry
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
-        self._triggers: dict[type[Check], tuple[bytes, ...]] = {}
+        self._triggers: dict[type[Check], tuple] = {}
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
@@ -536,14 +536,16 @@ class Linter:
         if triggers is None:
             from .checks.base import SDK_MODULES
 
-            words: list[str] = []
+            words: list = []
             for t in check.triggers:
                 if t == SDK_MODULES:
-                    words.extend(sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
+                    words.extend(m.encode() for m in sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
+                elif isinstance(t, str):
+                    words.append(t.encode())
                 else:
-                    words.append(t)
-            triggers = self._triggers[check] = tuple(w.encode() for w in words)
-        return not triggers or any(t in source for t in triggers)
+                    words.append(t)  # a compiled bytes regex
+            triggers = self._triggers[check] = tuple(words)
+        return not triggers or any((t in source) if isinstance(t, bytes) else (t.search(source) is not None) for t in triggers)
 
     def _diagnostic(self, ctx: FileContext, code, node, message, fix, end) -> Diagnostic:
         start = ctx.position(node).start
@@ -647,9 +649,17 @@ class Linter:
         pending_files = [i for i, r in enumerate(results) if r.pending]
         if not pending_files:
             return results
+        # skipped files are parsed now, for their classes, only if a pending name could live there
+        wanted: set[str] = set()
+        for i in pending_files:
+            for p in results[i].pending:
+                for name in p.names:
+                    parts = str(name).split(".")
+                    wanted.update(".".join(parts[:k]) for k in range(1, len(parts)))
+        sources_by_path = dict(files)
         for i, r in enumerate(results):
-            if r.skipped:  # parse it now, for its classes only
-                results[i] = self.lint_source(r.path, dict(files)[r.path], project=self.registry.graph)
+            if r.skipped and r.module_name in wanted:
+                results[i] = self.lint_source(r.path, sources_by_path[r.path], project=self.registry.graph)
         project_classes: dict[str, tuple[str, ...]] = {}
         project_aliases: dict[str, str] = {}
         for r in results:

@@ -28,8 +28,9 @@ class Check:
     fix_availability: ClassVar[str] = "none"  # "none" | "sometimes" | "always"
     # Substrings at least one of which a file must contain for the check to
     # have anything to report (a cheap pre-filter; empty: always run);
-    # SDK_MODULES stands for the module names of every loaded pack.
-    triggers: ClassVar[tuple[str, ...]] = ()
+    # SDK_MODULES stands for the module names of every loaded pack; a compiled
+    # bytes regex may stand in for a substring.
+    triggers: ClassVar[tuple] = ()
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()
     # What the rule reads from the packs: "errors" (class trees), "never",

@@ -72,7 +72,7 @@ class RetryNonRetryable(Check):
     fix_availability = "sometimes"
     summary = "a retry construct that retries an error its SDK documents as never retryable"
     uses = ("never", "by-status", "codes", "statuses")
-    triggers = (SDK_MODULES, "retr", "Retr", "RETR")
+    triggers = (SDK_MODULES, re.compile(rb"(?i)retr[yi]"))
     VALID = (
         "from alter_sdk import App, BackendError, ReAuthRequiredError\nimport asyncio\n"
         "async def f(url, g):\n    async with App() as vault:\n        for attempt in range(3):\n            try:\n"

@@ -1,6 +1,7 @@
 """ERR004 shadowed-except."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -135,7 +136,7 @@ class ShadowedExcept(Check):
     name = "shadowed-except"
     fix_availability = "sometimes"
     summary = "An except handler or tuple entry that an earlier handler or entry always catches first"
-    triggers = ("except",)
+    triggers = (re.compile(rb"^[ \t]*except\b", re.MULTILINE),)  # a handler, not the word in prose
 
     VALID = (
         "try:\n    pass\nexcept ValueError:\n    pass\nexcept Exception:\n    pass\n",
