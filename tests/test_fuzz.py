@@ -22,6 +22,9 @@ from hypothesis import strategies as st  # noqa: E402
 from errlint.engine import Linter  # noqa: E402
 from errlint.packs import load_registry  # noqa: E402
 
+# hypothesmith compiles what it generates; the generated code's SyntaxWarnings are its own
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+
 REGISTRY = load_registry()
 LINTER = Linter(REGISTRY)
 EXAMPLES = int(os.environ.get("ERRLINT_FUZZ_EXAMPLES", "200"))
