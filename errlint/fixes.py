@@ -170,3 +170,11 @@ def quiet_compile(*args, **kwargs):
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
         return compile(*args, **kwargs)
+
+
+def with_except_type(handler: cst.ExceptHandler, new_type: cst.BaseExpression) -> cst.ExceptHandler:
+    """``handler`` catching ``new_type``; ``except(A, B):`` becomes ``except A:``, never ``exceptA:``."""
+    ws = handler.whitespace_after_except
+    if not isinstance(new_type, cst.Tuple) and isinstance(ws, cst.SimpleWhitespace) and ws.value == "":
+        ws = cst.SimpleWhitespace(" ")
+    return handler.with_changes(type=new_type, whitespace_after_except=ws)

@@ -317,6 +317,14 @@ class ReceiverAnalysis:
         text = dotted(call.func) or method
         return SdkCall(call, pack, method, text, client, auto, irreversible)
 
+    @staticmethod
+    def called_packs(calls: Iterable[SdkCall]) -> list[Pack]:
+        """The packs of ``calls``, each once, in the order first called."""
+        out: dict[str, Pack] = {}
+        for call in calls:
+            out.setdefault(call.pack.name, call.pack)
+        return list(out.values())
+
     def sdk_calls(self, stmts: Iterable[cst.CSTNode]) -> Iterator[SdkCall]:
         """SDK calls under ``stmts``, not counting nested functions, classes and lambdas."""
         for node in walk(stmts):

@@ -9,7 +9,7 @@ from ..analysis.effects import HandlerInfo
 from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
 from ..analysis.retries import RetryConstruct, RetryTry
 from ..analysis.scan import keyword, positional, walk
-from ..fixes import Fix, Replacement, without_elements
+from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..packs import Pack
 from .base import SDK_MODULES, Check
 
@@ -115,10 +115,7 @@ class RetryNonRetryable(Check):
                 self._retry_try(construct, rt)
 
     def _called_packs(self, stmts) -> list[Pack]:
-        out: dict[str, Pack] = {}
-        for call in self.ctx.receivers.sdk_calls(stmts):
-            out.setdefault(call.pack.name, call.pack)
-        return list(out.values())
+        return self.ctx.receivers.called_packs(self.ctx.receivers.sdk_calls(stmts))
 
     def _retry_try(self, construct: RetryConstruct, rt: RetryTry) -> None:
         graph = self.ctx.graph
@@ -164,10 +161,7 @@ class RetryNonRetryable(Check):
         new_type = without_elements(tup, drop) if drop else None
         if new_type is None:
             return None
-        ws = h.handler.whitespace_after_except
-        if not isinstance(new_type, cst.Tuple) and isinstance(ws, cst.SimpleWhitespace) and ws.value == "":
-            ws = cst.SimpleWhitespace(" ")
-        new = h.handler.with_changes(type=new_type, whitespace_after_except=ws)
+        new = with_except_type(h.handler, new_type)
         names = ", ".join(h.refs[i].text for i in sorted(drop))
         return Fix("unsafe", f"Stop retrying {names}", (Replacement(h.handler, new),))
 

@@ -100,7 +100,7 @@ class SwallowedReauth(Check):
         graph = ctx.graph
         retries = ctx.retries
         calls = list(ctx.receivers.sdk_calls(node.body.body))
-        packs = list({c.pack.name: c.pack for c in calls}.values())
+        packs = ctx.receivers.called_packs(calls)
         handlers = retries.handlers_of(node)
         loop = retries.loop_of_try(node)
         for h in handlers:

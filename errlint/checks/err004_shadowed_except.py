@@ -9,7 +9,7 @@ import libcst as cst
 
 from ..analysis.names import TypeRef
 from ..diagnostics import Pending
-from ..fixes import Fix, Replacement, without_elements
+from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..hierarchy import ClassGraph
 from .base import Check
 
@@ -268,14 +268,7 @@ class ShadowedExcept(Check):
         tup = handler.type
         if not isinstance(tup, cst.Tuple) or len(tup.elements) != len(refs):
             return None  # a tuple constant, or a starred entry
-        new_type = without_elements(tup, {entry})
-        if isinstance(new_type, cst.Tuple):
-            new = handler.with_changes(type=new_type)
-        else:
-            ws = handler.whitespace_after_except
-            if isinstance(ws, cst.SimpleWhitespace) and ws.value == "":
-                ws = cst.SimpleWhitespace(" ")
-            new = handler.with_changes(type=new_type, whitespace_after_except=ws)
+        new = with_except_type(handler, without_elements(tup, {entry}))
         # a comment inside the tuple that the new code no longer holds would be lost
         lost = _comments(self.ctx.module, handler.type) - _comments(self.ctx.module, new.type)
         applicability = "unsafe" if lost else "safe"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.policy import policies
-from ..fixes import Fix, Replacement, reference_for
+from ..fixes import Fix, Replacement, reference_for, with_except_type
 from .base import SDK_MODULES, Check
 
 BUILTIN_TIMEOUT = "builtins.TimeoutError"
@@ -141,10 +141,7 @@ class BuiltinTimeoutShadowed(Check):
             new_type = cst.Tuple([cst.Element(old_type, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Element(new_expr)])
         else:
             new_type = new_expr
-        ws = h.handler.whitespace_after_except
-        if isinstance(ws, cst.SimpleWhitespace) and ws.value == "" and not isinstance(new_type, cst.Tuple):
-            ws = cst.SimpleWhitespace(" ")
-        replacements = [Replacement(h.handler, h.handler.with_changes(type=new_type, whitespace_after_except=ws))]
+        replacements = [Replacement(h.handler, with_except_type(h.handler, new_type))]
         if import_edit is not None:
             replacements.append(Replacement(*import_edit))
         what = f"also catch {ref_text}" if keep_builtin else f"catch {ref_text} instead"
