@@ -22,8 +22,8 @@ from hypothesis import strategies as st  # noqa: E402
 from errlint.engine import Linter  # noqa: E402
 from errlint.packs import load_registry  # noqa: E402
 
-# hypothesmith compiles what it generates; the generated code's SyntaxWarnings are its own
-pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+# hypothesmith compiles what it generates; the warnings of that code are its own
+pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"), pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 REGISTRY = load_registry()
 LINTER = Linter(REGISTRY)
