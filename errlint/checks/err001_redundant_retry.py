@@ -6,12 +6,13 @@ import libcst as cst
 from ..analysis.policy import name_list, short
 from ..analysis.receivers import SdkCall
 from ..analysis.retries import RetryConstruct
+from ..analysis.sdkretry import ConstructVisitor
 from ..analysis.scan import call_name, small_statements, walk
 from ..fixes import Fix, Replacement
 from .base import SDK_MODULES, Check
 
 
-class RedundantRetry(Check):
+class RedundantRetry(ConstructVisitor, Check):
     """
     ## What it does
     Flags a call that already retries by itself (a pack's `[[auto_retry]]`
@@ -79,34 +80,24 @@ class RedundantRetry(Check):
         super().__init__(ctx)
         self.reported: set[int] = set()
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._loops(node)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._loops(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        for construct in self.ctx.retries.constructs(node):
+    def construct(self, construct: RetryConstruct) -> None:
+        if construct.kind == "loop":
+            self._loop(construct)
+        else:
             self._whole_body(construct)
 
-    def visit_For(self, node: cst.For) -> None:
-        for construct in self.ctx.retries.constructs(node):
-            if construct.kind != "loop":
-                self._whole_body(construct)
-
-    def _loops(self, block) -> None:
+    def _loop(self, construct: RetryConstruct) -> None:
         retries = self.ctx.retries
-        for construct in retries.scan_block(block):
-            for rt in construct.tries:
-                for call in self.ctx.receivers.sdk_calls(rt.node.body.body):
-                    if call.auto_retry is None:
-                        continue
-                    for cls in self._auto_classes(call):
-                        handler = retries.first_catcher(rt.handlers, cls)
-                        if handler is not None and handler.retries:
-                            where = f"{handler.text} on line {self.ctx.line_of(handler.handler)}"
-                            self._report(call, construct, where, self._unwrap_fix(construct, rt, call))
-                            break
+        for rt in construct.tries:
+            for call in self.ctx.receivers.sdk_calls(rt.node.body.body):
+                if call.auto_retry is None:
+                    continue
+                for cls in self._auto_classes(call):
+                    handler = retries.first_catcher(rt.handlers, cls)
+                    if handler is not None and handler.retries:
+                        where = f"{handler.text} on line {self.ctx.line_of(handler.handler)}"
+                        self._report(call, construct, where, self._unwrap_fix(construct, rt, call))
+                        break
 
     def _whole_body(self, construct: RetryConstruct) -> None:
         if construct.guarded:

@@ -8,6 +8,7 @@ import libcst as cst
 from ..analysis.effects import HandlerInfo
 from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
 from ..analysis.retries import RetryConstruct, RetryTry
+from ..analysis.sdkretry import ConstructVisitor
 from ..analysis.scan import keyword, positional, walk
 from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..packs import Pack
@@ -17,7 +18,7 @@ _RETRYABLE_NAME = re.compile(r"retr(y|i)", re.IGNORECASE)
 _NEGATED_NAME = re.compile(r"(^|_)(non|not|no|never|dont|do_not|fatal|permanent)(_|$)|nonretr|unretr", re.IGNORECASE)
 
 
-class RetryNonRetryable(Check):
+class RetryNonRetryable(ConstructVisitor, Check):
     """
     ## What it does
     Flags a retry construct that retries an error its SDK documents as never
@@ -94,25 +95,12 @@ class RetryNonRetryable(Check):
         self.checked_collections: set[int] = set()
 
     # -- constructs ------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> None:
-        self._loops(node)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._loops(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        for construct in self.ctx.retries.constructs(node):
-            self._predicate_construct(construct)
-
-    def visit_For(self, node: cst.For) -> None:
-        for construct in self.ctx.retries.constructs(node):
-            if construct.kind != "loop":
-                self._predicate_construct(construct)
-
-    def _loops(self, block) -> None:
-        for construct in self.ctx.retries.scan_block(block):
+    def construct(self, construct: RetryConstruct) -> None:
+        if construct.kind == "loop":
             for rt in construct.tries:
                 self._retry_try(construct, rt)
+        else:
+            self._predicate_construct(construct)
 
     def _called_packs(self, stmts) -> list[Pack]:
         return self.ctx.receivers.called_packs(self.ctx.receivers.sdk_calls(stmts))
