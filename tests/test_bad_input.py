@@ -12,21 +12,10 @@ import sys
 
 import pytest
 
-from errlint.cli import main
-
-SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
+from cli_support import SHADOWED, run
 
 
-@pytest.fixture
-def tree(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def lint_one(tree, capsys, data: bytes, name: str = "f.py"):

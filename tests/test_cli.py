@@ -9,22 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from errlint.cli import main
-
-SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
-CLEAN = "try:\n    pass\nexcept ValueError:\n    pass\nexcept Exception:\n    pass\n"
+from cli_support import CLEAN, SHADOWED, run
 
 
-@pytest.fixture
-def tree(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_findings_exit_1_with_flake8_style_lines(tree, capsys):

@@ -5,10 +5,9 @@ import textwrap
 
 import pytest
 
-from errlint.cli import main
+from cli_support import SHADOWED, run
 from errlint.config import ConfigError, find_config, load_config
 
-SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
 ACME_PACK = textwrap.dedent(
     """
     [sdk]
@@ -38,11 +37,6 @@ def project(tmp_path, monkeypatch):
 def write_config(root, body: str) -> None:
     (root / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[tool.errlint]\n" + textwrap.dedent(body))
 
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_found_by_walking_up_from_the_path(project):

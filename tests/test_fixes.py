@@ -8,8 +8,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from cli_support import MOVED, SHADOWED, run
 from errlint.checks import ALL_CHECKS
-from errlint.cli import main
 from errlint.engine import Linter
 from errlint.packs import load_registry
 
@@ -17,8 +17,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXED = sorted(FIXTURES.rglob("*.fixed.py"))
 ALL_INPUTS = sorted(p for p in FIXTURES.rglob("*.py") if not p.name.endswith(".fixed.py"))
 REGISTRY = load_registry()
-SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
-MOVED = "try:\n    pass\nexcept ValueError:\n    pass\nexcept Exception:\n    pass\n"
 SWALLOWS = (
     "from alter_sdk import App, GrantExpiredError\n\n\n"
     "async def f(vault: App, url):\n    try:\n        return await vault.request('GET', url)\n"
@@ -66,16 +64,6 @@ def test_all_fixes_on_every_fixture_reparse_and_are_idempotent(path: Path):
     assert again == fixed and not applied
 
 
-@pytest.fixture
-def tree(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_fix_writes_and_reports(tree, capsys):

@@ -7,12 +7,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from cli_support import SHADOWED, run
 from errlint.checks import ALL_CHECKS
-from errlint.cli import main, readme_rule_table
+from errlint.cli import readme_rule_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
-SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
 REDUNDANT = "try:\n    pass\nexcept (OSError, IOError, ValueError):\n    pass\n"
 
 
@@ -24,11 +24,6 @@ def tree(tmp_path, monkeypatch):
     (tmp_path / "pkg" / "b.py").write_text(REDUNDANT)
     return tmp_path
 
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_sarif_validates_against_the_2_1_0_schema(tree, capsys):
