@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .names import NameResolver, TypeRef
+from .names import NameResolver, TypeRef, dotted
 from .scan import body_of, call_name, walk
 
 _EXITING_CALLS = {"sys.exit", "exit", "quit", "os._exit", "os.abort"}
@@ -102,7 +102,7 @@ def _stmt_flow(stmt: cst.CSTNode) -> set[str]:
         value = stmt.value
         if isinstance(value, cst.Await):
             value = value.expression
-        if isinstance(value, cst.Call) and _dotted(value.func) in _EXITING_CALLS:
+        if isinstance(value, cst.Call) and dotted(value.func) in _EXITING_CALLS:
             return {"raise"}
         return {"fall"}
     if isinstance(stmt, cst.If):
@@ -147,15 +147,6 @@ def _stmt_flow(stmt: cst.CSTNode) -> set[str]:
 def _is_true(node: cst.BaseExpression) -> bool:
     return (isinstance(node, cst.Name) and node.value == "True") or (isinstance(node, cst.Integer) and node.value not in ("0",))
 
-
-def _dotted(node: cst.BaseExpression) -> str:
-    parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-    return ".".join(reversed(parts))
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:
