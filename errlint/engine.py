@@ -12,7 +12,6 @@ which those classes change a verdict, is linted once more with that layer (see
 """
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import sys
@@ -27,7 +26,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .analysis.names import NameResolver
 from .fixes import quiet_compile as _quiet_compile
-from .analysis.scan import SKIP_FIELDS
+from .analysis.scan import child_fields as _child_fields
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
@@ -128,21 +127,7 @@ class FileContext:
         self.pending.append(pending)
 
 
-_TOKEN_FIELDS = SKIP_FIELDS
 _ANALYSIS_NODES = frozenset({"ClassDef", "FunctionDef", "Lambda", "Import", "ImportFrom", "Assign", "AnnAssign"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a node class that can hold nodes worth visiting (not whitespace or tokens)."""
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = tuple(
-            f.name for f in dataclasses.fields(cls)
-            if f.name not in _TOKEN_FIELDS and not f.name.startswith("whitespace")
-        )
-        _FIELDS[cls] = names
-    return names
 
 
 class _Walker:

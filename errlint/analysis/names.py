@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from .scan import code_of
+
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"ExceptionGroup", "BaseExceptionGroup", "EncodingWarning"}
 
 
@@ -293,7 +295,7 @@ class NameResolver:
         if isinstance(expr, cst.Tuple):
             for el in expr.elements:
                 if isinstance(el, cst.StarredElement):
-                    yield TypeRef(None, el, _code(el))
+                    yield TypeRef(None, el, code_of(el))
                 else:
                     yield from self.exception_refs(el.value)
             return
@@ -303,7 +305,7 @@ class NameResolver:
                 for item in bound.items:
                     yield TypeRef(item, expr, expr.value)
                 return
-        yield TypeRef(self.resolve_expr(expr), expr, _code(expr))
+        yield TypeRef(self.resolve_expr(expr), expr, code_of(expr))
 
     def module_aliases(self) -> dict[str, str]:
         """``module.name`` -> target for the module's own imported or aliased names."""
@@ -334,10 +336,3 @@ def _blocks(stmt: cst.CSTNode):
         orelse = getattr(stmt, "orelse", None)
         if orelse is not None:
             yield orelse.body.body
-
-
-_EMPTY_MODULE = cst.Module(body=())
-
-
-def _code(node: cst.CSTNode) -> str:
-    return _EMPTY_MODULE.code_for_node(node)

@@ -35,7 +35,7 @@ import libcst as cst
 from ..hierarchy import ClassGraph
 from .effects import HandlerInfo, flow, handler_effect
 from .names import NameResolver
-from .scan import body_of, call_name, int_value, is_true, keyword, positional, walk
+from .scan import body_of, code_of, call_name, int_value, is_true, keyword, positional, walk
 
 EXCEPTION = "builtins.Exception"
 BASE_EXCEPTION = "builtins.BaseException"
@@ -429,7 +429,7 @@ def _wait_of_sleeps(sleeps: Sequence[cst.Call], names: NameResolver) -> str:
         if isinstance(arg, (cst.Integer, cst.Float)):
             kinds.add("constant")
             continue
-        text = _code(arg).lower().replace("-", "_")
+        text = code_of(arg).lower().replace("-", "_")
         if "retry_after" in text or "retryafter" in text:
             kinds.add("retry-after")
         elif isinstance(arg, cst.Name) and not any(
@@ -442,10 +442,3 @@ def _wait_of_sleeps(sleeps: Sequence[cst.Call], names: NameResolver) -> str:
         if k in kinds:
             return k
     return "none"
-
-
-_EMPTY = cst.Module(body=())
-
-
-def _code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)

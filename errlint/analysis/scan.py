@@ -25,13 +25,19 @@ SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _TRIVIA = (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.Comment, cst.Newline, cst.TrailingWhitespace)
 
 
-def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    fields = _FIELDS.get(type(node))
+def child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that can hold nodes worth visiting (not whitespace or tokens)."""
+    fields = _FIELDS.get(cls)
     if fields is None:
-        fields = _FIELDS[type(node)] = tuple(
-            f.name for f in dataclasses.fields(node)
+        fields = _FIELDS[cls] = tuple(
+            f.name for f in dataclasses.fields(cls)
             if f.name not in SKIP_FIELDS and not f.name.startswith("whitespace")
         )
+    return fields
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    fields = child_fields(type(node))
     for name in fields:
         value = getattr(node, name)
         if isinstance(value, (tuple, list)):
@@ -58,6 +64,14 @@ def walk(nodes: Iterable[cst.CSTNode], *, enter_scopes: bool = False) -> Iterato
                 stack.extend(reversed([d.decorator for d in node.decorators]))
             continue
         stack.extend(reversed(list(children(node))))
+
+
+_EMPTY_MODULE = cst.Module(body=())
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of a node, outside any module (default indentation and newlines)."""
+    return _EMPTY_MODULE.code_for_node(node)
 
 
 def body_of(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
