@@ -466,10 +466,6 @@ class Linter:
         if module_name is None:
             module_name, is_package = module_name_for(Path(path))
         result = FileResult(path=path, module_name=module_name)
-        too_deep = _too_deep_for_python(path, source)
-        if too_deep is not None:
-            result.diagnostics.append(too_deep)
-            return result
         enabled = [cls for cls in self.checks if self._triggered(cls, source)]
         if not enabled and project is None:
             # No enabled rule can report here: skip LibCST (the expensive part). CPython's
@@ -480,6 +476,10 @@ class Linter:
             if bad is not None:
                 result.diagnostics.append(bad)
                 result.skipped = False
+            return result
+        too_deep = _too_deep_for_python(path, source)  # only files LibCST is about to see
+        if too_deep is not None:
+            result.diagnostics.append(too_deep)
             return result
         try:
             module = cst.parse_module(source)
