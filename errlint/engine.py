@@ -25,6 +25,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .analysis.names import NameResolver
+from .analysis.prefilter import python_tree
 from .fixes import quiet_compile as _quiet_compile
 from .analysis.scan import child_fields as _child_fields
 from .checks import ALL_CHECKS
@@ -295,13 +296,9 @@ def _lint_in_worker(item: tuple[str, bytes]) -> FileResult:
 
 def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
-    import ast
-
-    try:
-        _quiet_compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return parse_error(path, source, exc)
-    return None
+    if python_tree(source) is not None:
+        return None
+    return parse_error(path, source, SyntaxError("CPython rejects this file"))
 
 
 def _too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
@@ -522,7 +519,7 @@ class Linter:
             from .checks.base import SDK_MODULES
 
             words: list = []
-            for t in check.triggers:
+            for t in (*check.triggers, *check.pack_triggers(self.registry)) if check.triggers else ():
                 if t == SDK_MODULES:
                     words.extend(m.encode() for m in sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
                 elif isinstance(t, str):
@@ -530,7 +527,10 @@ class Linter:
                 else:
                     words.append(t)  # a compiled bytes regex
             triggers = self._triggers[check] = tuple(words)
-        return not triggers or any((t in source) if isinstance(t, bytes) else (t.search(source) is not None) for t in triggers)
+        return not triggers or any(
+            (t in source) if isinstance(t, bytes) else t(source) if callable(t) else (t.search(source) is not None)
+            for t in triggers
+        )
 
     def _diagnostic(self, ctx: FileContext, code, node, message, fix, end) -> Diagnostic:
         start = ctx.position(node).start

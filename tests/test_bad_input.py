@@ -37,8 +37,11 @@ def test_syntax_error(tree, capsys):
 def test_libcst_rejects_what_python_compiles(tree, capsys):
     # CPython accepts a parenthesised annotated target (the stdlib's test/typinganndata/ann_module.py has
     # one); LibCST's grammar does not. Decoding first changes nothing: it is the grammar, not the bytes.
-    # (A file no enabled rule can report on is checked by CPython's parser only, so this one has a try.)
-    code, lines, _ = lint_one(tree, capsys, b"x = 1\n(pars): bool = True\ntry:\n    pass\nexcept ValueError:\n    pass\n")
+    # (A file no enabled rule can report on is checked by CPython's parser only, so this one has a try
+    # with two handlers, which ERR004 must see.)
+    code, lines, _ = lint_one(
+        tree, capsys, b"x = 1\n(pars): bool = True\ntry:\n    pass\nexcept ValueError:\n    pass\nexcept OSError:\n    pass\n"
+    )
     assert lines == [
         "f.py:3:5: ERR000 cannot parse: LibCST's parser rejects this file although Python compiles it "
         "(Syntax Error @ 3:5); file skipped"  # where LibCST gave up

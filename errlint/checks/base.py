@@ -29,7 +29,9 @@ class Check:
     # Substrings at least one of which a file must contain for the check to
     # have anything to report (a cheap pre-filter; empty: always run);
     # SDK_MODULES stands for the module names of every loaded pack; a compiled
-    # bytes regex may stand in for a substring.
+    # bytes regex, or a function of the file's bytes returning a bool (see
+    # analysis.prefilter), may stand in for a substring. A trigger may
+    # over-estimate, never under-estimate.
     triggers: ClassVar[tuple] = ()
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()
@@ -48,6 +50,11 @@ class Check:
             for attr in dir(cls)
             if (attr.startswith("visit_") or attr.startswith("leave_")) and callable(getattr(cls, attr))
         }
+
+    @classmethod
+    def pack_triggers(cls, registry) -> tuple:
+        """More triggers, read from the loaded packs (a pack's documented codes, say)."""
+        return ()
 
     @classmethod
     def packs_involved(cls, registry) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..analysis.names import TypeRef
+from ..analysis.prefilter import several_handlers_possible
 from ..diagnostics import Pending
 from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..hierarchy import ClassGraph
@@ -136,7 +137,7 @@ class ShadowedExcept(Check):
     name = "shadowed-except"
     fix_availability = "sometimes"
     summary = "An except handler or tuple entry that an earlier handler or entry always catches first"
-    triggers = (re.compile(rb"^[ \t]*except\b", re.MULTILINE),)  # a handler, not the word in prose
+    triggers = (several_handlers_possible,)
 
     VALID = (
         "try:\n    pass\nexcept ValueError:\n    pass\nexcept Exception:\n    pass\n",

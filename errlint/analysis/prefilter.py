@@ -1,0 +1,107 @@
+"""Cheap questions about a file's text, asked before LibCST parses it.
+
+LibCST's parse is most of errlint's cost, so a check may name *triggers*: tests
+on the raw bytes that are true for every file it could report on (see
+``Check.triggers``). A trigger may over-estimate (the file is parsed for
+nothing) but must never under-estimate (a finding would be lost).
+
+:func:`python_tree` is CPython's own parser, about six times faster than
+LibCST's; it answers structural questions the text alone cannot, and is also
+the syntax check for files LibCST is not asked to parse. It keeps the last
+answer, so the trigger and the syntax check of one file parse it once.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+
+from ..fixes import quiet_compile
+
+# An ``except`` clause at the start of a line (after \n, \r\n or a lone \r, which
+# CPython also reads as a line break): its indentation, and what follows on that
+# line up to the colon (a backslash: the clause goes on, next line).
+_EXCEPT_LINE = re.compile(rb"(?:^|(?<=\r))([ \t\f]*)except\b([^:\r\n]*)", re.MULTILINE)
+_TRY_TYPES = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+
+
+@lru_cache(maxsize=1)
+def python_tree(source: bytes) -> ast.Module | None:
+    """CPython's AST of ``source``, or None when CPython rejects it."""
+    try:
+        return quiet_compile(source, "<errlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _column(indent: bytes) -> int:
+    """The column CPython's tokenizer gives an indentation (tabs to multiples of 8)."""
+    col = 0
+    for ch in indent:
+        if ch == 9:  # \t
+            col = (col // 8 + 1) * 8
+        elif ch == 12:  # \f resets the count, as in the tokenizer
+            col = 0
+        else:
+            col += 1
+    return col
+
+
+def several_handlers_possible(source: bytes) -> bool:
+    """Could the file hold a ``try`` with two or more handlers, or a handler naming a tuple?
+
+    The handlers of one ``try`` start lines at the same indentation (CPython
+    rejects indentation whose meaning depends on the tab width), so a file
+    whose ``except`` lines all have different indentation, none naming a
+    parenthesised or comma-separated type, has neither. Otherwise CPython's
+    AST decides; a file CPython cannot parse counts as possible (LibCST then
+    reports why it cannot be read).
+    """
+    columns = set()
+    same_column = False
+    for match in _EXCEPT_LINE.finditer(source):
+        rest = match.group(2)
+        if b"(" in rest or b"," in rest:
+            return True  # a tuple (or something errlint must see to judge)
+        if rest.rstrip().endswith(b"\\"):
+            same_column = True  # the clause continues on the next line: let the AST decide
+        column = _column(match.group(1))
+        if column in columns:
+            same_column = True
+        columns.add(column)
+    if not same_column:
+        return False
+    tree = python_tree(source)
+    if tree is None:
+        return True
+    stack = [tree.body]
+    while stack:  # statements only: a try cannot hide in an expression
+        for stmt in stack.pop():
+            if isinstance(stmt, _TRY_TYPES):
+                handlers = stmt.handlers
+                if len(handlers) >= 2 or (handlers and isinstance(handlers[0].type, ast.Tuple)):
+                    return True
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                block = getattr(stmt, name, None)
+                if block:
+                    stack.append(block)
+    return False
+
+
+def _integer_pattern(value: int) -> str:
+    """Every way Python can write ``value``: 429, 4_29, 0x1AD, 0x01ad, 0o655, 0b110101101."""
+
+    def digits(text: str) -> str:
+        return "_?".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in text)
+
+    forms = [digits(str(value))]
+    for prefix in "xob":
+        forms.append(f"0[{prefix}{prefix.upper()}]_?(?:0_?)*" + digits(format(value, prefix)))
+    return "|".join(forms)
+
+
+def literal_pattern(values) -> re.Pattern:
+    """A bytes regex matching any of ``values`` as written in code: a status (an integer, in
+    any base) or a code (a string's text, as a whole word)."""
+    words = "|".join(_integer_pattern(int(v)) if v.isdigit() else re.escape(v) for v in sorted(set(values)))
+    return re.compile(rf"\b(?:{words})\b".encode())
