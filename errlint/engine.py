@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from .analysis.names import NameResolver
 from .analysis.prefilter import python_tree
@@ -106,11 +106,14 @@ class FileContext:
             self._retries = RetryAnalysis(self.names, lambda: self.graph, self.receivers.index.reauth_actions)
         return self._retries
 
-    def position(self, node: cst.CSTNode):
+    @property
+    def places(self) -> Places:
         if self._positions is None:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
-        return self._positions[node]
+            self._positions = Places(self.module)
+        return self._positions
+
+    def position(self, node: cst.CSTNode):
+        return self.places.position(node)
 
     def line_of(self, node: cst.CSTNode) -> int:
         return self.position(node).start.line
@@ -127,6 +130,77 @@ class FileContext:
 
     def defer(self, pending: Pending) -> None:
         self.pending.append(pending)
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")  # what LibCST's PositionProvider counts as a line break
+
+
+def _lines_in(code: str) -> int:
+    return len(_NEWLINE.findall(code))
+
+
+class Places:
+    """Positions of nodes, computed one top-level statement at a time.
+
+    LibCST's PositionProvider generates the code of the whole module, which
+    for a large file costs about twice its parse; a finding needs the
+    positions of a few nodes only. The statement that holds a node is
+    positioned on its own (a module of that one statement), then shifted by
+    the lines of the statements before it.
+    """
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._owner: dict[int, int] = {}  # id(node) -> index of its top-level statement
+        self._searched = 0  # top-level statements already indexed in _owner
+        header = "".join(module.code_for_node(line) for line in module.header)
+        self._starts: list[tuple[int, int]] = [(_lines_in(header), len(header))]
+        self._positions: dict[int, object] = {}
+        self._whole = None
+
+    def statement_of(self, node: cst.CSTNode) -> int | None:
+        """The index of the top-level statement holding ``node`` (None: not in one)."""
+        from .analysis.scan import walk
+
+        body = self.module.body
+        while id(node) not in self._owner and self._searched < len(body):
+            k = self._searched
+            for n in walk([body[k]], enter_scopes=True):
+                self._owner[id(n)] = k
+            self._searched += 1
+        return self._owner.get(id(node))
+
+    def start(self, k: int) -> tuple[int, int]:
+        """(lines, characters) of the module's code before top-level statement ``k``."""
+        body = self.module.body
+        while len(self._starts) <= k:
+            lines, chars = self._starts[-1]
+            code = self.module.code_for_node(body[len(self._starts) - 1])
+            self._starts.append((lines + _lines_in(code), chars + len(code)))
+        return self._starts[k]
+
+    def alone(self, k: int) -> cst.Module:
+        """Top-level statement ``k`` as a module of its own (same newline, indent and encoding)."""
+        last = k == len(self.module.body) - 1
+        return self.module.with_changes(
+            header=(), footer=(), body=(self.module.body[k],),
+            has_trailing_newline=self.module.has_trailing_newline or not last or bool(self.module.footer),
+        )
+
+    def position(self, node: cst.CSTNode):
+        k = self.statement_of(node)
+        if k is None:  # the module itself, or a node the walk does not enter: whole-module positions
+            if self._whole is None:
+                self._whole = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+            return self._whole[node]
+        positions = self._positions.get(k)
+        if positions is None:
+            positions = self._positions[k] = MetadataWrapper(self.alone(k), unsafe_skip_copy=True).resolve(PositionProvider)
+        local = positions[node]
+        shift = self.start(k)[0]
+        if not shift:
+            return local
+        return CodeRange(CodePosition(local.start.line + shift, local.start.column), CodePosition(local.end.line + shift, local.end.column))
 
 
 _ANALYSIS_NODES = frozenset({"ClassDef", "FunctionDef", "Lambda", "Import", "ImportFrom", "Assign", "AnnAssign"})
@@ -209,15 +283,25 @@ class _Walker:
             names.leave_scope()
 
 
-def _text_edits(module: cst.Module, fix) -> list[dict]:
-    """ruff-style edits: for each replacement, the changed text and its 1-based range in the original."""
+def _text_edits(places: Places, fix) -> list[dict]:
+    """ruff-style edits: for each replacement, the changed text and its 1-based range in the original.
+
+    The replacement is applied to its top-level statement alone (see :class:`Places`);
+    only a replacement of something outside every statement is applied to the whole module.
+    """
     from .fixes import apply_replacements
 
-    original = module.code
+    module = places.module
     edits = []
     for r in fix.replacements:
         one = type(fix)(fix.applicability, fix.message, (r,))
-        changed = apply_replacements(module, [one]).code
+        k = places.statement_of(r.old)
+        if k is None:
+            part, lines_before = module, 0
+        else:
+            part, lines_before = places.alone(k), places.start(k)[0]
+        original = part.code
+        changed = apply_replacements(part, [one]).code
         start = 0
         limit = min(len(original), len(changed))
         while start < limit and original[start] == changed[start]:
@@ -237,17 +321,19 @@ def _text_edits(module: cst.Module, fix) -> list[dict]:
         edits.append(
             {
                 "content": changed[start:end_c],
-                "location": _row_col(original, start),
-                "end_location": _row_col(original, end_o),
+                "location": _row_col(original, start, lines_before),
+                "end_location": _row_col(original, end_o, lines_before),
             }
         )
     return edits
 
 
-def _row_col(text: str, offset: int) -> dict:
-    row = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return {"row": row, "column": column}
+def _row_col(text: str, offset: int, lines_before: int = 0) -> dict:
+    """1-based row and column of ``offset``, line breaks counted as LibCST counts them."""
+    row, line_start = lines_before + 1, 0
+    for brk in _NEWLINE.finditer(text, 0, offset):
+        row, line_start = row + 1, brk.end()
+    return {"row": row, "column": offset - line_start + 1}
 
 
 # LibCST's native parser recurses on the machine stack: nesting a few thousand
@@ -572,7 +658,7 @@ class Linter:
         start = ctx.position(node).start
         stop = ctx.position(end if end is not None else node).end
         if fix is not None:
-            fix.edits = _text_edits(ctx.module, fix)
+            fix.edits = _text_edits(ctx.places, fix)
         rule = next((c.name for c in self.checks if c.code == code), "")
         return Diagnostic(
             ctx.path, start.line, start.column + 1, code, message,
