@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="PATH", help="use this pyproject.toml (or TOML file) instead of searching for [tool.errlint]")
     parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of unchanged files' results")
+    parser.add_argument("--cache-dir", metavar="PATH", help="keep the cache here (default: $ERRLINT_CACHE_DIR, else the configured cache-dir, else .errlint_cache beside the configuration or in the current directory)")
     parser.add_argument("--stdin-filename", default="-", metavar="PATH", help="the name to report for standard input")
     parser.add_argument("--version", action="version", version=f"errlint {__version__}")
     return parser
@@ -157,7 +159,17 @@ def _check(args: argparse.Namespace) -> int:
             registries[key] = registry
         linter = Linter(registries[key], checks)
         n_files += len(group.files)
-        results = linter.run(group.files, jobs=max(1, args.jobs))
+        cache = None
+        if not args.no_cache:
+            from .cache import Cache, run_key
+
+            directory = args.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory
+            cache = Cache(directory, run_key((c.code for c in checks), registries[key]))
+        results = linter.run(group.files, jobs=max(1, args.jobs), cache=cache)
+        if cache is not None:
+            problem = cache.save([path for path, _ in group.files])
+            if problem:
+                print(f"errlint: warning: {problem}", file=sys.stderr)
         if fixing:
             unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
             sources = dict(group.files)

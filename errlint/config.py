@@ -14,6 +14,7 @@ overrides the search).  Keys, as in ruff, use hyphens::
     extend-packs = ["errlint/acme.toml"]   # extra rule packs, relative to this file
     disable-packs = ["altus4"]         # bundled packs to leave out
     unsafe-fixes = false               # let --fix apply unsafe fixes too
+    cache-dir = ".errlint_cache"       # where unchanged files' results are kept, relative to this file
 
 An unknown key or a wrong type is a :class:`ConfigError` whose one-line message
 names the file and the key.
@@ -35,7 +36,7 @@ from .files import DEFAULT_EXCLUDES
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "extend-packs", "disable-packs", "unsafe-fixes",
+    "extend-packs", "disable-packs", "unsafe-fixes", "cache-dir",
 )
 
 
@@ -56,6 +57,11 @@ class Config:
     extend_packs: tuple[Path, ...] = ()
     disable_packs: tuple[str, ...] = ()
     unsafe_fixes: bool = False
+    cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
+
+    @property
+    def cache_directory(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.root / ".errlint_cache"
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -153,6 +159,11 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: [tool.errlint] unsafe-fixes: expected true or false, got {value!r}")
         kwargs["unsafe_fixes"] = value
+    if "cache-dir" in table:
+        value = table["cache-dir"]
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: [tool.errlint] cache-dir: expected a path, got {value!r}")
+        kwargs["cache_dir"] = root / value
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):

@@ -746,39 +746,66 @@ class Linter:
         return self.registry.graph.layer(classes, aliases)
 
     # -- a run -----------------------------------------------------------------------
-    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1) -> list[FileResult]:
+    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None) -> list[FileResult]:
         """Lint ``(path, source)`` pairs; classes from any file are known to all.
 
         ``jobs`` > 1 lints in that many forked processes (where ``fork`` exists);
-        the cross-file pass that follows runs here.
+        the cross-file pass that follows runs here. ``cache`` (an
+        :class:`errlint.cache.Cache` for this linter's rules and packs) answers
+        for files whose bytes and module name it has seen, and learns the rest.
         """
-        results = self._lint_all(files, jobs)
-        pending_files = [i for i, r in enumerate(results) if r.pending]
+        keys: dict[str, tuple[str, tuple[str, bool]]] = {}
+        results: list[FileResult | None] = [None] * len(files)
+        todo = list(range(len(files)))
+        if cache is not None:
+            from .cache import digest
+
+            todo = []
+            for i, (path, source) in enumerate(files):
+                key = keys[path] = (digest(source), module_name_for(Path(path)))
+                results[i] = cache.get(path, *key)
+                if results[i] is None:
+                    todo.append(i)
+        for i, result in zip(todo, self._lint_all([files[i] for i in todo], jobs)):
+            results[i] = result
+            if cache is not None:
+                cache.put(result.path, *keys[result.path], result)
+        done: list[FileResult] = results  # type: ignore[assignment]
+        pending_files = [i for i, r in enumerate(done) if r.pending]
         if not pending_files:
-            return results
+            return done
         # skipped files are parsed now, for their classes, only if a pending name could live there
         wanted: set[str] = set()
         for i in pending_files:
-            for p in results[i].pending:
+            for p in done[i].pending:
                 for name in p.names:
                     parts = str(name).split(".")
                     wanted.update(".".join(parts[:k]) for k in range(1, len(parts)))
-        sources_by_path = dict(files)
-        for i, r in enumerate(results):
+        sources = dict(files)
+        for i, r in enumerate(done):
             if r.skipped and r.module_name in wanted:
-                results[i] = self.lint_source(r.path, sources_by_path[r.path], project=self.registry.graph)
+                done[i] = self.lint_source(r.path, sources[r.path], project=self.registry.graph)
+                if cache is not None:
+                    cache.put(r.path, *keys[r.path], done[i])  # the same findings, and now its classes
         project_classes: dict[str, tuple[str, ...]] = {}
         project_aliases: dict[str, str] = {}
-        for r in results:
+        for r in done:
             project_classes.update(r.classes)
             project_aliases.update(r.aliases)
         project = self.registry.graph.layer(project_classes, project_aliases)
         by_code = {c.code: c for c in self.checks}
-        sources = dict(files)
+        project_key = None
+        if cache is not None:
+            from .cache import project_digest
+
+            project_key = project_digest(project_classes, project_aliases)
         for i in pending_files:
-            r = results[i]
+            r = done[i]
             if any(by_code[p.code].recount(p, project) != p.verdicts for p in r.pending if p.code in by_code):
-                results[i] = self.lint_source(r.path, sources[r.path], project=project)
-        return results
-
-
+                final = cache.get_final(r.path, keys[r.path][0], project_key) if cache is not None else None
+                if final is None:
+                    final = self.lint_source(r.path, sources[r.path], project=project)
+                    if cache is not None:
+                        cache.put_final(r.path, keys[r.path][0], project_key, final)
+                done[i] = final
+        return done

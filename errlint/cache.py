@@ -1,0 +1,202 @@
+"""The persistent cache: a file whose bytes have not changed is not linted again.
+
+One JSON file per *run key* in ``.errlint_cache/`` (beside the configuration,
+or where ``cache-dir`` / ``--cache-dir`` says). The run key is a digest of
+everything besides the file that decides its findings: errlint's version and
+source, the Python version (its parser checks syntax), the enabled rules and
+the packs' content. Inside, each linted file (by absolute path) keeps the
+digest of its bytes, its module name (``__init__.py`` files added or removed
+change it) and its result; a result that needed the classes of other files
+also keeps the digest of those classes. Any difference is a miss, and the file
+is linted again.
+
+JSON, not pickle: loading a cache file runs no code. A cache that cannot be
+read is ignored (and rewritten); one that cannot be written costs the next
+run its speed, never its findings.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic, Pending
+from .fixes import Fix
+
+CACHE_DIR_NAME = ".errlint_cache"
+_FORMAT = 1
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _source_digest() -> str:
+    """errlint's own code (an editable install changes without a new version)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def run_key(check_codes: Iterable[str], registry, noqa: bool = True) -> str:
+    """The digest of what, besides the file itself, decides a file's findings."""
+    parts = [
+        f"format={_FORMAT}",
+        f"errlint={__version__}",
+        f"source={_source_digest()}",
+        f"python={sys.version_info[0]}.{sys.version_info[1]}",
+        f"rules={','.join(sorted(check_codes))}",
+        f"noqa={noqa}",
+        f"packs={repr(registry.packs)}",  # frozen dataclasses: the packs' whole content
+    ]
+    return digest("\n".join(parts).encode())
+
+
+def project_digest(classes: dict, aliases: dict) -> str:
+    """The digest of the classes every file of a run defines (for results that used them)."""
+    return digest(json.dumps([sorted(classes.items()), sorted(aliases.items())]).encode())
+
+
+# -- (de)serialising results ------------------------------------------------------------------
+def _result_to_json(result) -> dict:
+    return {
+        "module_name": result.module_name,
+        "skipped": result.skipped,
+        "classes": {k: list(v) for k, v in result.classes.items()},
+        "aliases": result.aliases,
+        "pending": [
+            {"code": p.code, "names": sorted(p.names), "payload": p.payload, "verdicts": p.verdicts}
+            for p in result.pending
+        ],
+        "diagnostics": [
+            {
+                "line": d.line, "column": d.column, "code": d.code, "message": d.message,
+                "end_line": d.end_line, "end_column": d.end_column, "rule": d.rule,
+                "fix": None if d.fix is None else {
+                    "applicability": d.fix.applicability, "message": d.fix.message, "edits": d.fix.edits,
+                },
+            }
+            for d in result.diagnostics
+        ],
+    }
+
+
+def _result_from_json(path: str, data: dict):
+    from .engine import FileResult
+
+    diagnostics = []
+    for d in data["diagnostics"]:
+        fix = d["fix"]
+        diagnostics.append(
+            Diagnostic(
+                path, d["line"], d["column"], d["code"], d["message"],
+                end_line=d["end_line"], end_column=d["end_column"], rule=d["rule"],
+                fix=None if fix is None else Fix(fix["applicability"], fix["message"], (), fix["edits"]),
+            )
+        )
+    return FileResult(
+        path=path,
+        diagnostics=diagnostics,
+        module_name=data["module_name"],
+        classes={k: tuple(v) for k, v in data["classes"].items()},
+        aliases=dict(data["aliases"]),
+        pending=[Pending(p["code"], frozenset(p["names"]), p["payload"], p["verdicts"]) for p in data["pending"]],
+        skipped=data["skipped"],
+    )
+
+
+class Cache:
+    """The entries of one run key; :meth:`save` writes them back (atomically)."""
+
+    def __init__(self, directory: str | Path, key: str) -> None:
+        self.directory = Path(directory)
+        self.file = self.directory / f"{key}.json"
+        self.entries: dict[str, dict] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.file.read_bytes())
+            if isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("files"), dict):
+                self.entries = data["files"]
+        except (OSError, ValueError):
+            pass  # no cache yet, or one that cannot be read: start afresh
+
+    @staticmethod
+    def _key(path: str) -> str:
+        return os.path.abspath(path)
+
+    def get(self, path: str, content: str, module: tuple[str, bool]):
+        """The cached first-pass result for ``path`` with this content digest and module name, or None."""
+        entry = self.entries.get(self._key(path))
+        if not entry or entry.get("digest") != content or entry.get("module") != list(module):
+            return None
+        try:
+            return _result_from_json(path, entry["result"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def get_final(self, path: str, content: str, project: str):
+        """The cached result of linting ``path`` again with the project's classes, or None."""
+        entry = self.entries.get(self._key(path))
+        if not entry or entry.get("digest") != content or not entry.get("final"):
+            return None
+        final_project, data = entry["final"]
+        if final_project != project:
+            return None
+        try:
+            return _result_from_json(path, data)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, path: str, content: str, module: tuple[str, bool], result) -> None:
+        if result.error:
+            return  # an internal error is not remembered: the next run tries again
+        self.entries[self._key(path)] = {"digest": content, "module": list(module), "result": _result_to_json(result)}
+        self.changed = True
+
+    def put_final(self, path: str, content: str, project: str, result) -> None:
+        entry = self.entries.get(self._key(path))
+        if entry is None or entry.get("digest") != content or result.error:
+            return
+        entry["final"] = [project, _result_to_json(result)]
+        self.changed = True
+
+    def save(self, linted: Sequence[str] = ()) -> str | None:
+        """Write the entries (dropping files that no longer exist); the reason it could not, or None."""
+        keep = {self._key(p) for p in linted}
+        for key in [k for k in self.entries if k not in keep and not os.path.exists(k)]:
+            del self.entries[key]
+            self.changed = True
+        if not self.changed:
+            return None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for name, text in (
+                (".gitignore", "# Created by errlint\n*\n"),
+                ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by errlint.\n"),
+            ):
+                marker = self.directory / name
+                if not marker.exists():
+                    marker.write_text(text, encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump({"format": _FORMAT, "files": self.entries}, fh, separators=(",", ":"))
+                os.replace(tmp, self.file)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError as exc:
+            return f"cannot write the cache in {self.directory}: {exc.strerror or exc}"
+        self.changed = False
+        return None

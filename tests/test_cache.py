@@ -1,0 +1,311 @@
+"""The persistent cache: unchanged files are not linted again, and every change that matters is seen.
+
+Each test counts the files the engine actually lints (``Linter._lint_source``)
+and compares the findings with a run without the cache.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+import errlint.cache
+from errlint.engine import Linter
+
+from cli_support import SHADOWED, run
+
+CLEAN_SOURCE = "x = 1\n"
+
+
+@pytest.fixture
+def cache_dir(tree, monkeypatch):
+    monkeypatch.delenv("ERRLINT_CACHE_DIR", raising=False)
+    return tree / ".errlint_cache"
+
+
+@pytest.fixture
+def linted(monkeypatch):
+    """The paths linted (not answered by the cache) since the last ``linted.clear()``."""
+    seen: list[str] = []
+    original = Linter._lint_source
+
+    def counting(self, path, *args, **kwargs):
+        seen.append(path)
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Linter, "_lint_source", counting)
+    return seen
+
+
+def lint(capsys, *args):
+    return run(capsys, "--output-format", "json", "-j", "1", *args)
+
+
+def test_warm_run_lints_nothing_and_reports_the_same(tree, cache_dir, capsys, linted):
+    (tree / "a.py").write_text(SHADOWED)
+    (tree / "b.py").write_text(CLEAN_SOURCE)
+    cold = lint(capsys, ".")
+    assert sorted(linted) == ["a.py", "b.py"] and cold[0] == 1
+    names = sorted(p.name for p in cache_dir.iterdir())
+    assert len(names) == 3 and {".gitignore", "CACHEDIR.TAG"} < set(names) and names[1].endswith(".json")
+    assert (cache_dir / ".gitignore").read_text().splitlines()[-1] == "*"
+    linted.clear()
+    warm = lint(capsys, ".")
+    assert linted == []
+    assert warm == cold
+    fix = json.loads(warm[1])[0]["fix"]
+    assert fix["applicability"] == "safe" and fix["edits"]  # the text edits survive the round trip
+
+
+def test_a_changed_file_alone_is_linted_again(tree, cache_dir, capsys, linted):
+    (tree / "a.py").write_text(SHADOWED)
+    (tree / "b.py").write_text(CLEAN_SOURCE)
+    lint(capsys, ".")
+    linted.clear()
+    (tree / "b.py").write_text(SHADOWED)
+    code, out, _ = lint(capsys, ".")
+    assert linted == ["b.py"]
+    assert sorted((d["filename"], d["location"]["row"]) for d in json.loads(out)) == [("a.py", 5), ("b.py", 5)]
+
+
+def test_touching_a_file_without_changing_it_is_a_hit(tree, cache_dir, capsys, linted):
+    (tree / "a.py").write_text(SHADOWED)
+    lint(capsys, ".")
+    linted.clear()
+    os.utime(tree / "a.py", (1, 1))
+    lint(capsys, ".")
+    assert linted == []
+
+
+@pytest.mark.parametrize("change", ["version", "source", "python"])
+def test_a_new_errlint_or_python_invalidates(tree, cache_dir, capsys, linted, monkeypatch, change):
+    (tree / "a.py").write_text(SHADOWED)
+    cold = lint(capsys, ".")
+    linted.clear()
+    if change == "version":
+        monkeypatch.setattr(errlint.cache, "__version__", "99.0")
+    elif change == "source":
+        monkeypatch.setattr(errlint.cache, "_source_digest", lambda: "edited")
+    else:
+        monkeypatch.setattr(errlint.cache.sys, "version_info", (3, 99, 0))
+    assert lint(capsys, ".") == cold
+    assert linted == ["a.py"]
+
+
+def test_the_selected_rules_are_part_of_the_key(tree, cache_dir, capsys, linted):
+    (tree / "a.py").write_text(SHADOWED)
+    assert lint(capsys, "--select", "ERR001", ".")[0] == 0
+    linted.clear()
+    code, out, _ = lint(capsys, ".")
+    assert linted == ["a.py"] and code == 1  # ERR004 was not run before: not taken from the cache
+    linted.clear()
+    (tree / "pyproject.toml").write_text('[tool.errlint]\nignore = ["ERR004"]\n')
+    assert lint(capsys, ".")[0] == 0
+    assert linted == ["a.py"]
+
+
+def test_per_file_ignores_apply_to_cached_results(tree, cache_dir, capsys, linted):
+    (tree / "pyproject.toml").write_text("[tool.errlint]\n")
+    (tree / "a.py").write_text(SHADOWED)
+    assert lint(capsys, ".")[0] == 1
+    linted.clear()
+    (tree / "pyproject.toml").write_text('[tool.errlint]\nper-file-ignores = { "a.py" = ["ERR004"] }\n')
+    assert lint(capsys, ".")[0] == 0
+    assert linted == []  # same rules and packs: a hit, filtered afterwards
+
+
+PACK = """\
+[sdk]
+name = "acme"
+modules = ["acme"]
+
+[errors.AcmeError]
+parent = "builtins.Exception"
+
+[errors.AcmeAuthError]
+parent = "AcmeError"
+retry = "never"
+action = "{action}"
+"""
+USES_PACK = """\
+from acme import AcmeAuthError, AcmeError
+try:
+    pass
+except AcmeError:
+    pass
+except AcmeAuthError:
+    pass
+"""
+
+
+def test_a_changed_pack_invalidates(tree, cache_dir, capsys, linted):
+    (tree / "acme.toml").write_text(PACK.format(action="Log in again."))
+    (tree / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["acme.toml"]\n')
+    (tree / "a.py").write_text(USES_PACK)
+    code, out, _ = lint(capsys, "a.py")
+    assert code == 1 and "AcmeAuthError" in out
+    linted.clear()
+    (tree / "acme.toml").write_text(PACK.format(action="Log in again.").replace('parent = "AcmeError"', 'parent = "builtins.Exception"'))
+    code, out, _ = lint(capsys, "a.py")
+    assert linted == ["a.py"]
+    assert code == 0, out  # AcmeAuthError no longer derives from AcmeError
+
+
+def test_a_new_package_marker_changes_the_module_name(tree, cache_dir, capsys, linted):
+    pkg = tree / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text(SHADOWED)
+    lint(capsys, ".")
+    linted.clear()
+    (pkg / "__init__.py").write_text("")
+    lint(capsys, ".")
+    assert sorted(linted) == ["pkg/__init__.py", "pkg/a.py"]  # pkg/a.py is now module pkg.a
+
+
+ERRORS_V1 = "class BaseErr(Exception):\n    pass\n\nclass Sub(BaseErr):\n    pass\n"
+ERRORS_V2 = "class BaseErr(Exception):\n    pass\n\nclass Sub(Exception):\n    pass\n"
+HANDLERS = "from errors import BaseErr, Sub\ntry:\n    pass\nexcept BaseErr:\n    pass\nexcept Sub:\n    pass\n"
+
+
+def test_another_files_classes_are_part_of_the_verdict(tree, cache_dir, capsys, linted):
+    (tree / "errors.py").write_text(ERRORS_V1)
+    (tree / "handlers.py").write_text(HANDLERS)
+    code, out, _ = lint(capsys, ".")
+    assert [(d["filename"], d["location"]["row"]) for d in json.loads(out)] == [("handlers.py", 6)]
+    linted.clear()
+    assert lint(capsys, ".") == (code, out, "")
+    assert linted == []  # the second pass's result is cached too
+    (tree / "errors.py").write_text(ERRORS_V2)
+    code, out, _ = lint(capsys, ".")
+    assert code == 0, out  # handlers.py did not change; what it imports did
+    assert set(linted) <= {"errors.py", "handlers.py"} and "errors.py" in linted
+
+
+def test_no_cache_neither_reads_nor_writes(tree, cache_dir, capsys, linted):
+    (tree / "a.py").write_text(SHADOWED)
+    cold = lint(capsys, "--no-cache", ".")
+    assert not cache_dir.exists()
+    lint(capsys, ".")
+    # poison the cache: a result that says the file is clean
+    (cache_file,) = cache_dir.glob("*.json")
+    data = json.loads(cache_file.read_text())
+    for entry in data["files"].values():
+        entry["result"]["diagnostics"] = []
+    cache_file.write_text(json.dumps(data))
+    linted.clear()
+    assert lint(capsys, "--no-cache", ".") == cold
+    assert linted == ["a.py"]
+    assert lint(capsys, ".")[0] == 0  # (and the poisoned entry is indeed what a cached run reports)
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 1, "files": {"x": 1}}', b"[]", b'{"format": 0}'])
+def test_an_unreadable_cache_is_ignored_and_rewritten(tree, cache_dir, capsys, linted, garbage):
+    (tree / "a.py").write_text(SHADOWED)
+    cold = lint(capsys, ".")
+    (cache_file,) = cache_dir.glob("*.json")
+    cache_file.write_bytes(garbage)
+    linted.clear()
+    assert lint(capsys, ".") == cold
+    assert linted == ["a.py"]
+    assert json.loads(cache_file.read_text())["format"] == 1
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss(tree, cache_dir, capsys, linted):
+    (tree / "a.py").write_text(SHADOWED)
+    cold = lint(capsys, ".")
+    (cache_file,) = cache_dir.glob("*.json")
+    data = json.loads(cache_file.read_text())
+    for entry in data["files"].values():
+        entry["result"] = {"diagnostics": "nonsense"}
+    cache_file.write_text(json.dumps(data))
+    linted.clear()
+    assert lint(capsys, ".") == cold
+    assert linted == ["a.py"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else False, reason="root can write anywhere")
+def test_an_unwritable_cache_directory_is_a_warning(tree, capsys, monkeypatch):
+    locked = tree / "locked"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    (tree / "a.py").write_text(SHADOWED)
+    try:
+        code, out, err = run(capsys, "--cache-dir", str(locked / "cache"), "a.py")
+    finally:
+        locked.chmod(stat.S_IRWXU)
+    assert code == 1 and "a.py:5:1: ERR004" in out
+    assert "errlint: warning: cannot write the cache in" in err
+
+
+def test_a_cache_directory_that_is_a_file_is_a_warning(tree, capsys):
+    (tree / "a.py").write_text(SHADOWED)
+    (tree / "not-a-dir").write_text("")
+    code, out, err = run(capsys, "--cache-dir", "not-a-dir/cache", "a.py")
+    assert code == 1 and "a.py:5:1: ERR004" in out
+    assert err.splitlines()[0].startswith("errlint: warning: cannot write the cache in not-a-dir/cache:")
+
+
+def test_cache_dir_from_config_and_command_line(tree, capsys, monkeypatch):
+    monkeypatch.delenv("ERRLINT_CACHE_DIR", raising=False)
+    (tree / "pyproject.toml").write_text('[tool.errlint]\ncache-dir = "build/lint-cache"\n')
+    (tree / "a.py").write_text(SHADOWED)
+    run(capsys, "a.py")
+    assert list((tree / "build" / "lint-cache").glob("*.json"))
+    run(capsys, "--cache-dir", "elsewhere", "a.py")
+    assert list((tree / "elsewhere").glob("*.json"))
+    assert not (tree / ".errlint_cache").exists()
+
+
+def test_bad_cache_dir_value_is_a_config_error(tree, capsys):
+    (tree / "pyproject.toml").write_text("[tool.errlint]\ncache-dir = 3\n")
+    (tree / "a.py").write_text(SHADOWED)
+    code, _, err = run(capsys, "a.py")
+    assert code == 2
+    assert err.strip() == f"errlint: error: {tree / 'pyproject.toml'}: [tool.errlint] cache-dir: expected a path, got 3"
+
+
+def test_parallel_and_cached_runs_agree(tree, cache_dir, capsys, linted):
+    for i in range(12):
+        (tree / f"m{i}.py").write_text(SHADOWED if i % 3 == 0 else CLEAN_SOURCE)
+    cold = run(capsys, "--output-format", "json", "-j", "2", "--no-cache", ".")
+    assert run(capsys, "--output-format", "json", "-j", "2", ".") == cold
+    linted.clear()
+    assert run(capsys, "--output-format", "json", "-j", "2", ".") == cold
+    assert linted == []
+
+
+def test_fixing_then_a_warm_run(tree, cache_dir, capsys, linted):
+    (tree / "a.py").write_text(SHADOWED)
+    lint(capsys, ".")
+    code, _, err = run(capsys, "--fix", ".")
+    assert code == 0 and "Fixed 1 finding" in err
+    linted.clear()
+    assert lint(capsys, ".")[0] == 0
+    assert linted == ["a.py"]  # new bytes: linted again, and clean
+
+
+def test_files_that_are_gone_leave_the_cache(tree, cache_dir, capsys):
+    (tree / "a.py").write_text(SHADOWED)
+    (tree / "b.py").write_text(SHADOWED)
+    lint(capsys, ".")
+    (tree / "b.py").unlink()
+    lint(capsys, "a.py")
+    (cache_file,) = cache_dir.glob("*.json")
+    assert [os.path.basename(k) for k in json.loads(cache_file.read_text())["files"]] == ["a.py"]
+
+
+def test_a_second_pass_result_is_tied_to_the_project_classes(tree, cache_dir, capsys, linted):
+    # both versions need the second pass (one shadowed handler each), with different answers
+    (tree / "errors.py").write_text("class A(Exception):\n    pass\n\nclass B(A):\n    pass\n\nclass C(Exception):\n    pass\n")
+    (tree / "handlers.py").write_text(
+        "from errors import A, B, C\ntry:\n    pass\nexcept A:\n    pass\nexcept B:\n    pass\nexcept C:\n    pass\n"
+    )
+    code, out, _ = lint(capsys, ".")
+    assert [d["location"]["row"] for d in json.loads(out)] == [6]
+    (tree / "errors.py").write_text("class A(Exception):\n    pass\n\nclass B(Exception):\n    pass\n\nclass C(A):\n    pass\n")
+    linted.clear()
+    code, out, _ = lint(capsys, ".")
+    assert [d["location"]["row"] for d in json.loads(out)] == [8]
+    assert "handlers.py" in linted
