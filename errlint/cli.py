@@ -152,8 +152,10 @@ def _check(args: argparse.Namespace) -> int:
         key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs))
         if key not in registries:
             registry = load_registry(config.extend_packs, config.disable_packs)
-            known = {p.name for p in load_registry().packs} | {p.name for p in registry.packs}
-            unknown = [n for n in config.disable_packs if n not in known]
+            unknown = []
+            if config.disable_packs:
+                known = {p.name for p in load_registry().packs} | {p.name for p in registry.packs}
+                unknown = [n for n in config.disable_packs if n not in known]
             if unknown:
                 raise ConfigError(f"{config.path}: [tool.errlint] disable-packs: unknown pack {unknown[0]!r} (known: {', '.join(sorted(known))})")
             registries[key] = registry

@@ -456,20 +456,46 @@ def _fix_span(d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
     return start, end
 
 
-def module_name_for(path: Path) -> tuple[str, bool]:
-    """The dotted module name of ``path``, walking up through ``__init__.py`` packages."""
-    path = path.resolve() if path.exists() else path
-    is_package = path.stem == "__init__"
-    parts = [] if is_package else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").exists():
-        parts.insert(0, directory.name)
-        if directory.parent == directory:
-            break
-        directory = directory.parent
+def module_name_for(path: Path | str, memo: dict | None = None) -> tuple[str, bool]:
+    """The dotted module name of ``path``, walking up through ``__init__.py`` packages.
+
+    ``memo`` (a dict kept for one run) remembers each directory's real path and
+    package, so thousands of files in a few directories cost a few lookups each.
+    """
+    memo = {} if memo is None else memo
+    p = os.fspath(path)
+    if os.path.islink(p):
+        real = os.path.realpath(p)
+    elif os.path.exists(p):
+        parent = os.path.dirname(os.path.abspath(p))
+        real_parent = memo.get(parent)
+        if real_parent is None:
+            real_parent = memo[parent] = os.path.realpath(parent)
+        real = os.path.join(real_parent, os.path.basename(p))
+    else:
+        real = p
+    stem = os.path.splitext(os.path.basename(real))[0]
+    is_package = stem == "__init__"
+    parts = _package_parts(os.path.dirname(real), memo)
+    if not is_package:
+        parts = (*parts, stem)
     if not parts:
-        parts = [path.parent.name or "__main__"]
+        parts = (os.path.basename(os.path.dirname(real)) or "__main__",)
     return ".".join(parts), is_package
+
+
+def _package_parts(directory: str, memo: dict) -> tuple[str, ...]:
+    key = ("package", directory)
+    parts = memo.get(key)
+    if parts is None:
+        if os.path.exists(os.path.join(directory, "__init__.py")):
+            parent = os.path.dirname(directory)
+            above = () if parent == directory else _package_parts(parent, memo)
+            parts = (*above, os.path.basename(directory))
+        else:
+            parts = ()
+        memo[key] = parts
+    return parts
 
 
 def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
@@ -583,7 +609,7 @@ class Linter:
         keep_module: bool = False,
     ) -> FileResult:
         if module_name is None:
-            module_name, is_package = module_name_for(Path(path))
+            module_name, is_package = module_name_for(path)
         result = FileResult(path=path, module_name=module_name)
         enabled = [cls for cls in self.checks if self._triggered(cls, source)]
         if not enabled and project is None:
@@ -761,8 +787,9 @@ class Linter:
             from .cache import digest
 
             todo = []
+            memo: dict = {}
             for i, (path, source) in enumerate(files):
-                key = keys[path] = (digest(source), module_name_for(Path(path)))
+                key = keys[path] = (digest(source), module_name_for(path, memo))
                 results[i] = cache.get(path, *key)
                 if results[i] is None:
                     todo.append(i)
