@@ -162,7 +162,7 @@ def _check(args: argparse.Namespace) -> int:
         linter = Linter(registries[key], checks)
         n_files += len(group.files)
         cache = None
-        if not args.no_cache:
+        if not args.no_cache and "-" not in args.paths:  # standard input (an editor's buffer) is not cached
             from .cache import Cache, run_key
 
             directory = args.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory

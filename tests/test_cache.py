@@ -309,3 +309,13 @@ def test_a_second_pass_result_is_tied_to_the_project_classes(tree, cache_dir, ca
     code, out, _ = lint(capsys, ".")
     assert [d["location"]["row"] for d in json.loads(out)] == [8]
     assert "handlers.py" in linted
+
+
+def test_standard_input_is_not_cached(tree, cache_dir, capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", type("In", (), {"buffer": io.BytesIO(SHADOWED.encode())})())
+    code, out, _ = run(capsys, "-", "--stdin-filename", "a.py")
+    assert code == 1 and "a.py:5:1: ERR004" in out
+    assert not cache_dir.exists()  # an editor linting its buffer on each keystroke rewrites nothing
