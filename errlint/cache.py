@@ -188,7 +188,8 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump({"format": _FORMAT, "files": self.entries}, fh, separators=(",", ":"))
+                    # dumps, not dump: dump streams through the pure-Python encoder (10x slower)
+                    fh.write(json.dumps({"format": _FORMAT, "files": self.entries}, separators=(",", ":")))
                 os.replace(tmp, self.file)
             except BaseException:
                 try:

@@ -22,8 +22,10 @@ names the file and the key.
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -93,12 +95,19 @@ class Config:
 
 
 def relative_posix(path: str, root: Path) -> str:
-    p = Path(path)
     try:
-        p = p.resolve().relative_to(root.resolve())
+        real = os.path.join(_real_directory(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+        if os.path.islink(path):
+            real = os.path.realpath(path)
+        return Path(real).relative_to(_real_directory(os.path.abspath(root))).as_posix()
     except (ValueError, OSError):
-        pass
-    return p.as_posix()
+        return Path(path).as_posix()
+
+
+@lru_cache(maxsize=4096)
+def _real_directory(directory: str) -> str:
+    """A directory's real path (looked up once per directory: a run asks for thousands of files)."""
+    return os.path.realpath(directory)
 
 
 def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
