@@ -20,13 +20,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic, Pending
-from .fixes import Fix
+from .fixes import Fix, write_atomically
 
 CACHE_DIR_NAME = ".errlint_cache"
 _FORMAT = 1
@@ -185,18 +184,8 @@ class Cache:
                 marker = self.directory / name
                 if not marker.exists():
                     marker.write_text(text, encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    # dumps, not dump: dump streams through the pure-Python encoder (10x slower)
-                    fh.write(json.dumps({"format": _FORMAT, "files": self.entries}, separators=(",", ":")))
-                os.replace(tmp, self.file)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            # dumps, not dump: dump streams through the pure-Python encoder (10x slower)
+            write_atomically(self.file, json.dumps({"format": _FORMAT, "files": self.entries}, separators=(",", ":")).encode())
         except OSError as exc:
             return f"cannot write the cache in {self.directory}: {exc.strerror or exc}"
         self.changed = False

@@ -14,7 +14,7 @@ import pytest
 import errlint.cache
 from errlint.engine import Linter
 
-from cli_support import SHADOWED, run
+from cli_support import ACME_CODE, ACME_PACK, SHADOWED, run
 
 CLEAN_SOURCE = "x = 1\n"
 
@@ -116,38 +116,14 @@ def test_per_file_ignores_apply_to_cached_results(tree, cache_dir, capsys, linte
     assert linted == []  # same rules and packs: a hit, filtered afterwards
 
 
-PACK = """\
-[sdk]
-name = "acme"
-modules = ["acme"]
-
-[errors.AcmeError]
-parent = "builtins.Exception"
-
-[errors.AcmeAuthError]
-parent = "AcmeError"
-retry = "never"
-action = "{action}"
-"""
-USES_PACK = """\
-from acme import AcmeAuthError, AcmeError
-try:
-    pass
-except AcmeError:
-    pass
-except AcmeAuthError:
-    pass
-"""
-
-
 def test_a_changed_pack_invalidates(tree, cache_dir, capsys, linted):
-    (tree / "acme.toml").write_text(PACK.format(action="Log in again."))
+    (tree / "acme.toml").write_text(ACME_PACK)
     (tree / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["acme.toml"]\n')
-    (tree / "a.py").write_text(USES_PACK)
+    (tree / "a.py").write_text(ACME_CODE)
     code, out, _ = lint(capsys, "a.py")
     assert code == 1 and "AcmeAuthError" in out
     linted.clear()
-    (tree / "acme.toml").write_text(PACK.format(action="Log in again.").replace('parent = "AcmeError"', 'parent = "builtins.Exception"'))
+    (tree / "acme.toml").write_text(ACME_PACK.replace('parent = "AcmeError"', 'parent = "builtins.Exception"'))
     code, out, _ = lint(capsys, "a.py")
     assert linted == ["a.py"]
     assert code == 0, out  # AcmeAuthError no longer derives from AcmeError

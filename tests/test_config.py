@@ -5,23 +5,9 @@ import textwrap
 
 import pytest
 
-from cli_support import SHADOWED, run
+from cli_support import ACME_CODE, ACME_PACK, SHADOWED, run
 from errlint.config import ConfigError, find_config, load_config
 
-ACME_PACK = textwrap.dedent(
-    """
-    [sdk]
-    name = "acme"
-    modules = ["acme"]
-
-    [errors.AcmeError]
-    parent = "builtins.Exception"
-
-    [errors.AcmeAuthError]
-    parent = "AcmeError"
-    """
-)
-ACME_CODE = "import acme\ntry:\n    pass\nexcept acme.AcmeError:\n    pass\nexcept acme.AcmeAuthError:\n    pass\n"
 
 
 @pytest.fixture
