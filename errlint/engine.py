@@ -664,12 +664,22 @@ class Linter:
     def _triggered(self, check: type[Check], source: bytes) -> bool:
         triggers = self._triggers.get(check)
         if triggers is None:
-            from .checks.base import SDK_MODULES
+            from .analysis.prefilter import literal_pattern
+            from .checks.base import SDK_MODULES, PackValues
 
             words: list = []
-            for t in (*check.triggers, *check.pack_triggers(self.registry)) if check.triggers else ():
+            for t in check.triggers:
                 if t == SDK_MODULES:
                     words.extend(m.encode() for m in sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
+                elif isinstance(t, PackValues):
+                    values = [
+                        value
+                        for pack in self.registry.packs if not pack.modules
+                        for table in (pack.codes, pack.statuses)
+                        for value, policy in table.items() if policy.retry == t.retry
+                    ]
+                    if values:
+                        words.append(literal_pattern(values))
                 elif isinstance(t, str):
                     words.append(t.encode())
                 else:

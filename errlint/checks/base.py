@@ -11,6 +11,7 @@ them.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
 SDK_MODULES = "<sdk-modules>"
 
 
+@dataclass(frozen=True)
+class PackValues:
+    """In ``triggers``: the codes and statuses with this ``retry`` policy in the packs
+    without a module (hand-written clients such as Altus 4's), matched as written in
+    code. A pack with modules counts only where it is imported, which SDK_MODULES covers."""
+
+    retry: str
+
+
 class Check:
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""
@@ -28,8 +38,9 @@ class Check:
     fix_availability: ClassVar[str] = "none"  # "none" | "sometimes" | "always"
     # Substrings at least one of which a file must contain for the check to
     # have anything to report (a cheap pre-filter; empty: always run);
-    # SDK_MODULES stands for the module names of every loaded pack; a compiled
-    # bytes regex, or a function of the file's bytes returning a bool (see
+    # SDK_MODULES stands for the module names of every loaded pack, PackValues
+    # for codes and statuses of packs without a module; a compiled bytes regex,
+    # or a function of the file's bytes returning a bool (see
     # analysis.prefilter), may stand in for a substring. A trigger may
     # over-estimate, never under-estimate.
     triggers: ClassVar[tuple] = ()
@@ -50,11 +61,6 @@ class Check:
             for attr in dir(cls)
             if (attr.startswith("visit_") or attr.startswith("leave_")) and callable(getattr(cls, attr))
         }
-
-    @classmethod
-    def pack_triggers(cls, registry) -> tuple:
-        """More triggers, read from the loaded packs (a pack's documented codes, say)."""
-        return ()
 
     @classmethod
     def packs_involved(cls, registry) -> list[str]:

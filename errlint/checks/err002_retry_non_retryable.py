@@ -6,14 +6,13 @@ import re
 import libcst as cst
 
 from ..analysis.effects import HandlerInfo
-from ..analysis.prefilter import literal_pattern
 from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
 from ..analysis.retries import RetryConstruct, RetryTry
 from ..analysis.sdkretry import ConstructVisitor
 from ..analysis.scan import keyword, positional, walk
 from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..packs import Pack
-from .base import SDK_MODULES, Check
+from .base import SDK_MODULES, Check, PackValues
 
 # retry, retrying, retries, retried, retryable, retriable -- not retrieve or retrieval
 _RETRYABLE_NAME = re.compile(r"retr(?:y|ie[sd]|iab)", re.IGNORECASE)
@@ -75,20 +74,8 @@ class RetryNonRetryable(ConstructVisitor, Check):
     fix_availability = "sometimes"
     summary = "a retry construct that retries an error its SDK documents as never retryable"
     uses = ("never", "by-status", "codes", "statuses")
-    triggers = (SDK_MODULES,)  # and the never-retryable codes and statuses of packs without a module
-
-    @classmethod
-    def pack_triggers(cls, registry) -> tuple:
-        # A collection or a test is reported only for a value a pack marks never retryable;
-        # an SDK's values count where it is imported (SDK_MODULES), those of packs without a
-        # module (Altus 4: hand-written clients) wherever they appear.
-        values = [
-            value
-            for pack in registry.packs if not pack.modules
-            for table in (pack.codes, pack.statuses)
-            for value, policy in table.items() if policy.retry == "never"
-        ]
-        return (literal_pattern(values),) if values else ()
+    # a collection or a test is reported only for a value a pack marks never retryable
+    triggers = (SDK_MODULES, PackValues("never"))
     VALID = (
         "from alter_sdk import App, BackendError, ReAuthRequiredError\nimport asyncio\n"
         "async def f(url, g):\n    async with App() as vault:\n        for attempt in range(3):\n            try:\n"

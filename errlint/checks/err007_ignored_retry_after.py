@@ -4,12 +4,11 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.effects import HandlerInfo
-from ..analysis.prefilter import literal_pattern
 from ..analysis.policy import RATE_LIMITED, covered, name_list, policies, reaching, tops
 from ..analysis.retries import RetryConstruct, _wait_of_sleeps
 from ..analysis.scan import SCOPES, body_of, call_name, walk
 from ..analysis.sdkretry import ConstructVisitor
-from .base import SDK_MODULES, Check
+from .base import SDK_MODULES, Check, PackValues
 
 
 class IgnoredRetryAfter(ConstructVisitor, Check):
@@ -58,7 +57,7 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
     name = "ignored-retry-after"
     summary = "a rate-limit error retried with a wait that ignores its retry_after"
     uses = ("rate-limit", "codes", "statuses")
-    triggers = (SDK_MODULES,)  # and the rate-limit codes and statuses of packs without a module
+    triggers = (SDK_MODULES, PackValues("honor-retry-after"))
     VALID = (
         "import time\nfrom alsorn import AlsornClient, RateLimitError\n"
         "def f(client: AlsornClient, a):\n    for attempt in range(3):\n        try:\n            return client.agents.get(a)\n"
@@ -73,18 +72,6 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.pol = policies(ctx.registry)
-
-    @classmethod
-    def pack_triggers(cls, registry) -> tuple:
-        # A pack with modules counts only where it is imported (SDK_MODULES); a pack without
-        # one (Altus 4: hand-written clients) counts wherever its rate-limit values appear.
-        values = sorted(
-            value
-            for pack in registry.packs if not pack.modules
-            for table in (pack.codes, pack.statuses)
-            for value, policy in table.items() if policy.retry == "honor-retry-after"
-        )
-        return (literal_pattern(values),) if values else ()
 
     def construct(self, construct: RetryConstruct) -> None:
         graph = self.ctx.graph
