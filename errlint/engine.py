@@ -29,6 +29,7 @@ from .analysis.names import NameResolver
 from .analysis.prefilter import python_tree
 from .fixes import quiet_compile as _quiet_compile
 from .analysis.scan import child_fields as _child_fields
+from .analysis.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
@@ -153,15 +154,13 @@ class Places:
         self.module = module
         self._owner: dict[int, int] = {}  # id(node) -> index of its top-level statement
         self._searched = 0  # top-level statements already indexed in _owner
-        header = "".join(module.code_for_node(line) for line in module.header)
-        self._starts: list[tuple[int, int]] = [(_lines_in(header), len(header))]
+        # lines of the module's code before each top-level statement, filled as far as asked
+        self._starts: list[int] = [sum(_lines_in(module.code_for_node(line)) for line in module.header)]
         self._positions: dict[int, object] = {}
         self._whole = None
 
     def statement_of(self, node: cst.CSTNode) -> int | None:
         """The index of the top-level statement holding ``node`` (None: not in one)."""
-        from .analysis.scan import walk
-
         body = self.module.body
         while id(node) not in self._owner and self._searched < len(body):
             k = self._searched
@@ -170,13 +169,11 @@ class Places:
             self._searched += 1
         return self._owner.get(id(node))
 
-    def start(self, k: int) -> tuple[int, int]:
-        """(lines, characters) of the module's code before top-level statement ``k``."""
+    def start(self, k: int) -> int:
+        """The number of lines of the module's code before top-level statement ``k``."""
         body = self.module.body
         while len(self._starts) <= k:
-            lines, chars = self._starts[-1]
-            code = self.module.code_for_node(body[len(self._starts) - 1])
-            self._starts.append((lines + _lines_in(code), chars + len(code)))
+            self._starts.append(self._starts[-1] + _lines_in(self.module.code_for_node(body[len(self._starts) - 1])))
         return self._starts[k]
 
     def alone(self, k: int) -> cst.Module:
@@ -197,7 +194,7 @@ class Places:
         if positions is None:
             positions = self._positions[k] = MetadataWrapper(self.alone(k), unsafe_skip_copy=True).resolve(PositionProvider)
         local = positions[node]
-        shift = self.start(k)[0]
+        shift = self.start(k)
         if not shift:
             return local
         return CodeRange(CodePosition(local.start.line + shift, local.start.column), CodePosition(local.end.line + shift, local.end.column))
@@ -299,7 +296,7 @@ def _text_edits(places: Places, fix) -> list[dict]:
         if k is None:
             part, lines_before = module, 0
         else:
-            part, lines_before = places.alone(k), places.start(k)[0]
+            part, lines_before = places.alone(k), places.start(k)
         original = part.code
         changed = apply_replacements(part, [one]).code
         start = 0
@@ -410,10 +407,20 @@ _BRACKETS = re.compile(rb"[\[\](){}]")
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_in_worker(item: tuple[str, bytes]) -> FileResult:
-    path, source = item
+def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:
+    path, source, (module_name, is_package) = item
     assert _WORKER_LINTER is not None
-    return _WORKER_LINTER.lint_source(path, source)
+    return _WORKER_LINTER.lint_source(path, source, module_name, is_package)
+
+
+def _project_tables(results: Iterable[FileResult]) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """The classes and module aliases every file of a run defines."""
+    classes: dict[str, tuple[str, ...]] = {}
+    aliases: dict[str, str] = {}
+    for r in results:
+        classes.update(r.classes)
+        aliases.update(r.aliases)
+    return classes, aliases
 
 
 def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
@@ -437,6 +444,11 @@ def _too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
             depth = max(depth - 1, 0)
     if deepest <= _MAX_PYTHON_NESTING:
         return None  # (brackets inside strings only make this an over-estimate)
+    return _cpython_error(path, source)
+
+
+def _cpython_error(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 with CPython's own reason when CPython cannot compile ``source``, else None."""
     try:
         _quiet_compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as err:
@@ -505,15 +517,9 @@ def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
     decoding = _decoding_error(path, source)
     if decoding is not None:
         return decoding
-    try:
-        _quiet_compile(source, path, "exec", dont_inherit=True)
-    except SyntaxError as err:
-        line = err.lineno or 1
-        col = err.offset or 1
-        message = f"cannot parse: {err.msg} ({line}:{col})"
-        return Diagnostic(path, line, col, PARSE_ERROR, message, rule="parse-error")
-    except (ValueError, RecursionError, MemoryError) as err:
-        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
+    cpython = _cpython_error(path, source)
+    if cpython is not None:
+        return cpython
     where = re.search(r"@ (\d+):(\d+)", str(exc))
     line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
     return Diagnostic(
@@ -753,11 +759,12 @@ class Linter:
             result = self.lint_source(path, source, project=project, keep_module=True)
         return source, fixed, result
 
-    def _lint_all(self, files: Sequence[tuple[str, bytes]], jobs: int) -> list[FileResult]:
+    def _lint_all(self, files: Sequence[tuple[str, bytes, tuple[str, bool]]], jobs: int) -> list[FileResult]:
+        """Lint ``(path, source, (module name, is package))`` items, in ``jobs`` processes."""
         import multiprocessing
 
         if jobs <= 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-            return [self.lint_source(path, source) for path, source in files]
+            return [self.lint_source(path, source, *module) for path, source, module in files]
         global _WORKER_LINTER
         _WORKER_LINTER = self  # inherited by the forked workers: no registry to rebuild or pickle
         from concurrent.futures import ProcessPoolExecutor
@@ -768,18 +775,13 @@ class Linter:
                 return list(pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
         except BrokenProcessPool:
             # a worker died (a crash below Python): lint here, where it shows which file
-            return [self.lint_source(path, source) for path, source in files]
+            return [self.lint_source(path, source, *module) for path, source, module in files]
         finally:
             _WORKER_LINTER = None
 
     def project_graph(self, results: Sequence[FileResult]) -> ClassGraph:
         """The class graph with every class the files of a run define."""
-        classes: dict[str, tuple[str, ...]] = {}
-        aliases: dict[str, str] = {}
-        for r in results:
-            classes.update(r.classes)
-            aliases.update(r.aliases)
-        return self.registry.graph.layer(classes, aliases)
+        return self.registry.graph.layer(*_project_tables(results))
 
     # -- a run -----------------------------------------------------------------------
     def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None) -> list[FileResult]:
@@ -790,23 +792,21 @@ class Linter:
         :class:`errlint.cache.Cache` for this linter's rules and packs) answers
         for files whose bytes and module name it has seen, and learns the rest.
         """
-        keys: dict[str, tuple[str, tuple[str, bool]]] = {}
+        memo: dict = {}
+        modules = [module_name_for(path, memo) for path, _ in files]  # once per file, for the lint and the cache
+        digests: list[str] = []
         results: list[FileResult | None] = [None] * len(files)
         todo = list(range(len(files)))
         if cache is not None:
             from .cache import digest
 
-            todo = []
-            memo: dict = {}
-            for i, (path, source) in enumerate(files):
-                key = keys[path] = (digest(source), module_name_for(path, memo))
-                results[i] = cache.get(path, *key)
-                if results[i] is None:
-                    todo.append(i)
-        for i, result in zip(todo, self._lint_all([files[i] for i in todo], jobs)):
+            digests = [digest(source) for _, source in files]
+            results = [cache.get(path, digests[i], modules[i]) for i, (path, _) in enumerate(files)]
+            todo = [i for i, r in enumerate(results) if r is None]
+        for i, result in zip(todo, self._lint_all([(*files[i], modules[i]) for i in todo], jobs)):
             results[i] = result
             if cache is not None:
-                cache.put(result.path, *keys[result.path], result)
+                cache.put(result.path, digests[i], modules[i], result)
         done: list[FileResult] = results  # type: ignore[assignment]
         pending_files = [i for i, r in enumerate(done) if r.pending]
         if not pending_files:
@@ -818,17 +818,12 @@ class Linter:
                 for name in p.names:
                     parts = str(name).split(".")
                     wanted.update(".".join(parts[:k]) for k in range(1, len(parts)))
-        sources = dict(files)
         for i, r in enumerate(done):
             if r.skipped and r.module_name in wanted:
-                done[i] = self.lint_source(r.path, sources[r.path], project=self.registry.graph)
+                done[i] = self.lint_source(r.path, files[i][1], *modules[i], project=self.registry.graph)
                 if cache is not None:
-                    cache.put(r.path, *keys[r.path], done[i])  # the same findings, and now its classes
-        project_classes: dict[str, tuple[str, ...]] = {}
-        project_aliases: dict[str, str] = {}
-        for r in done:
-            project_classes.update(r.classes)
-            project_aliases.update(r.aliases)
+                    cache.put(r.path, digests[i], modules[i], done[i])  # the same findings, and now its classes
+        project_classes, project_aliases = _project_tables(done)
         project = self.registry.graph.layer(project_classes, project_aliases)
         by_code = {c.code: c for c in self.checks}
         project_key = None
@@ -839,10 +834,10 @@ class Linter:
         for i in pending_files:
             r = done[i]
             if any(by_code[p.code].recount(p, project) != p.verdicts for p in r.pending if p.code in by_code):
-                final = cache.get_final(r.path, keys[r.path][0], project_key) if cache is not None else None
+                final = cache.get_final(r.path, digests[i], project_key) if cache is not None else None
                 if final is None:
-                    final = self.lint_source(r.path, sources[r.path], project=project)
+                    final = self.lint_source(r.path, files[i][1], *modules[i], project=project)
                     if cache is not None:
-                        cache.put_final(r.path, keys[r.path][0], project_key, final)
+                        cache.put_final(r.path, digests[i], project_key, final)
                 done[i] = final
         return done

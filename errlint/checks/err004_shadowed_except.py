@@ -296,8 +296,6 @@ class ShadowedExcept(Check):
 
 
 def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
-    import re
-
     return set(re.findall(r"#[^\n]*", module.code_for_node(node)))
 
 
