@@ -27,7 +27,6 @@ from . import __version__
 from .diagnostics import Diagnostic, Pending
 from .fixes import Fix, write_atomically
 
-CACHE_DIR_NAME = ".errlint_cache"
 _FORMAT = 1
 
 

@@ -25,7 +25,6 @@ import fnmatch
 import os
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -34,7 +33,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .files import DEFAULT_EXCLUDES
+from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES, real_directory, real_path
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
@@ -63,7 +62,7 @@ class Config:
 
     @property
     def cache_directory(self) -> Path:
-        return self.cache_dir if self.cache_dir is not None else self.root / ".errlint_cache"
+        return self.cache_dir if self.cache_dir is not None else self.root / CACHE_DIR_NAME
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -96,18 +95,9 @@ class Config:
 
 def relative_posix(path: str, root: Path) -> str:
     try:
-        real = os.path.join(_real_directory(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
-        if os.path.islink(path):
-            real = os.path.realpath(path)
-        return Path(real).relative_to(_real_directory(os.path.abspath(root))).as_posix()
+        return Path(real_path(path)).relative_to(real_directory(os.path.abspath(root))).as_posix()
     except (ValueError, OSError):
         return Path(path).as_posix()
-
-
-@lru_cache(maxsize=4096)
-def _real_directory(directory: str) -> str:
-    """A directory's real path (looked up once per directory: a run asks for thousands of files)."""
-    return os.path.realpath(directory)
 
 
 def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:

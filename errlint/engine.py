@@ -33,6 +33,7 @@ from .analysis.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
+from .files import real_path
 from .hierarchy import ClassGraph
 from .packs import PackRegistry
 
@@ -471,21 +472,12 @@ def _fix_span(d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
 def module_name_for(path: Path | str, memo: dict | None = None) -> tuple[str, bool]:
     """The dotted module name of ``path``, walking up through ``__init__.py`` packages.
 
-    ``memo`` (a dict kept for one run) remembers each directory's real path and
-    package, so thousands of files in a few directories cost a few lookups each.
+    ``memo`` (a dict kept for one run) remembers each directory's package, so
+    thousands of files in a few directories cost a few lookups each.
     """
     memo = {} if memo is None else memo
     p = os.fspath(path)
-    if os.path.islink(p):
-        real = os.path.realpath(p)
-    elif os.path.exists(p):
-        parent = os.path.dirname(os.path.abspath(p))
-        real_parent = memo.get(parent)
-        if real_parent is None:
-            real_parent = memo[parent] = os.path.realpath(parent)
-        real = os.path.join(real_parent, os.path.basename(p))
-    else:
-        real = p
+    real = real_path(p) if os.path.lexists(p) else p
     stem = os.path.splitext(os.path.basename(real))[0]
     is_package = stem == "__init__"
     parts = _package_parts(os.path.dirname(real), memo)

@@ -4,16 +4,36 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
+CACHE_DIR_NAME = ".errlint_cache"  # errlint's own cache (see errlint.cache)
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".bzr",
     ".venv", "venv", ".env", "env", ".tox", ".nox", ".direnv",
-    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".errlint_cache",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", CACHE_DIR_NAME,
     "build", "dist", "_build", "buck-out", ".eggs", "*.egg-info",
     "node_modules", "site-packages", "__pypackages__",
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+def real_path(path: str) -> str:
+    """``os.path.realpath(path)``, resolving each directory once per process.
+
+    A run asks for the real path of thousands of files in a few directories
+    (module names, excludes); only a file that is itself a symbolic link is
+    resolved on its own. A directory re-pointed while the process runs keeps
+    its first answer.
+    """
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(real_directory(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+
+
+@lru_cache(maxsize=4096)
+def real_directory(directory: str) -> str:
+    return os.path.realpath(directory)
 
 
 class PathError(Exception):
