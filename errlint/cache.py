@@ -21,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -34,8 +35,9 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _source_digest() -> str:
-    """errlint's own code (an editable install changes without a new version)."""
+    """errlint's own code (an editable install changes without a new version); read once per process."""
     root = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=16)
     for path in sorted(root.rglob("*.py")):
@@ -130,28 +132,32 @@ class Cache:
     def _key(path: str) -> str:
         return os.path.abspath(path)
 
+    def _entry(self, path: str, content: str) -> dict | None:
+        """The entry for ``path`` if it was made for these bytes (and is an entry at all)."""
+        entry = self.entries.get(self._key(path))
+        return entry if isinstance(entry, dict) and entry.get("digest") == content else None
+
+    @staticmethod
+    def _load(path: str, data):
+        try:
+            return _result_from_json(path, data)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None  # an entry of the wrong shape is a miss
+
     def get(self, path: str, content: str, module: tuple[str, bool]):
         """The cached first-pass result for ``path`` with this content digest and module name, or None."""
-        entry = self.entries.get(self._key(path))
-        if not entry or entry.get("digest") != content or entry.get("module") != list(module):
+        entry = self._entry(path, content)
+        if entry is None or entry.get("module") != list(module):
             return None
-        try:
-            return _result_from_json(path, entry["result"])
-        except (KeyError, TypeError, ValueError):
-            return None
+        return self._load(path, entry.get("result"))
 
     def get_final(self, path: str, content: str, project: str):
         """The cached result of linting ``path`` again with the project's classes, or None."""
-        entry = self.entries.get(self._key(path))
-        if not entry or entry.get("digest") != content or not entry.get("final"):
+        entry = self._entry(path, content)
+        final = entry.get("final") if entry is not None else None
+        if not isinstance(final, list) or len(final) != 2 or final[0] != project:
             return None
-        final_project, data = entry["final"]
-        if final_project != project:
-            return None
-        try:
-            return _result_from_json(path, data)
-        except (KeyError, TypeError, ValueError):
-            return None
+        return self._load(path, final[1])
 
     def put(self, path: str, content: str, module: tuple[str, bool], result) -> None:
         if result.error:
@@ -160,8 +166,8 @@ class Cache:
         self.changed = True
 
     def put_final(self, path: str, content: str, project: str, result) -> None:
-        entry = self.entries.get(self._key(path))
-        if entry is None or entry.get("digest") != content or result.error:
+        entry = self._entry(path, content)
+        if entry is None or result.error:
             return
         entry["final"] = [project, _result_to_json(result)]
         self.changed = True

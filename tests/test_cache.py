@@ -295,3 +295,22 @@ def test_standard_input_is_not_cached(tree, cache_dir, capsys, monkeypatch):
     code, out, _ = run(capsys, "-", "--stdin-filename", "a.py")
     assert code == 1 and "a.py:5:1: ERR004" in out
     assert not cache_dir.exists()  # an editor linting its buffer on each keystroke rewrites nothing
+
+
+@pytest.mark.parametrize("entry", [1, "x", [], {"digest": None}, "final"])
+def test_a_malformed_entry_is_a_miss(tree, cache_dir, capsys, linted, entry):
+    (tree / "errors.py").write_text("class A(Exception):\n    pass\n\nclass B(A):\n    pass\n")
+    (tree / "handlers.py").write_text("from errors import A, B\ntry:\n    pass\nexcept A:\n    pass\nexcept B:\n    pass\n")
+    cold = lint(capsys, ".")
+    (cache_file,) = cache_dir.glob("*.json")
+    data = json.loads(cache_file.read_text())
+    for key, value in data["files"].items():
+        if entry == "final":
+            if value.get("final"):
+                value["final"] = 7  # the second pass's entry alone is broken
+        else:
+            data["files"][key] = entry
+    cache_file.write_text(json.dumps(data))
+    linted.clear()
+    assert lint(capsys, ".") == cold
+    assert "handlers.py" in linted
