@@ -34,6 +34,9 @@ HERE = Path(__file__).resolve().parent
 PEERS_VENV = HERE / ".venv-peers"
 PEERS = ["flake8==7.*", "flake8-bugbear", "pylint", "ruff"]
 TIME = shutil.which("time") or "/usr/bin/time"
+# Bytecode is written and reused, as for any installed tool: with PYTHONDONTWRITEBYTECODE
+# set, an editable errlint would compile its own source on every run (about 0.4 s).
+TOOL_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def build_corpus(dest: Path) -> list[Path]:
@@ -61,11 +64,8 @@ def peers_python(with_fixit: bool) -> Path:
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
     """(wall s, cpu s, peak RSS MB, exit code) of one run, measured by GNU time."""
-    # Bytecode is written and reused, as for any installed tool: with PYTHONDONTWRITEBYTECODE
-    # set, an editable errlint would compile its own source on every run (about 0.4 s).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.run(
-        [TIME, "-f", "%e %U %S %M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+        [TIME, "-f", "%e %U %S %M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=TOOL_ENV
     )
     wall, user, sys_, rss = proc.stderr.strip().splitlines()[-1].split()
     return float(wall), float(user) + float(sys_), int(rss) // 1024, proc.returncode
@@ -134,7 +134,7 @@ def main() -> int:
                 tools.append(("fixit lint (one run)", [str(bin_ / "fixit"), "lint", "."], None))
         # fills the cache (and errlint's bytecode)
         subprocess.run(warm, cwd=corpus, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-                       env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+                       env=TOOL_ENV)
         # Rounds, each running every tool once: a slow spell of the machine then
         # touches every tool's samples alike instead of one tool's median.
         samples: dict[str, list[tuple[float, float, int, int]]] = {name: [] for name, _, _ in tools}
@@ -152,7 +152,7 @@ def main() -> int:
             for name, _, _ in tools
         ]
         base = results[0][1]
-        print(f"\n| tool | wall s | CPU s | peak RSS MB | wall / errlint cold |\n| --- | ---: | ---: | ---: | ---: |")
+        print("\n| tool | wall s | CPU s | peak RSS MB | wall / errlint cold |\n| --- | ---: | ---: | ---: | ---: |")
         for name, wall, cpu, rss in results:
             print(f"| {name} | {wall:.2f} | {cpu:.2f} | {rss} | {wall / base:.2f} |")
         print("\nerrlint cold / peer (the issue's goals: at most 0.5 of flake8 and pylint, 0.03 of Fixit):")
