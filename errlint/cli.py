@@ -86,6 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args)
     except (ConfigError, PackError, SelectionError) as exc:
         return _error(str(exc))
+    except Exception as exc:  # a bug in errlint: one line and exit 2, never a traceback that exits 1
+        return _error(f"internal error: {type(exc).__name__}: {exc}{_where(exc)}")
+
+
+def _where(exc: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
 
 
 class _Group:

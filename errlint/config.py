@@ -176,7 +176,9 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
 
 def find_config(start: str | Path) -> Config:
     """The configuration for a path: the nearest pyproject.toml with [tool.errlint], else the defaults."""
-    here = Path(start).resolve()
+    # os.path.realpath, not Path.resolve: a symbolic link loop (a.py -> b.py -> a.py) is
+    # left as it is instead of raising, and the file is reported as unreadable later.
+    here = Path(os.path.realpath(start))
     directory = here if here.is_dir() else here.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"

@@ -16,9 +16,9 @@ Packs named in ``[tool.errlint]`` of the nearest pyproject.toml are loaded too.
 from __future__ import annotations
 
 import io
+import os
 import tokenize
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -63,7 +63,7 @@ class Flake8Plugin:
             config = find_config(self.filename if self.filename not in ("-", "stdin") else ".")
         except ConfigError as exc:
             return str(exc)
-        packs = (*map(str, config.extend_packs), *(str(Path(p).resolve()) for p in self.extend_packs))
+        packs = (*map(str, config.extend_packs), *(os.path.realpath(p) for p in self.extend_packs))
         disabled = (*config.disable_packs, *self.disable_packs)
         key = (packs, disabled)
         linter = _LINTERS.get(key)

@@ -234,3 +234,73 @@ def test_jobs_give_the_same_findings(tree, capsys):
     parallel = run(capsys, "-j", "2", ".")
     assert serial == parallel
     assert serial[0] == 1 and len(serial[1].splitlines()) == 9  # 8 shadowed modules + the cross-file one
+
+
+LOOP = "ERR000 cannot read: Too many levels of symbolic links"
+
+
+def _file_loop(tree):
+    os.symlink("b.py", tree / "a.py")  # a.py -> b.py -> a.py
+    os.symlink("a.py", tree / "b.py")
+    (tree / "ok.py").write_text(SHADOWED)
+
+
+def test_file_symlink_loop_named_on_the_command_line(tree, capsys):
+    _file_loop(tree)
+    code, out, err = run(capsys, "a.py", "ok.py")
+    assert code == 1
+    assert out.splitlines() == [f"a.py:1:1: {LOOP}", "ok.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first"]
+    assert "Traceback" not in err and "RuntimeError" not in err
+
+
+def test_file_symlink_loop_found_by_walking(tree, capsys):
+    _file_loop(tree)
+    code, out, err = run(capsys, ".")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[:2] == [f"a.py:1:1: {LOOP}", f"b.py:1:1: {LOOP}"]
+    assert lines[2].startswith("ok.py:5:1: ERR004")  # the other files are linted
+    assert "Traceback" not in err
+
+
+def test_dangling_symlink_named_and_walked(tree, capsys):
+    os.symlink("nowhere.py", tree / "dangling.py")
+    (tree / "ok.py").write_text(SHADOWED)
+    for args in (("dangling.py", "ok.py"), (".",)):
+        code, out, _ = run(capsys, *args)
+        assert code == 1
+        assert out.splitlines()[0] == "dangling.py:1:1: ERR000 cannot read: No such file or directory"
+        assert out.splitlines()[1].startswith("ok.py:5:1: ERR004")
+
+
+def test_directory_symlink_loop_named_and_walked(tree, capsys):
+    (tree / "pkg").mkdir()
+    os.symlink("y", tree / "pkg" / "x")  # x -> y -> x: neither is a directory
+    os.symlink("x", tree / "pkg" / "y")
+    (tree / "pkg" / "ok.py").write_text(SHADOWED)
+    code, out, err = run(capsys, ".")
+    assert code == 1 and out.splitlines()[0].startswith(os.path.join("pkg", "ok.py") + ":5:1: ERR004")
+    code, out, err = run(capsys, "pkg/x", "pkg/ok.py")
+    assert code == 1
+    assert out.splitlines()[1] == f"{os.path.join('pkg', 'x')}:1:1: {LOOP}"  # after pkg/ok.py's finding
+    assert "Traceback" not in err
+
+
+def test_symlink_loop_as_the_configuration(tree, capsys):
+    os.symlink("other.toml", tree / "loop.toml")
+    os.symlink("loop.toml", tree / "other.toml")
+    (tree / "ok.py").write_text(SHADOWED)
+    code, _, err = run(capsys, "--config", "loop.toml", "ok.py")
+    assert code == 2
+    assert err == "errlint: error: loop.toml: cannot read: Too many levels of symbolic links\n"
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_2(tree, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("errlint.cli.discover", broken)
+    (tree / "ok.py").write_text(SHADOWED)
+    code, out, err = run(capsys, "ok.py")
+    assert code == 2
+    assert err.startswith("errlint: error: internal error: RuntimeError: boom at test_cli.py:") and err.count("\n") == 1
