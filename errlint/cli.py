@@ -18,6 +18,7 @@ from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .engine import Linter
 from .files import PathError, discover
 from .fixes import FixError, write_atomically
+from .gitignore import GitIgnore
 from .output import FORMATS, INFO_URI, render, render_statistics
 from .packs import PackError, PackRegistry, load_registry
 from .selection import SelectionError, select_checks
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help="do not apply unsafe fixes even if the configuration allows them")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 if there are changes)")
     parser.add_argument("--config", metavar="PATH", help="use this pyproject.toml (or TOML file) instead of searching for [tool.errlint]")
+    parser.add_argument("--respect-gitignore", action="store_true", default=None, help="skip files and directories that .gitignore or .git/info/exclude ignore (the default; respect-gitignore in the configuration)")
+    parser.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="lint gitignored files too")
     parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of unchanged files' results")
@@ -119,6 +122,7 @@ def _check(args: argparse.Namespace) -> int:
             groups[key] = _Group(config)
         return groups[key]
 
+    gitignore = GitIgnore()
     for raw in args.paths:
         if raw == "-":
             group_for(args.stdin_filename if args.stdin_filename != "-" else ".").files.append(
@@ -126,8 +130,9 @@ def _check(args: argparse.Namespace) -> int:
             )
             continue
         base_config = override or find_config(raw)
+        respect = base_config.respect_gitignore if args.respect_gitignore is None else args.respect_gitignore
         try:
-            found = list(discover([raw], base_config.excludes))
+            found = list(discover([raw], base_config.excludes, gitignore if respect else None))
         except PathError as exc:
             print(f"errlint: error: {exc}", file=sys.stderr)
             errors += 1

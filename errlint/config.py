@@ -15,6 +15,7 @@ overrides the search).  Keys, as in ruff, use hyphens::
     disable-packs = ["altus4"]         # bundled packs to leave out
     unsafe-fixes = false               # let --fix apply unsafe fixes too
     cache-dir = ".errlint_cache"       # where unchanged files' results are kept, relative to this file
+    respect-gitignore = true           # skip what .gitignore / .git/info/exclude ignore when walking
 
 An unknown key or a wrong type is a :class:`ConfigError` whose one-line message
 names the file and the key.
@@ -37,7 +38,7 @@ from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES, real_directory, real_path
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "extend-packs", "disable-packs", "unsafe-fixes", "cache-dir",
+    "extend-packs", "disable-packs", "unsafe-fixes", "cache-dir", "respect-gitignore",
 )
 
 
@@ -59,6 +60,7 @@ class Config:
     disable_packs: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
+    respect_gitignore: bool = True
 
     @property
     def cache_directory(self) -> Path:
@@ -158,6 +160,11 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: [tool.errlint] unsafe-fixes: expected true or false, got {value!r}")
         kwargs["unsafe_fixes"] = value
+    if "respect-gitignore" in table:
+        value = table["respect-gitignore"]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: [tool.errlint] respect-gitignore: expected true or false, got {value!r}")
+        kwargs["respect_gitignore"] = value
     if "cache-dir" in table:
         value = table["cache-dir"]
         if not isinstance(value, str) or not value:

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from .gitignore import GitIgnore
+
 CACHE_DIR_NAME = ".errlint_cache"  # errlint's own cache (see errlint.cache)
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".bzr",
@@ -44,11 +46,15 @@ def _excluded(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-def discover(paths: Iterable[str], excludes: Iterable[str] = DEFAULT_EXCLUDES) -> Iterator[str]:
+def discover(
+    paths: Iterable[str], excludes: Iterable[str] = DEFAULT_EXCLUDES, gitignore: GitIgnore | None = None
+) -> Iterator[str]:
     """Python files under ``paths``; files named explicitly are always included.
 
     Directories are walked without following symbolic links (so a link loop
-    cannot trap the walk), skipping the ``excludes`` names at any depth.
+    cannot trap the walk), skipping the ``excludes`` names at any depth and,
+    given ``gitignore``, what git ignores (a path named in ``paths`` itself is
+    not judged, as in ruff).
     """
     excludes = tuple(excludes)
     seen: set[str] = set()
@@ -62,9 +68,16 @@ def discover(paths: Iterable[str], excludes: Iterable[str] = DEFAULT_EXCLUDES) -
                 yield raw
             continue
         for root, dirs, files in os.walk(raw, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not _excluded(d, excludes))
+            dirs[:] = sorted(
+                d for d in dirs
+                if not _excluded(d, excludes) and not (gitignore and gitignore.ignored(os.path.join(root, d), True))
+            )
             for name in sorted(files):
-                if name.endswith(PYTHON_SUFFIXES) and not _excluded(name, excludes):
+                if (
+                    name.endswith(PYTHON_SUFFIXES)
+                    and not _excluded(name, excludes)
+                    and not (gitignore and gitignore.ignored(os.path.join(root, name), False))
+                ):
                     full = os.path.join(root, name)
                     if full not in seen:
                         seen.add(full)
