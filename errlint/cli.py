@@ -30,11 +30,29 @@ def _codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
 
 
+USAGE = """errlint [check] [OPTIONS] [PATHS ...]
+       errlint rule CODE
+       errlint rules"""
+
+EPILOG = """commands:
+  check                 lint the paths (the default; `errlint PATHS` is `errlint check PATHS`)
+  rule CODE             print a rule's documentation
+  rules                 list the rules, their fixes and the packs they read
+
+exit status:
+  0  no findings (or --exit-zero, --show-files, --show-settings)
+  1  findings (with --diff: changes to make)
+  2  usage, configuration, pack or internal error; a path that does not exist;
+     a fix that would not parse; a report that cannot be written"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="errlint",
+        usage=USAGE,
         description="Lint error handling around HTTP and auth SDK calls against the SDKs' documented exception trees.",
-        epilog="Also: `errlint rule CODE` prints a rule's documentation, `errlint rules` lists the rules.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", default=["."], help="files or directories to lint (default: .); - reads standard input")
     parser.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes to enable (default: all rules); replaces the configured select")
@@ -42,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="comma-separated codes or prefixes to disable")
     parser.add_argument("--output-format", choices=FORMATS, default="text", help="how findings are printed (default: text)")
     parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of the findings")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print the findings and errors only: no summary line")
+    parser.add_argument("-s", "--silent", action="store_true", help="print no findings and no summary, only errors (the exit code still tells)")
+    parser.add_argument("--output-file", "-o", metavar="PATH", help="write the report (findings, JSON, SARIF, statistics) to this file instead of standard output")
+    parser.add_argument("--show-files", action="store_true", help="list the files that would be linted, then exit")
+    parser.add_argument("--show-settings", action="store_true", help="print the settings resolved for the paths (configuration, rules, packs, excludes, cache, jobs), then exit")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes (and unsafe ones with --unsafe-fixes), then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply fixes marked unsafe")
@@ -110,6 +133,8 @@ class _Group:
 
 def _check(args: argparse.Namespace) -> int:
     override = load_config(args.config) if args.config else None
+    if args.show_settings:
+        return _show_settings(args, override)
     groups: dict[str | None, _Group] = {}
     diagnostics: list[Diagnostic] = []
     errors = 0
@@ -123,6 +148,7 @@ def _check(args: argparse.Namespace) -> int:
         return groups[key]
 
     gitignore = GitIgnore()
+    listed: list[str] = []  # --show-files
     for raw in args.paths:
         if raw == "-":
             group_for(args.stdin_filename if args.stdin_filename != "-" else ".").files.append(
@@ -142,11 +168,19 @@ def _check(args: argparse.Namespace) -> int:
             if (args.force_exclude or path != raw) and group.config.is_excluded(path):
                 continue
             display = _display_path(path)
+            if args.show_files:
+                listed.append(display)
+                continue
             try:
                 with open(path, "rb") as fh:
                     group.files.append((display, fh.read()))
             except OSError as exc:
                 diagnostics.append(Diagnostic(display, 1, 1, PARSE_ERROR, f"cannot read: {exc.strerror or exc}", rule="parse-error"))
+
+    if args.show_files:
+        for display in sorted(set(listed)):
+            print(display)
+        return EXIT_ERROR if errors else EXIT_CLEAN
 
     internal = False
     fixing = args.fix or args.diff
@@ -156,11 +190,7 @@ def _check(args: argparse.Namespace) -> int:
     registries: dict[tuple, PackRegistry] = {}
     for group in groups.values():
         config = group.config
-        select = args.select if args.select is not None else (list(config.select) if config.select is not None else None)
-        extend = [*config.extend_select, *args.extend_select]
-        if extend:
-            select = [*(select or ["ALL"]), *extend] if select is not None else None
-        ignore = [*config.ignore, *args.ignore]
+        select, ignore = _selectors(args, config)
         checks, report_parse_errors = select_checks(ALL_CHECKS, select, ignore)
         key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs))
         if key not in registries:
@@ -242,16 +272,24 @@ def _check(args: argparse.Namespace) -> int:
                     if path == args.stdin_filename:
                         sys.stdout.buffer.write(data)
                         sys.stdout.flush()
-        for d in diagnostics:
-            print(d.format(), file=sys.stderr)
+        if not args.silent:
+            for d in diagnostics:
+                print(d.format(), file=sys.stderr)
         return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if diagnostics and not args.exit_zero else EXIT_CLEAN)
     if args.statistics:
         names = {c.code: c.name for c in ALL_CHECKS} | {PARSE_ERROR: "parse-error", INTERNAL_ERROR: "internal-error"}
         fixable = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
-        sys.stdout.write(render_statistics(diagnostics, names, fixable))
+        report = render_statistics(diagnostics, names, fixable)
     else:
-        sys.stdout.write(render(args.output_format, diagnostics, rule_metadata()))
-    if args.output_format == "text" and not args.statistics:
+        report = render(args.output_format, diagnostics, rule_metadata())
+    if args.output_file:
+        problem = _write_report(args.output_file, report)
+        if problem:
+            print(f"errlint: error: {problem}", file=sys.stderr)
+            errors += 1
+    elif not args.silent:
+        sys.stdout.write(report)
+    if args.output_format == "text" and not args.statistics and not (args.quiet or args.silent):
         count = len(diagnostics)
         if args.fix and n_fixed:
             print(
@@ -266,6 +304,72 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+
+
+def _selectors(args: argparse.Namespace, config: Config) -> tuple[list[str] | None, list[str]]:
+    """The select and ignore lists of a run: the command line's over the configuration's."""
+    select = args.select if args.select is not None else (list(config.select) if config.select is not None else None)
+    extend = [*config.extend_select, *args.extend_select]
+    if extend:
+        select = [*(select or ["ALL"]), *extend] if select is not None else None
+    ignore = [*config.ignore, *args.ignore]
+    return select, ignore
+
+
+def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
+    """Print the settings each path is linted with (one block per configuration), exit 0."""
+    seen: set[str | None] = set()
+    blocks = []
+    for raw in args.paths:
+        start = args.stdin_filename if raw == "-" else raw
+        config = override or find_config(start if start != "-" else ".")
+        if config.path in seen:
+            continue
+        seen.add(config.path)
+        select, ignore = _selectors(args, config)
+        checks, report_parse_errors = select_checks(ALL_CHECKS, select, ignore)
+        registry = load_registry(config.extend_packs, config.disable_packs)
+        respect = config.respect_gitignore if args.respect_gitignore is None else args.respect_gitignore
+        if args.no_cache:
+            cache = "off (--no-cache)"
+        else:
+            cache = str(args.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory)
+        rows = [
+            ("config file", config.path or "none (the defaults)"),
+            ("root", str(config.root)),
+            ("rules", ", ".join([c.code for c in checks] + ([PARSE_ERROR] if report_parse_errors else [])) or "none"),
+            ("select", ", ".join(select) if select is not None else "ALL (the default)"),
+            ("ignore", ", ".join(ignore) or "-"),
+            ("per-file-ignores", "; ".join(f"{p} = {', '.join(codes)}" for p, codes in config.per_file_ignores) or "-"),
+            ("exclude", ", ".join(config.excludes) or "-"),
+            ("force-exclude", _bool(args.force_exclude)),
+            ("respect-gitignore", _bool(respect)),
+            ("packs", "".join(f"\n    {pack.name}: {pack.path}" for pack in registry.packs) or "none"),
+            ("disable-packs", ", ".join(config.disable_packs) or "-"),
+            ("unsafe-fixes", _bool(config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes)),
+            ("cache", cache),
+            ("jobs", str(max(1, args.jobs))),
+            ("output-format", args.output_format),
+        ]
+        width = max(len(k) for k, _ in rows)
+        blocks.append(f"Settings for {start}:\n" + "".join(f"  {k.ljust(width)}  {v}\n" for k, v in rows))
+    sys.stdout.write("\n".join(blocks))
+    return EXIT_CLEAN
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _write_report(path: str, report: str) -> str | None:
+    """Write the report through a temporary file and a rename; a one-line problem, or None."""
+    try:
+        parent = os.path.dirname(os.path.abspath(path))
+        os.makedirs(parent, exist_ok=True)
+        write_atomically(path, report.encode("utf-8"))
+    except OSError as exc:
+        return f"{path}: cannot write the report: {exc.strerror or exc}"
+    return None
 
 
 def _unified_diff(path: str, old: bytes, new: bytes) -> str:
