@@ -142,3 +142,17 @@ def test_show_settings_one_block_per_configuration(tree, capsys):
     assert "config file        none (the defaults)" in blocks[0]
     assert "ignore             ERR004" in blocks[1]
     assert "cache              off (--no-cache)" in blocks[0]
+
+
+def test_readme_usage_lists_every_option_and_the_configuration_every_key():
+    from pathlib import Path
+
+    from errlint.cli import build_parser
+    from errlint.config import KEYS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    usage = readme[readme.index("## Usage"):readme.index("### Fixes")]
+    configuration = readme[readme.index("## Configuration"):readme.index("### A pack for your own SDK")]
+    options = [o for a in build_parser()._actions for o in a.option_strings if o.startswith("--")]
+    assert [o for o in options if o not in usage and o not in ("--help", "--version")] == []
+    assert [k for k in KEYS if f"\n{k} =" not in configuration and f"{k}]" not in configuration] == []
