@@ -32,6 +32,13 @@ class Pattern:
     directory_only: bool
 
 
+_POSIX_CLASSES = {
+    "alnum": "a-zA-Z0-9", "alpha": "a-zA-Z", "blank": " \\t", "digit": "0-9", "lower": "a-z",
+    "upper": "A-Z", "space": " \\t\\n\\r\\f\\v", "xdigit": "0-9A-Fa-f",
+    "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+}
+
+
 def _segment(glob: str) -> str:
     """The regular expression for one path segment of a gitignore glob."""
     out: list[str] = []
@@ -53,6 +60,8 @@ def _segment(glob: str) -> str:
             if j < n and glob[j] == "]":
                 j += 1
             while j < n and glob[j] != "]":
+                if glob.startswith("[:", j) and ":]" in glob[j + 2 :]:
+                    j = glob.index(":]", j + 2) + 1  # a POSIX class such as [:digit:]
                 j += 1
             if j >= n:  # no closing bracket: a literal "["
                 out.append(re.escape(c))
@@ -61,7 +70,10 @@ def _segment(glob: str) -> str:
                 negate = body[:1] in ("!", "^")
                 if negate:
                     body = body[1:]
+                # a reversed range such as z-a matches its first character only (git's wildmatch)
+                body = re.sub(r"([^\\\[:])-([^\]])", lambda m: m.group(0) if m.group(1) <= m.group(2) else m.group(1), body)
                 body = body.replace("\\", "\\\\").replace("[", "\\[")
+                body = re.sub(r"\\\[:(\w+):\]", lambda m: _POSIX_CLASSES.get(m.group(1), "\x00"), body)
                 out.append(f"(?!/)[{'^' if negate else ''}{body}]")
                 i = j
         else:
@@ -106,7 +118,11 @@ def compile_pattern(line: str) -> Pattern | None:
             if k > 0 and not (k == 1 and segments[0] == "**"):
                 regex += "/"
             regex += _segment(seg)
-    return Pattern(re.compile(regex, re.DOTALL), negated, directory_only)
+    try:
+        compiled = re.compile(regex, re.DOTALL)
+    except re.error:  # not expected; a line errlint cannot read matches nothing rather than stopping the run
+        return None
+    return Pattern(compiled, negated, directory_only)
 
 
 class IgnoreFile:

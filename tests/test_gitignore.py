@@ -30,6 +30,9 @@ space\ .py\
 [abc]_range.py
 [!x]y_neg.py
 q?.py
+[[:digit:]]_posix.py
+[[:punct:]x]_punct.py
+[z-a]_bad_range.py
 vendor
 !vendor/
 a/**
@@ -53,6 +56,7 @@ PATHS = [
     "trailing.py", "space .py ", "space .py",
     "a_range.py", "d_range.py", "ay_neg.py", "xy_neg.py",
     "q1.py", "q12.py",
+    "7_posix.py", "a_posix.py", "-_punct.py", "x_punct.py", "y_punct.py", "z_bad_range.py", "a_bad_range.py",
     "vendor/v.py", "other/vendor",
     "a/b.py", "a/c/d.py",
     "sub/local.py", "sub/deeper/local.py", "local.py",
@@ -189,3 +193,10 @@ def test_respect_gitignore_must_be_a_boolean(tree, capsys):
     assert code == 2
     assert err.startswith("errlint: error: ") and err.count("\n") == 1
     assert err.endswith("pyproject.toml: [tool.errlint] respect-gitignore: expected true or false, got 'yes'\n")
+
+
+@pytest.mark.parametrize("line", ["[", "\\", "!", "/", "**", "**/", "a/**/", "[[:bogus:]]x", "[]", "[!]", "a\\", "[\\]", "\udcff*"])
+def test_odd_lines_never_crash(line, tmp_path):
+    from errlint.gitignore import IgnoreFile
+
+    IgnoreFile(str(tmp_path), line).match("a/b.py", False)
