@@ -13,20 +13,30 @@ from collections.abc import Sequence
 
 from . import __version__
 from .checks import ALL_CHECKS
-from .config import Config, ConfigError, find_config, load_config
+from .config import Config, ConfigError, find_config, load_config, project_registry
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .engine import Linter
 from .files import PathError, discover
 from .fixes import FixError, write_atomically
-from .output import FORMATS, INFO_URI, render, render_statistics
-from .packs import PackError, PackRegistry, load_registry
-from .selection import SelectionError, select_checks
+from .output import FORMATS, INFO_URI, render, render_statistics, render_statistics_json
+from .packs import PackError, PackRegistry
+from .selection import Selection, SelectionError, known_codes, select_rules, unknown_selector, unknown_selector_message
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 if there are changes)")
     parser.add_argument("--config", metavar="PATH", help="use this pyproject.toml (or TOML file) instead of searching for [tool.errlint]")
     parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of unchanged files' results")
     parser.add_argument("--cache-dir", metavar="PATH", help="keep the cache here (default: $ERRLINT_CACHE_DIR, else the configured cache-dir, else .errlint_cache beside the configuration or in the current directory)")
     parser.add_argument("--stdin-filename", default="-", metavar="PATH", help="the name to report for standard input")
@@ -73,19 +83,45 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
+SUBCOMMANDS = ("check", "rule", "rules")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The first argument is a sub-command only when it is exactly one of SUBCOMMANDS;
+    # anything else (``rules/``, ``./rules``) is a path. A directory or file with a
+    # sub-command's name is linted with ``errlint check NAME`` (or ``NAME/``, ``./NAME``).
+    if argv and argv[0] in ("rule", "rules") and os.path.exists(argv[0]):
+        print(
+            f"errlint: hint: {argv[0]!r} is read as the sub-command; to lint the path {argv[0]!r} run "
+            f"`errlint check {argv[0]}` or `errlint ./{argv[0]}`",
+            file=sys.stderr,
+        )
     if argv and argv[0] == "rule":
         return _rule_command(argv[1:])
     if argv and argv[0] == "rules":
-        return _rules_command(argv[1:])
+        try:
+            return _rules_command(argv[1:])
+        except (ConfigError, PackError) as exc:
+            return _error(str(exc))
     if argv and argv[0] == "check":
         argv = argv[1:]
     args = build_parser().parse_args(argv)
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        print("errlint: warning: --unsafe-fixes has no effect without --fix or --diff (it does not imply --fix)", file=sys.stderr)
     try:
+        _check_cli_selectors(args)
         return _check(args)
     except (ConfigError, PackError, SelectionError) as exc:
         return _error(str(exc))
+
+
+def _check_cli_selectors(args: argparse.Namespace) -> None:
+    codes = known_codes(ALL_CHECKS)
+    for option, selectors in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
+        bad = unknown_selector(selectors or (), codes)
+        if bad is not None:
+            raise SelectionError(f"{option}: {unknown_selector_message(bad, codes)}")
 
 
 class _Group:
@@ -142,22 +178,14 @@ def _check(args: argparse.Namespace) -> int:
     registries: dict[tuple, PackRegistry] = {}
     for group in groups.values():
         config = group.config
-        select = args.select if args.select is not None else (list(config.select) if config.select is not None else None)
-        extend = [*config.extend_select, *args.extend_select]
-        if extend:
-            select = [*(select or ["ALL"]), *extend] if select is not None else None
-        ignore = [*config.ignore, *args.ignore]
-        checks, report_parse_errors = select_checks(ALL_CHECKS, select, ignore)
-        key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs))
+        layers = [
+            Selection(config.select, config.extend_select, config.ignore),  # [tool.errlint]
+            Selection(tuple(args.select) if args.select is not None else None, tuple(args.extend_select), tuple(args.ignore)),
+        ]
+        checks, report_parse_errors = select_rules(ALL_CHECKS, layers)
+        key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs), tuple(config.enable_packs))
         if key not in registries:
-            registry = load_registry(config.extend_packs, config.disable_packs)
-            unknown = []
-            if config.disable_packs:
-                known = {p.name for p in load_registry().packs} | {p.name for p in registry.packs}
-                unknown = [n for n in config.disable_packs if n not in known]
-            if unknown:
-                raise ConfigError(f"{config.path}: [tool.errlint] disable-packs: unknown pack {unknown[0]!r} (known: {', '.join(sorted(known))})")
-            registries[key] = registry
+            registries[key] = project_registry(config)
         linter = Linter(registries[key], checks)
         n_files += len(group.files)
         cache = None
@@ -234,7 +262,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.statistics:
         names = {c.code: c.name for c in ALL_CHECKS} | {PARSE_ERROR: "parse-error", INTERNAL_ERROR: "internal-error"}
         fixable = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
-        sys.stdout.write(render_statistics(diagnostics, names, fixable))
+        if args.output_format == "json":
+            sys.stdout.write(render_statistics_json(diagnostics, names, fixable))
+        else:
+            sys.stdout.write(render_statistics(diagnostics, names, fixable))
     else:
         sys.stdout.write(render(args.output_format, diagnostics, rule_metadata()))
     if args.output_format == "text" and not args.statistics:
@@ -319,12 +350,17 @@ def _rule_command(argv: list[str]) -> int:
 
 
 def _rules_command(argv: list[str]) -> int:
-    if argv:
-        return _error("usage: errlint rules")
-    try:
-        registry = load_registry()
-    except PackError as exc:
-        return _error(str(exc))
+    """The rules and the packs they read, for the project of the current directory
+    (its ``[tool.errlint]`` extend-packs, disable-packs and enable-packs), or of ``--config PATH``."""
+    if argv and argv[0] == "--config" and len(argv) == 2:
+        config = load_config(argv[1])
+    elif argv and argv[0].startswith("--config=") and len(argv) == 1:
+        config = load_config(argv[0].partition("=")[2])
+    elif not argv:
+        config = find_config(".")
+    else:
+        return _error("usage: errlint rules [--config PATH] (to lint a path named 'rules': errlint check rules)")
+    registry = project_registry(config)
     rows = [("code", "name", "fix", "packs")]
     for check in ALL_CHECKS:
         rows.append((check.code, check.name, check.fix_availability, ", ".join(check.packs_involved(registry)) or "-"))
