@@ -119,7 +119,7 @@ class FileContext:
         if self._scope is None:
             from .analysis.scope import PackScope
 
-            self._scope = PackScope(self.source, self.receivers.imports)
+            self._scope = PackScope(self.source, self.receivers.imports, self.module)
         return self._scope.applies(pack)
 
     @property

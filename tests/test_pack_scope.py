@@ -157,3 +157,22 @@ def test_duplicate_pack_names_name_both_files(tmp_path, monkeypatch, capsys):
     code, out, err = run(capsys, "a.py")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "mine.toml: sdk.name: 'altus4' is already the name of" in err and "altus4.toml" in err
+
+
+NEWER_SYNTAX = "def first[T](items: list[T]) -> T:\n    return items[0]\n\n"  # PEP 695: CPython 3.11 cannot read it
+
+
+@pytest.mark.parametrize(
+    "evidence, reported",
+    [
+        ('BASE_URL = "https://api.altus4.dev"\n', True),
+        ('BASE_URL = ("https://api."\n            "altus4.dev")\n', True),
+        ("from app.clients import Altus4Client\n", True),
+        ("# https://api.altus4.dev, Altus4Client\n", False),
+        ('"""Not Altus4Client, not https://api.altus4.dev."""\n', False),
+    ],
+)
+def test_evidence_in_code_only_libcst_reads(evidence, reported):
+    source = (evidence + NEWER_SYNTAX + REQUESTS_ONLY).encode()
+    result = Linter(load_registry()).lint_source("a.py", source)
+    assert [d.code for d in result.diagnostics] == (["ERR002"] if reported else [])

@@ -82,8 +82,39 @@ def _strings_in(tree: ast.AST, pattern: re.Pattern) -> bool:
     return False
 
 
-def has_evidence(pack: Pack, source: bytes) -> bool:
-    """Does the file's code (not its comments or docstrings) name the pack's host or one of its classes?"""
+def _cst_evidence(module, classes: frozenset[str], hosts: re.Pattern | None) -> bool:
+    """The same questions on LibCST's tree, for code CPython's parser cannot read (newer syntax)."""
+    import libcst as cst
+
+    from .scan import walk
+
+    prose = set()
+    for node in walk([module], enter_scopes=True):
+        if isinstance(node, cst.Expr) and isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString)):
+            prose.add(id(node.value))
+        if isinstance(node, cst.Name) and node.value in classes:
+            return True
+        if hosts is not None and id(node) not in prose:
+            if isinstance(node, cst.ConcatenatedString):
+                parts = [p for p in walk([node], enter_scopes=True) if isinstance(p, cst.SimpleString)]
+                if all(isinstance(p.evaluated_value, str) for p in parts):
+                    if hosts.search("".join(p.evaluated_value for p in parts).encode("utf-8", "surrogatepass")):
+                        return True
+            elif isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str):
+                if hosts.search(node.evaluated_value.encode("utf-8", "surrogatepass")):
+                    return True
+            elif isinstance(node, cst.FormattedStringText):
+                if hosts.search(node.value.encode("utf-8", "surrogatepass")):
+                    return True
+        if isinstance(node, cst.ConcatenatedString) and id(node) in prose:
+            prose.update(id(p) for p in walk([node], enter_scopes=True))
+    return False
+
+
+def has_evidence(pack: Pack, source: bytes, module=None) -> bool:
+    """Does the file's code (not its comments or docstrings) name the pack's host or one of its classes?
+
+    ``module``: LibCST's tree of ``source``, asked when CPython's parser cannot read it."""
     hosts, classes = _host_pattern(pack.scope_hosts), _class_pattern(pack.scope_classes)
     host_seen = hosts is not None and hosts.search(source) is not None
     class_seen = classes is not None and classes.search(source) is not None
@@ -91,7 +122,9 @@ def has_evidence(pack: Pack, source: bytes) -> bool:
         return False
     tree = python_tree(source)
     if tree is None:
-        return False  # CPython cannot read it: no evidence errlint can vouch for
+        return module is not None and _cst_evidence(
+            module, frozenset(pack.scope_classes) if class_seen else frozenset(), hosts if host_seen else None
+        )
     if class_seen and _names_in(tree, frozenset(pack.scope_classes)):
         return True
     return host_seen and _strings_in(tree, hosts)
@@ -100,8 +133,9 @@ def has_evidence(pack: Pack, source: bytes) -> bool:
 class PackScope:
     """Which packs apply to one file (asked lazily, answered once per pack)."""
 
-    def __init__(self, source: bytes, imports) -> None:
+    def __init__(self, source: bytes, imports, module=None) -> None:
         self.source = source
+        self.module = module  # LibCST's tree, for code CPython cannot read
         self._imports = imports  # Pack -> bool: does the file import the pack's SDK?
         self._known: dict[str, bool] = {}
 
@@ -113,6 +147,6 @@ class PackScope:
             elif pack.modules:
                 found = self._imports(pack)
             else:
-                found = pack.everywhere or has_evidence(pack, self.source)
+                found = pack.everywhere or has_evidence(pack, self.source, self.module)
             self._known[pack.name] = found
         return found
