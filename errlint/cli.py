@@ -13,15 +13,15 @@ from collections.abc import Sequence
 
 from . import __version__
 from .checks import ALL_CHECKS
-from .config import Config, ConfigError, find_config, load_config
+from .config import Config, ConfigError, find_config, load_config, project_registry
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .engine import Linter
 from .files import PathError, discover
 from .fixes import FixError, write_atomically
 from .gitignore import GitIgnore
-from .output import FORMATS, INFO_URI, render, render_statistics
-from .packs import PackError, PackRegistry, load_registry
-from .selection import SelectionError, select_checks
+from .output import FORMATS, INFO_URI, render, render_statistics, render_statistics_json
+from .packs import PackError, PackRegistry
+from .selection import Selection, SelectionError, known_codes, select_rules, unknown_selector, unknown_selector_message
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,6 +44,16 @@ exit status:
   1  findings (with --diff: changes to make)
   2  usage, configuration, pack or internal error; a path that does not exist;
      a fix that would not parse; a report that cannot be written"""
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--respect-gitignore", action="store_true", default=None, help="skip files and directories that .gitignore or .git/info/exclude ignore (the default; respect-gitignore in the configuration)")
     parser.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="lint gitignored files too")
     parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of unchanged files' results")
     parser.add_argument("--cache-dir", metavar="PATH", help="keep the cache here (default: $ERRLINT_CACHE_DIR, else the configured cache-dir, else .errlint_cache beside the configuration or in the current directory)")
     parser.add_argument("--stdin-filename", default="-", metavar="PATH", help="the name to report for standard input")
@@ -99,16 +109,34 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
+SUBCOMMANDS = ("check", "rule", "rules")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The first argument is a sub-command only when it is exactly one of SUBCOMMANDS;
+    # anything else (``rules/``, ``./rules``) is a path. A directory or file with a
+    # sub-command's name is linted with ``errlint check NAME`` (or ``NAME/``, ``./NAME``).
+    if argv and argv[0] in ("rule", "rules") and os.path.exists(argv[0]):
+        print(
+            f"errlint: hint: {argv[0]!r} is read as the sub-command; to lint the path {argv[0]!r} run "
+            f"`errlint check {argv[0]}` or `errlint ./{argv[0]}`",
+            file=sys.stderr,
+        )
     if argv and argv[0] == "rule":
         return _rule_command(argv[1:])
     if argv and argv[0] == "rules":
-        return _rules_command(argv[1:])
+        try:
+            return _rules_command(argv[1:])
+        except (ConfigError, PackError) as exc:
+            return _error(str(exc))
     if argv and argv[0] == "check":
         argv = argv[1:]
     args = build_parser().parse_args(argv)
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        print("errlint: warning: --unsafe-fixes has no effect without --fix or --diff (it does not imply --fix)", file=sys.stderr)
     try:
+        _check_cli_selectors(args)
         return _check(args)
     except (ConfigError, PackError, SelectionError) as exc:
         return _error(str(exc))
@@ -121,6 +149,14 @@ def _where(exc: BaseException) -> str:
 
     frames = traceback.extract_tb(exc.__traceback__)
     return f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+
+
+def _check_cli_selectors(args: argparse.Namespace) -> None:
+    codes = known_codes(ALL_CHECKS)
+    for option, selectors in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
+        bad = unknown_selector(selectors or (), codes)
+        if bad is not None:
+            raise SelectionError(f"{option}: {unknown_selector_message(bad, codes)}")
 
 
 class _Group:
@@ -190,18 +226,10 @@ def _check(args: argparse.Namespace) -> int:
     registries: dict[tuple, PackRegistry] = {}
     for group in groups.values():
         config = group.config
-        select, ignore = _selectors(args, config)
-        checks, report_parse_errors = select_checks(ALL_CHECKS, select, ignore)
-        key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs))
+        checks, report_parse_errors = select_rules(ALL_CHECKS, _selection_layers(args, config))
+        key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs), tuple(config.enable_packs))
         if key not in registries:
-            registry = load_registry(config.extend_packs, config.disable_packs)
-            unknown = []
-            if config.disable_packs:
-                known = {p.name for p in load_registry().packs} | {p.name for p in registry.packs}
-                unknown = [n for n in config.disable_packs if n not in known]
-            if unknown:
-                raise ConfigError(f"{config.path}: [tool.errlint] disable-packs: unknown pack {unknown[0]!r} (known: {', '.join(sorted(known))})")
-            registries[key] = registry
+            registries[key] = project_registry(config)
         linter = Linter(registries[key], checks)
         n_files += len(group.files)
         cache = None
@@ -279,7 +307,8 @@ def _check(args: argparse.Namespace) -> int:
     if args.statistics:
         names = {c.code: c.name for c in ALL_CHECKS} | {PARSE_ERROR: "parse-error", INTERNAL_ERROR: "internal-error"}
         fixable = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
-        report = render_statistics(diagnostics, names, fixable)
+        render_stats = render_statistics_json if args.output_format == "json" else render_statistics
+        report = render_stats(diagnostics, names, fixable)
     else:
         report = render(args.output_format, diagnostics, rule_metadata())
     if args.output_file:
@@ -306,14 +335,12 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
 
 
-def _selectors(args: argparse.Namespace, config: Config) -> tuple[list[str] | None, list[str]]:
-    """The select and ignore lists of a run: the command line's over the configuration's."""
-    select = args.select if args.select is not None else (list(config.select) if config.select is not None else None)
-    extend = [*config.extend_select, *args.extend_select]
-    if extend:
-        select = [*(select or ["ALL"]), *extend] if select is not None else None
-    ignore = [*config.ignore, *args.ignore]
-    return select, ignore
+def _selection_layers(args: argparse.Namespace, config: Config) -> list[Selection]:
+    """The rule selectors of a run, weakest first: [tool.errlint], then the command line."""
+    return [
+        Selection(config.select, config.extend_select, config.ignore),
+        Selection(tuple(args.select) if args.select is not None else None, tuple(args.extend_select), tuple(args.ignore)),
+    ]
 
 
 def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
@@ -326,9 +353,9 @@ def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
         if config.path in seen:
             continue
         seen.add(config.path)
-        select, ignore = _selectors(args, config)
-        checks, report_parse_errors = select_checks(ALL_CHECKS, select, ignore)
-        registry = load_registry(config.extend_packs, config.disable_packs)
+        layers = _selection_layers(args, config)
+        checks, report_parse_errors = select_rules(ALL_CHECKS, layers)
+        registry = project_registry(config)
         respect = config.respect_gitignore if args.respect_gitignore is None else args.respect_gitignore
         if args.no_cache:
             cache = "off (--no-cache)"
@@ -338,14 +365,14 @@ def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
             ("config file", config.path or "none (the defaults)"),
             ("root", str(config.root)),
             ("rules", ", ".join([c.code for c in checks] + ([PARSE_ERROR] if report_parse_errors else [])) or "none"),
-            ("select", ", ".join(select) if select is not None else "ALL (the default)"),
-            ("ignore", ", ".join(ignore) or "-"),
+            *_selector_rows(layers),
             ("per-file-ignores", "; ".join(f"{p} = {', '.join(codes)}" for p, codes in config.per_file_ignores) or "-"),
             ("exclude", ", ".join(config.excludes) or "-"),
             ("force-exclude", _bool(args.force_exclude)),
             ("respect-gitignore", _bool(respect)),
             ("packs", "".join(f"\n    {pack.name}: {pack.path}" for pack in registry.packs) or "none"),
             ("disable-packs", ", ".join(config.disable_packs) or "-"),
+            ("enable-packs", ", ".join(config.enable_packs) or "-"),
             ("unsafe-fixes", _bool(config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes)),
             ("cache", cache),
             ("jobs", str(max(1, args.jobs))),
@@ -355,6 +382,21 @@ def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
         blocks.append(f"Settings for {start}:\n" + "".join(f"  {k.ljust(width)}  {v}\n" for k, v in rows))
     sys.stdout.write("\n".join(blocks))
     return EXIT_CLEAN
+
+
+def _selector_rows(layers: list[Selection]) -> list[tuple[str, str]]:
+    """select / extend-select / ignore in force: a layer that sets ``select`` starts over."""
+    select, extend, ignore = None, [], []
+    for layer in layers:
+        if layer.select is not None:
+            select, extend, ignore = layer.select, [], []
+        extend += layer.extend_select
+        ignore += layer.ignore
+    return [
+        ("select", ", ".join(select) if select is not None else "ALL (the default)"),
+        ("extend-select", ", ".join(extend) or "-"),
+        ("ignore", ", ".join(ignore) or "-"),
+    ]
 
 
 def _bool(value: bool) -> str:
@@ -437,12 +479,17 @@ def _rule_command(argv: list[str]) -> int:
 
 
 def _rules_command(argv: list[str]) -> int:
-    if argv:
-        return _error("usage: errlint rules")
-    try:
-        registry = load_registry()
-    except PackError as exc:
-        return _error(str(exc))
+    """The rules and the packs they read, for the project of the current directory
+    (its ``[tool.errlint]`` extend-packs, disable-packs and enable-packs), or of ``--config PATH``."""
+    if argv and argv[0] == "--config" and len(argv) == 2:
+        config = load_config(argv[1])
+    elif argv and argv[0].startswith("--config=") and len(argv) == 1:
+        config = load_config(argv[0].partition("=")[2])
+    elif not argv:
+        config = find_config(".")
+    else:
+        return _error("usage: errlint rules [--config PATH] (to lint a path named 'rules': errlint check rules)")
+    registry = project_registry(config)
     rows = [("code", "name", "fix", "packs")]
     for check in ALL_CHECKS:
         rows.append((check.code, check.name, check.fix_availability, ", ".join(check.packs_involved(registry)) or "-"))

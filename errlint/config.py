@@ -13,6 +13,7 @@ overrides the search).  Keys, as in ruff, use hyphens::
     extend-exclude = ["generated"]     # added to the excludes
     extend-packs = ["errlint/acme.toml"]   # extra rule packs, relative to this file
     disable-packs = ["altus4"]         # bundled packs to leave out
+    enable-packs = ["altus4"]          # packs without a module to apply to every file
     unsafe-fixes = false               # let --fix apply unsafe fixes too
     cache-dir = ".errlint_cache"       # where unchanged files' results are kept, relative to this file
     respect-gitignore = true           # skip what .gitignore / .git/info/exclude ignore when walking
@@ -38,7 +39,7 @@ from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES, real_directory, real_path
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "extend-packs", "disable-packs", "unsafe-fixes", "cache-dir", "respect-gitignore",
+    "extend-packs", "disable-packs", "enable-packs", "unsafe-fixes", "cache-dir", "respect-gitignore",
 )
 
 
@@ -58,6 +59,7 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     extend_packs: tuple[Path, ...] = ()
     disable_packs: tuple[str, ...] = ()
+    enable_packs: tuple[str, ...] = ()  # packs without a module that apply to every file
     unsafe_fixes: bool = False
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
     respect_gitignore: bool = True
@@ -155,6 +157,8 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         kwargs["extend_packs"] = tuple((root / p) for p in _strings(table, "extend-packs", where))
     if "disable-packs" in table:
         kwargs["disable_packs"] = _strings(table, "disable-packs", where)
+    if "enable-packs" in table:
+        kwargs["enable_packs"] = _strings(table, "enable-packs", where)
     if "unsafe-fixes" in table:
         value = table["unsafe-fixes"]
         if not isinstance(value, bool):
@@ -178,7 +182,45 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         for pattern, codes in pfi.items():
             entries.append((pattern, _strings(pfi, pattern, where)))
         kwargs["per_file_ignores"] = tuple(entries)
+    _check_selectors(where, kwargs)
     return Config(**kwargs)
+
+
+def _check_selectors(where: str, kwargs: dict[str, Any]) -> None:
+    """Every rule selector of the table matches a rule: an error names the file and the key."""
+    from .checks import ALL_CHECKS
+    from .selection import known_codes, unknown_selector, unknown_selector_message
+
+    codes = known_codes(ALL_CHECKS)
+    keyed = [(key, kwargs.get(key.replace("-", "_")) or ()) for key in ("select", "extend-select", "ignore")]
+    keyed += [(f"per-file-ignores.{pattern!r}".replace("'", '"'), codes_) for pattern, codes_ in kwargs.get("per_file_ignores", ())]
+    for key, selectors in keyed:
+        bad = unknown_selector(selectors, codes)
+        if bad is not None:
+            raise ConfigError(f"{where}: [tool.errlint] {key}: {unknown_selector_message(bad, codes)}")
+
+
+def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = ()):
+    """The packs for files under ``config``: bundled + ``extend-packs`` (+ ``extend``), less
+    ``disable-packs`` (+ ``disable``); ``enable-packs`` (+ ``everywhere``) apply to every file.
+    A pack name that matches no pack is a :class:`ConfigError` naming the file and the key."""
+    from .packs import PackRegistry, load_packs
+
+    packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere))
+    known = {p.name: p for p in packs}
+    where = config.path or "command line"
+    for key, names in (("disable-packs", config.disable_packs), ("enable-packs", config.enable_packs)):
+        for name in names:
+            if name not in known:
+                raise ConfigError(f"{where}: [tool.errlint] {key}: unknown pack {name!r} (known: {', '.join(sorted(known))})")
+    for name in config.enable_packs:
+        if known[name].modules or known[name].is_language:
+            raise ConfigError(
+                f"{where}: [tool.errlint] enable-packs: {name!r} has modules; it applies wherever they are imported "
+                "(enable-packs is for packs without a module, such as altus4)"
+            )
+    disabled = {*config.disable_packs, *disable}
+    return PackRegistry(p for p in packs if p.name not in disabled or p.is_language)
 
 
 def find_config(start: str | Path) -> Config:

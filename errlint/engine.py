@@ -57,6 +57,18 @@ class FileResult:
     skipped: bool = False  # not parsed: no enabled rule could report on it
 
 
+def _values_in_scope(values, evidence):
+    """A trigger: the file holds one of a module-less pack's values and, unless the pack
+    applies everywhere, a trace of its scope evidence (analysis/scope.py)."""
+
+    def trigger(source: bytes) -> bool:
+        if values.search(source) is None:
+            return False
+        return evidence is None or any(e.search(source) is not None for e in evidence)
+
+    return trigger
+
+
 class FileContext:
     """What a check can ask about the file being linted."""
 
@@ -79,6 +91,8 @@ class FileContext:
         self._positions = None
         self._receivers = None
         self._retries = None
+        self._scope = None
+        self.source = b""  # the file's bytes (set by the engine)
         self.reports: list[tuple[str, cst.CSTNode, str, object | None, cst.CSTNode | None]] = []
         self.pending: list[Pending] = []
 
@@ -98,6 +112,15 @@ class FileContext:
 
             self._receivers = ReceiverAnalysis(self.names, self.registry)
         return self._receivers
+
+    def pack_applies(self, pack) -> bool:
+        """Does ``pack`` apply to this file? An SDK pack where the file imports it; a pack
+        without a module where the file is about its API (see analysis/scope.py)."""
+        if self._scope is None:
+            from .analysis.scope import PackScope
+
+            self._scope = PackScope(self.source, self.receivers.imports, self.module)
+        return self._scope.applies(pack)
 
     @property
     def retries(self):
@@ -630,6 +653,7 @@ class Linter:
             result.diagnostics.append(parse_error(path, source, exc))
             return result
         ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)
+        ctx.source = source
         checks = [cls(ctx) for cls in enabled]
         dispatcher = _Walker(ctx, checks)
         try:
@@ -670,14 +694,17 @@ class Linter:
                 if t == SDK_MODULES:
                     words.extend(m.encode() for m in sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
                 elif isinstance(t, PackValues):
-                    values = [
-                        value
-                        for pack in self.registry.packs if not pack.modules
-                        for table in (pack.codes, pack.statuses)
-                        for value, policy in table.items() if policy.retry == t.retry
-                    ]
-                    if values:
-                        words.append(literal_pattern(values))
+                    from .analysis.scope import evidence_pattern
+
+                    for pack in self.registry.packs:
+                        values = [
+                            value
+                            for table in (pack.codes, pack.statuses)
+                            for value, policy in table.items() if policy.retry == t.retry
+                        ]
+                        if pack.modules or not values:
+                            continue
+                        words.append(_values_in_scope(literal_pattern(values), None if pack.everywhere else evidence_pattern(pack)))
                 elif isinstance(t, str):
                     words.append(t.encode())
                 else:

@@ -10,8 +10,13 @@ Options (command line or the ``[flake8]`` section of setup.cfg / tox.ini / .flak
 
     --errlint-extend-packs=path/to/acme.toml,other.toml
     --errlint-disable-packs=altus4
+    --errlint-enable-packs=altus4
 
-Packs named in ``[tool.errlint]`` of the nearest pyproject.toml are loaded too.
+``[tool.errlint]`` of the nearest pyproject.toml applies too, so ``flake8`` and
+``errlint`` agree: its packs (extend-packs, disable-packs, enable-packs), its
+rule selection (select, extend-select, ignore) and its per-file-ignores. flake8's
+own select / ignore / per-file-ignores / noqa then filter what is left: a finding
+is shown only when both configurations let it through.
 """
 from __future__ import annotations
 
@@ -23,10 +28,11 @@ from typing import Any
 
 from . import __version__
 from .checks import ALL_CHECKS
-from .config import ConfigError, find_config
-from .diagnostics import PARSE_ERROR
+from .config import Config, ConfigError, find_config, project_registry
+from .diagnostics import INTERNAL_ERROR, PARSE_ERROR
 from .engine import Linter
-from .packs import PackError, load_registry
+from .packs import PackError
+from .selection import Selection, SelectionError, select_rules
 
 _LINTERS: dict[tuple, Linter | str] = {}
 
@@ -37,6 +43,7 @@ class Flake8Plugin:
 
     extend_packs: tuple[str, ...] = ()
     disable_packs: tuple[str, ...] = ()
+    enable_packs: tuple[str, ...] = ()
 
     def __init__(self, tree: Any, lines: list[str], filename: str) -> None:
         self.lines = lines
@@ -52,34 +59,41 @@ class Flake8Plugin:
             "--errlint-disable-packs", default="", parse_from_config=True, comma_separated_list=True,
             help="errlint: bundled rule packs to leave out (e.g. altus4)",
         )
+        option_manager.add_option(
+            "--errlint-enable-packs", default="", parse_from_config=True, comma_separated_list=True,
+            help="errlint: packs without a module to apply to every file (e.g. altus4)",
+        )
 
     @classmethod
     def parse_options(cls, options) -> None:
         cls.extend_packs = tuple(p for p in getattr(options, "errlint_extend_packs", None) or () if p)
         cls.disable_packs = tuple(p for p in getattr(options, "errlint_disable_packs", None) or () if p)
+        cls.enable_packs = tuple(p for p in getattr(options, "errlint_enable_packs", None) or () if p)
 
-    def _linter(self) -> Linter | str:
+    def _linter(self) -> tuple[Linter | str, Config | None]:
         try:
             config = find_config(self.filename if self.filename not in ("-", "stdin") else ".")
         except ConfigError as exc:
-            return str(exc)
-        packs = (*map(str, config.extend_packs), *(os.path.realpath(p) for p in self.extend_packs))
-        disabled = (*config.disable_packs, *self.disable_packs)
-        key = (packs, disabled)
+            return str(exc), None
+        extend = tuple(os.path.realpath(p) for p in self.extend_packs)  # not Path.resolve: no crash on a link loop
+        key = (config.path, extend, self.disable_packs, self.enable_packs)
         linter = _LINTERS.get(key)
         if linter is None:
             try:
-                linter = Linter(load_registry(packs, disabled), ALL_CHECKS, noqa=False)
-            except PackError as exc:
+                registry = project_registry(config, extend, self.disable_packs, self.enable_packs)
+                checks, _ = select_rules(ALL_CHECKS, [Selection(config.select, config.extend_select, config.ignore)])
+                linter = Linter(registry, checks, noqa=False)
+            except (ConfigError, PackError, SelectionError) as exc:
                 linter = str(exc)
             _LINTERS[key] = linter
-        return linter
+        return linter, config
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        linter = self._linter()
+        linter, config = self._linter()
         if isinstance(linter, str):
             yield 1, 0, f"{PARSE_ERROR} cannot load errlint configuration: {linter}", type(self)
             return
+        ignored = tuple(c.upper() for c in config.ignored_for(self.filename)) if config is not None else ()
         text = "".join(self.lines)
         encoding = "utf-8"
         try:
@@ -94,4 +108,6 @@ class Flake8Plugin:
             source = text[1:].encode("utf-8", "surrogateescape")
         result = linter.lint_source(self.filename, source)
         for d in result.diagnostics:
+            if ignored and d.code != INTERNAL_ERROR and d.code.startswith(ignored):
+                continue  # [tool.errlint] per-file-ignores, as the command line applies them
             yield d.line, max(d.column - 1, 0), f"{d.code} {d.message}", type(self)

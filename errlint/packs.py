@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -110,6 +110,12 @@ class Pack:
     codes: Mapping[str, Policy]
     aliases: Mapping[str, str] = field(default_factory=dict)  # import name -> qualname
     retry_guidance: str = ""  # what the docs ask of a retry (backoff, jitter, cap)
+    # A pack without a module applies only where the code is about its API
+    # (analysis/scope.py): a string naming one of these hosts, or one of these
+    # class names in the code; or everywhere, when the project enables it.
+    scope_hosts: tuple[str, ...] = ()
+    scope_classes: tuple[str, ...] = ()
+    everywhere: bool = False
 
     @property
     def is_language(self) -> bool:
@@ -189,7 +195,9 @@ class _Reader:
         return value
 
 
-_TOP_KEYS = ("sdk", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")
+_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")
+_SCOPE_KEYS = ("hosts", "classes")
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance")
 _CLIENT_KEYS = ("classes", "factories", "conventional_names")
 _ERROR_KEYS = (
@@ -359,6 +367,15 @@ def load_pack(path: str | Path) -> Pack:
             )
         return out
 
+    scope = r.table(data.get("scope", {}), "scope", _SCOPE_KEYS)
+    scope_hosts = tuple(h.lower() for h in r.strings(scope, "hosts", "scope"))
+    for h in scope_hosts:
+        if not _HOST.match(h):
+            raise r.fail("scope.hosts", f"{h!r} is not a host name (such as \"api.example.com\")")
+    scope_classes = r.strings(scope, "classes", "scope", _NAME)
+    if (scope_hosts or scope_classes) and modules:
+        raise r.fail("scope", "only for a pack without modules (a pack with modules applies where they are imported)")
+
     return Pack(
         name=name,
         path=str(path),
@@ -379,6 +396,8 @@ def load_pack(path: str | Path) -> Pack:
         statuses=MappingProxyType(policies("statuses", _STATUS_KEY)),
         codes=MappingProxyType(policies("codes", None)),
         aliases=MappingProxyType(aliases),
+        scope_hosts=scope_hosts,
+        scope_classes=scope_classes,
     )
 
 
@@ -424,6 +443,11 @@ class PackRegistry:
 
     def __init__(self, packs: Iterable[Pack]) -> None:
         self.packs: tuple[Pack, ...] = tuple(packs)
+        named: dict[str, Pack] = {}
+        for pack in self.packs:
+            other = named.setdefault(pack.name, pack)
+            if other is not pack:
+                raise PackError(f"{pack.path}: sdk.name: {pack.name!r} is already the name of {other.path}; pack names must be unique")
         parents: dict[str, tuple[str, ...]] = {}
         aliases: dict[str, str] = {}
         owner: dict[str, Pack] = {}
@@ -500,7 +524,16 @@ def bundled_pack_paths() -> list[Path]:
     return sorted(bundled_rules_dir().glob("*.toml"))
 
 
-def load_registry(extra: Iterable[str | Path] = (), disable: Iterable[str] = ()) -> PackRegistry:
+def load_packs(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = ()) -> list[Pack]:
+    """The bundled packs and ``extra`` ones (a file named twice is one pack); the packs
+    named in ``everywhere`` (packs without a module) apply to every file, not only to the
+    files that are about their API."""
+    everywhere = set(everywhere)
+    paths = {str(p.resolve()): p for p in [*bundled_pack_paths(), *map(Path, extra)]}
+    packs = [load_pack(p) for p in paths.values()]
+    return [replace(p, everywhere=True) if p.name in everywhere else p for p in packs]
+
+
+def load_registry(extra: Iterable[str | Path] = (), disable: Iterable[str] = (), everywhere: Iterable[str] = ()) -> PackRegistry:
     disabled = set(disable)
-    packs = [load_pack(p) for p in [*bundled_pack_paths(), *map(Path, extra)]]
-    return PackRegistry(p for p in packs if p.name not in disabled or p.name == "stdlib")
+    return PackRegistry(p for p in load_packs(extra, everywhere) if p.name not in disabled or p.is_language)

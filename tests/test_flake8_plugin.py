@@ -64,3 +64,33 @@ def test_extra_packs_from_flake8_config(tmp_path):
     (tmp_path / "a.py").write_text("import acme\ntry:\n    pass\nexcept acme.AcmeError:\n    pass\nexcept acme.AcmeAuthError:\n    pass\n")
     out = _run([sys.executable, "-m", "flake8", "a.py"], tmp_path)
     assert out == ["a.py:6:1: ERR004 except acme.AcmeAuthError is unreachable: acme.AcmeError on line 4 catches it first"]
+
+
+def test_flake8_and_the_cli_agree_on_the_inhouse_example():
+    """Both apply [tool.errlint]: its packs and its per-file-ignores (legacy_*.py ignores ERR003)."""
+    root = FIXTURES.parent.parent
+    ours = _run([sys.executable, "-m", "errlint.cli", "--no-cache", "examples/inhouse"], root)
+    theirs = _run([sys.executable, "-m", "flake8", "--isolated", "--select=ERR", "examples/inhouse"], root)
+    assert len(ours) == 3 and all(line.startswith("examples/inhouse/checkout.py:") for line in ours)
+    assert theirs == ours
+
+
+def test_tool_errlint_selection_and_per_file_ignores_apply_with_flake8_s_own(tmp_path):
+    shadowed = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
+    (tmp_path / "a.py").write_text(shadowed)
+    (tmp_path / "legacy_b.py").write_text(shadowed)
+    (tmp_path / "c.py").write_text(shadowed)
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint.per-file-ignores]\n"legacy_*.py" = ["ERR004"]\n')
+    (tmp_path / "setup.cfg").write_text("[flake8]\nselect = ERR\nper-file-ignores = c.py:ERR004\n")
+    assert _run([sys.executable, "-m", "flake8", "."], tmp_path) == [
+        "./a.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first"
+    ]
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nignore = ["ERR004"]\n')
+    assert _run([sys.executable, "-m", "flake8", "."], tmp_path) == []
+
+
+def test_enable_packs_option(tmp_path):
+    (tmp_path / "a.py").write_text("import requests\n\nRETRY_STATUSES = {401, 500}\n")
+    assert _run([sys.executable, "-m", "flake8", "--isolated", "--select=ERR", "a.py"], tmp_path) == []
+    out = _run([sys.executable, "-m", "flake8", "--isolated", "--select=ERR", "--errlint-enable-packs=altus4", "a.py"], tmp_path)
+    assert out == ["a.py:3:19: ERR002 RETRY_STATUSES holds 401, a status altus4 documents as never retryable: Missing or invalid API key."]

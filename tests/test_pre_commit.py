@@ -75,3 +75,19 @@ def test_errlint_fix_hook_rewrites_the_file(project, hook_repo):
     _git(project, "add", "-A")
     again = _try_repo(project, hook_repo, "errlint-fix")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
+    """README: no release is tagged yet, so `.pre-commit-config.yaml` pins `rev:` to a commit SHA."""
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True, check=True).stdout.strip()
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {sha}\n    hooks:\n      - id: errlint\n"
+    )
+    _git(project, "add", "-A")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(hook_repo.parent / "pre-commit-home"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color=never"],
+        cwd=project, capture_output=True, text=True, env=env, timeout=900,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "app.py:5:1: ERR004 except ValueError is unreachable" in proc.stdout

@@ -32,6 +32,9 @@ class RetryNonRetryable(ConstructVisitor, Check):
     retryable codes or statuses (`retryable_codes`, `RETRY_STATUSES`, or the
     collection a retry handler tests) that holds a value the docs call
     non-retryable (Altus 4's `VALIDATION_ERROR`, SharkAuth's 400/403/404/422).
+    An SDK's codes and statuses count where the SDK is imported; those of an
+    API without a package (Altus 4) where the file is about that API (it names
+    the API's host or client classes, or the project enables the pack).
 
     ## Why is this bad?
     Retrying an expired grant, a revoked key, a validation error or a 403
@@ -88,7 +91,7 @@ class RetryNonRetryable(ConstructVisitor, Check):
         "async def f(url, g):\n    async with App() as vault:\n        for attempt in range(3):\n            try:\n"
         "                return await vault.request('GET', url, grant_id=g)\n            except BackendError:\n"
         "                await asyncio.sleep(2 ** attempt)\n",
-        "retryable_codes = ['DATABASE_ERROR', 'VALIDATION_ERROR']\n",
+        "BASE_URL = 'https://api.altus4.dev'\nretryable_codes = ['DATABASE_ERROR', 'VALIDATION_ERROR']\n",
     )
 
     def __init__(self, ctx) -> None:
@@ -263,8 +266,8 @@ class RetryNonRetryable(ConstructVisitor, Check):
         """(pack name, Policy) when every relevant pack that knows ``value`` says never."""
         found = []
         for pack in sorted(self.ctx.registry.packs, key=lambda p: not p.modules):
-            if pack.modules and not self.ctx.receivers.imports(pack):
-                continue  # an SDK's codes count where the SDK is used; hand-written clients' (Altus 4) always
+            if not self.ctx.pack_applies(pack):
+                continue  # an SDK's codes count where the SDK is used; an API's (Altus 4) where the code is about it
             table = pack.codes if isinstance(value, str) else pack.statuses
             key = value if isinstance(value, str) else str(value)
             policy = table.get(key)

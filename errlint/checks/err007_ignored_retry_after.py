@@ -19,7 +19,8 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
     `honor-retry-after` (Alsorn's `RateLimitError` / `AlsornRateLimitError`,
     alter-sdk's `RateLimitError`), or a branch for a rate-limit status or code
     (SharkAuth's 429, Alsorn's `rate_limit_exceeded`, Altus 4's
-    `RATE_LIMIT_EXCEEDED`), that sleeps a delay not taken from `retry_after` /
+    `RATE_LIMIT_EXCEEDED`, in files about Altus 4: see "Rule packs" in the
+    README), that sleeps a delay not taken from `retry_after` /
     `Retry-After`; and a retry decorator that retries such a class with its
     own backoff. The class has to be named (or a subclass of it): a broad
     `except BackendError:` retry is ERR002's business, not this rule's.
@@ -136,8 +137,8 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
 
     def _honors_retry_after(self, value: str) -> bool:
         for pack in self.ctx.registry.packs:
-            if pack.modules and not self.ctx.receivers.imports(pack):
-                continue
+            if not self.ctx.pack_applies(pack):
+                continue  # an SDK's codes count where the SDK is used; an API's (Altus 4) where the code is about it
             policy = pack.statuses.get(value) if value.isdigit() else pack.codes.get(value)
             if policy is not None and policy.retry == "honor-retry-after":
                 return True

@@ -130,6 +130,17 @@ def render_statistics(diagnostics: Sequence[Diagnostic], names: dict[str, str], 
     return "".join(out)
 
 
+def render_statistics_json(diagnostics: Sequence[Diagnostic], names: dict[str, str], fixable: set[str]) -> str:
+    """``--statistics --output-format json``: ruff's shape, a list of
+    ``{"code", "name", "count", "fixable"}``, most frequent first."""
+    counts = Counter(d.code for d in diagnostics)
+    rows = [
+        {"code": code, "name": names.get(code, ""), "count": n, "fixable": code in fixable}
+        for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return json.dumps(rows, indent=2) + "\n"
+
+
 def render(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[dict] = ()) -> str:
     if fmt == "json":
         return render_json(diagnostics)
