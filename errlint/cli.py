@@ -18,7 +18,7 @@ from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .engine import Linter
 from .files import PathError, discover
 from .fixes import FixError, write_atomically
-from .output import FORMATS, INFO_URI, render, render_statistics
+from .output import FORMATS, INFO_URI, count, fix_applies, fixable_summary, hidden_fix, render, render_statistics
 from .packs import PackError, PackRegistry, load_registry
 from .selection import SelectionError, select_checks
 
@@ -140,8 +140,13 @@ def _check(args: argparse.Namespace) -> int:
     fixed_files = 0
     changed = 0
     registries: dict[tuple, PackRegistry] = {}
+    fixable: set[int] = set()  # id() of the findings --fix would fix
+    hidden = 0  # findings only --unsafe-fixes would fix
+    hint = args.unsafe_fixes is None  # the user chose neither way: mention hidden unsafe fixes
     for group in groups.values():
         config = group.config
+        unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
+        hint = hint and config.unsafe_fixes is None
         select = args.select if args.select is not None else (list(config.select) if config.select is not None else None)
         extend = [*config.extend_select, *args.extend_select]
         if extend:
@@ -172,7 +177,6 @@ def _check(args: argparse.Namespace) -> int:
             if problem:
                 print(f"errlint: warning: {problem}", file=sys.stderr)
         if fixing:
-            unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
             sources = dict(group.files)
             project = linter.project_graph(results)
             for i, result in enumerate(results):
@@ -215,6 +219,9 @@ def _check(args: argparse.Namespace) -> int:
                 if d.code == PARSE_ERROR and not report_parse_errors:
                     continue
                 diagnostics.append(d)
+                if fix_applies(d, bool(unsafe)):
+                    fixable.add(id(d))
+                hidden += hidden_fix(d, bool(unsafe))
             internal = internal or result.error
     diagnostics.sort()
     if args.diff:
@@ -236,17 +243,15 @@ def _check(args: argparse.Namespace) -> int:
         fixable = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
         sys.stdout.write(render_statistics(diagnostics, names, fixable))
     else:
-        sys.stdout.write(render(args.output_format, diagnostics, rule_metadata()))
+        # ruff marks fixable findings except when it has just fixed what it could
+        sys.stdout.write(render(args.output_format, diagnostics, rule_metadata(), () if args.fix else fixable))
     if args.output_format == "text" and not args.statistics:
-        count = len(diagnostics)
         if args.fix and n_fixed:
-            print(
-                f"Fixed {n_fixed} finding{'s' if n_fixed != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
-                f"{count} remaining.",
-                file=sys.stderr,
-            )
-        elif count:
-            print(f"Found {count} finding{'s' if count != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}.", file=sys.stderr)
+            print(f"Fixed {count(n_fixed, 'finding')} in {count(fixed_files, 'file')}; {len(diagnostics)} remaining.", file=sys.stderr)
+        elif diagnostics:
+            n_with = len({d.path for d in diagnostics})  # files with findings, not files linted
+            print(f"Found {count(len(diagnostics), 'finding')} in {count(n_with, 'file')}.", file=sys.stderr)
+        sys.stderr.write(fixable_summary(len(fixable), hidden, hint))
     if errors or internal:
         return EXIT_ERROR
     if args.exit_zero:

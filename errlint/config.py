@@ -57,7 +57,7 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     extend_packs: tuple[Path, ...] = ()
     disable_packs: tuple[str, ...] = ()
-    unsafe_fixes: bool = False
+    unsafe_fixes: bool | None = None  # None: not configured (output hints at hidden unsafe fixes, as ruff does)
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
 
     @property
