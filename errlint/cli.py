@@ -275,6 +275,10 @@ META_RULES = (
 )
 
 
+# A heading of README.md (## Rules); tests/test_outputs.py checks that the anchor exists.
+RULES_URI = f"{INFO_URI}/blob/main/README.md#rules"
+
+
 def rule_metadata() -> list[dict]:
     """SARIF ``reportingDescriptor`` objects for every rule, from the checks' docstrings."""
     rules = []
@@ -287,7 +291,7 @@ def rule_metadata() -> list[dict]:
                 "shortDescription": {"text": check.summary},
                 "fullDescription": {"text": check.short_docs()},
                 "help": {"text": docs, "markdown": docs},
-                "helpUri": f"{INFO_URI}/blob/main/README.md#{check.code.lower()}-{check.name}",
+                "helpUri": RULES_URI,  # the README's rule table; the rule's own text is in "help"
                 "defaultConfiguration": {"level": "error"},
             }
         )
@@ -299,7 +303,7 @@ def rule_metadata() -> list[dict]:
                 "shortDescription": {"text": text},
                 "fullDescription": {"text": text},
                 "help": {"text": text},
-                "helpUri": f"{INFO_URI}/blob/main/README.md#rules",
+                "helpUri": RULES_URI,
                 "defaultConfiguration": {"level": "error"},
             }
         )
