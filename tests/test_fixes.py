@@ -213,3 +213,15 @@ def test_examples_fix_every_fixable_finding(tmp_path, monkeypatch, capsys):
     remaining = json.loads(run(capsys, "--output-format", "json", "examples")[1])
     assert remaining and all(item["fix"] is None for item in remaining), [i for i in remaining if i["fix"]]
     assert run(capsys, "--diff", "--unsafe-fixes", "examples") == (0, "", "")  # a second run changes nothing
+
+
+def test_catching_the_sdk_timeout_is_unsafe():
+    """ERR008's fix makes a handler run that never ran for the SDK's timeouts: --fix alone leaves it."""
+    path = FIXTURES / "ERR008_builtin_timeout_shadowed" / "timeouts.py"
+    linter = _linter(path)
+    result = linter.lint_source(str(path), path.read_bytes())
+    fixes = [d.fix for d in result.diagnostics if d.fix is not None]
+    assert fixes and {f.applicability for f in fixes} == {"unsafe"}
+    fixed, applied, _ = linter.fix_source(str(path), path.read_bytes(), unsafe=False)
+    assert fixed == path.read_bytes() and not applied
+

@@ -78,3 +78,19 @@ def test_after_fix_no_marks_and_the_unsafe_rest_is_mentioned(tree, capsys):
 def test_other_formats_have_no_marks_or_closing_lines(tree, capsys):
     _, out, err = run(capsys, "--output-format", "github", "b.py")
     assert "[*]" not in out and err == ""
+
+
+def test_readme_what_it_reports_quotes_real_output(capsys, monkeypatch):
+    """Each finding README's "What it reports" block quotes is a line errlint prints for examples/."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## What it reports", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    quoted = [line for line in block.splitlines() if line.startswith("examples/")]
+    assert quoted
+    monkeypatch.chdir(root)
+    code, out, _ = run(capsys, "--no-cache", "examples/")
+    assert code == 1
+    printed = set(out.splitlines())
+    assert [line for line in quoted if line not in printed] == []
