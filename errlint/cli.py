@@ -19,7 +19,7 @@ from .engine import Linter
 from .files import PathError, discover
 from .fixes import FixError, write_atomically
 from .gitignore import GitIgnore
-from .output import FORMATS, INFO_URI, render, render_statistics, render_statistics_json
+from .output import FORMATS, INFO_URI, count, fix_applies, fixable_summary, hidden_fix, render, render_statistics, render_statistics_json
 from .packs import PackError, PackRegistry
 from .selection import Selection, SelectionError, known_codes, select_rules, unknown_selector, unknown_selector_message
 
@@ -133,8 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] == "check":
         argv = argv[1:]
     args = build_parser().parse_args(argv)
-    if args.unsafe_fixes and not (args.fix or args.diff):
-        print("errlint: warning: --unsafe-fixes has no effect without --fix or --diff (it does not imply --fix)", file=sys.stderr)
+    if args.unsafe_fixes and not (args.fix or args.diff) and args.output_format != "text":
+        # in text output it marks unsafe fixes [*] as available (ruff); elsewhere it would change nothing
+        print(
+            f"errlint: warning: --unsafe-fixes changes nothing in {args.output_format} output without --fix or --diff "
+            "(it does not imply --fix)",
+            file=sys.stderr,
+        )
     try:
         _check_cli_selectors(args)
         return _check(args)
@@ -224,8 +229,13 @@ def _check(args: argparse.Namespace) -> int:
     fixed_files = 0
     changed = 0
     registries: dict[tuple, PackRegistry] = {}
+    fixable: set[int] = set()  # id() of the findings --fix would fix
+    hidden = 0  # findings only --unsafe-fixes would fix
+    hint = args.unsafe_fixes is None  # the user chose neither way: mention hidden unsafe fixes
     for group in groups.values():
         config = group.config
+        unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
+        hint = hint and config.unsafe_fixes is None
         checks, report_parse_errors = select_rules(ALL_CHECKS, _selection_layers(args, config))
         key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs), tuple(config.enable_packs))
         if key not in registries:
@@ -244,7 +254,6 @@ def _check(args: argparse.Namespace) -> int:
             if problem:
                 print(f"errlint: warning: {problem}", file=sys.stderr)
         if fixing:
-            unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
             sources = dict(group.files)
             project = linter.project_graph(results)
             for i, result in enumerate(results):
@@ -287,6 +296,9 @@ def _check(args: argparse.Namespace) -> int:
                 if d.code == PARSE_ERROR and not report_parse_errors:
                     continue
                 diagnostics.append(d)
+                if fix_applies(d, bool(unsafe)):
+                    fixable.add(id(d))
+                hidden += hidden_fix(d, bool(unsafe))
             internal = internal or result.error
     diagnostics.sort()
     if args.diff:
@@ -306,11 +318,12 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_ERROR if errors or internal else (EXIT_FINDINGS if diagnostics and not args.exit_zero else EXIT_CLEAN)
     if args.statistics:
         names = {c.code: c.name for c in ALL_CHECKS} | {PARSE_ERROR: "parse-error", INTERNAL_ERROR: "internal-error"}
-        fixable = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
+        fixable_codes = {c.code for c in ALL_CHECKS if c.fix_availability != "none"}
         render_stats = render_statistics_json if args.output_format == "json" else render_statistics
-        report = render_stats(diagnostics, names, fixable)
+        report = render_stats(diagnostics, names, fixable_codes)
     else:
-        report = render(args.output_format, diagnostics, rule_metadata())
+        # ruff marks fixable findings except when it has just fixed what it could
+        report = render(args.output_format, diagnostics, rule_metadata(), () if args.fix else fixable)
     if args.output_file:
         problem = _write_report(args.output_file, report)
         if problem:
@@ -319,15 +332,12 @@ def _check(args: argparse.Namespace) -> int:
     elif not args.silent:
         sys.stdout.write(report)
     if args.output_format == "text" and not args.statistics and not (args.quiet or args.silent):
-        count = len(diagnostics)
         if args.fix and n_fixed:
-            print(
-                f"Fixed {n_fixed} finding{'s' if n_fixed != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}; "
-                f"{count} remaining.",
-                file=sys.stderr,
-            )
-        elif count:
-            print(f"Found {count} finding{'s' if count != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}.", file=sys.stderr)
+            print(f"Fixed {count(n_fixed, 'finding')} in {count(fixed_files, 'file')}; {len(diagnostics)} remaining.", file=sys.stderr)
+        elif diagnostics:
+            n_with = len({d.path for d in diagnostics})  # files with findings, not files linted
+            print(f"Found {count(len(diagnostics), 'finding')} in {count(n_with, 'file')}.", file=sys.stderr)
+        sys.stderr.write(fixable_summary(len(fixable), hidden, hint))
     if errors or internal:
         return EXIT_ERROR
     if args.exit_zero:
@@ -430,6 +440,10 @@ META_RULES = (
 )
 
 
+# A heading of README.md (## Rules); tests/test_outputs.py checks that the anchor exists.
+RULES_URI = f"{INFO_URI}/blob/main/README.md#rules"
+
+
 def rule_metadata() -> list[dict]:
     """SARIF ``reportingDescriptor`` objects for every rule, from the checks' docstrings."""
     rules = []
@@ -442,7 +456,7 @@ def rule_metadata() -> list[dict]:
                 "shortDescription": {"text": check.summary},
                 "fullDescription": {"text": check.short_docs()},
                 "help": {"text": docs, "markdown": docs},
-                "helpUri": f"{INFO_URI}/blob/main/README.md#{check.code.lower()}-{check.name}",
+                "helpUri": RULES_URI,  # the README's rule table; the rule's own text is in "help"
                 "defaultConfiguration": {"level": "error"},
             }
         )
@@ -454,7 +468,7 @@ def rule_metadata() -> list[dict]:
                 "shortDescription": {"text": text},
                 "fullDescription": {"text": text},
                 "help": {"text": text},
-                "helpUri": f"{INFO_URI}/blob/main/README.md#rules",
+                "helpUri": RULES_URI,
                 "defaultConfiguration": {"level": "error"},
             }
         )

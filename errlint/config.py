@@ -60,7 +60,7 @@ class Config:
     extend_packs: tuple[Path, ...] = ()
     disable_packs: tuple[str, ...] = ()
     enable_packs: tuple[str, ...] = ()  # packs without a module that apply to every file
-    unsafe_fixes: bool = False
+    unsafe_fixes: bool | None = None  # None: not configured (output hints at hidden unsafe fixes, as ruff does)
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
     respect_gitignore: bool = True
 

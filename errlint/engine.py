@@ -314,9 +314,12 @@ def _text_edits(places: Places, fix) -> list[dict]:
 
     module = places.module
     edits = []
+    # replacements inside one top-level statement make one edit (edits of one fix never overlap)
+    groups: dict[int | None, list] = {}
     for r in fix.replacements:
-        one = type(fix)(fix.applicability, fix.message, (r,))
-        k = places.statement_of(r.old)
+        groups.setdefault(places.statement_of(r.old), []).append(r)
+    for k, group in groups.items():
+        one = type(fix)(fix.applicability, fix.message, tuple(group))
         if k is None:
             part, lines_before = module, 0
         else:

@@ -155,7 +155,7 @@ def test_write_failure_leaves_the_original_intact(tree, capsys, monkeypatch):
         return HalfWrite(real_fdopen(fd, *args, **kwargs))
 
     monkeypatch.setattr("errlint.fixes.os.fdopen", fake_fdopen)
-    code, out, err = run(capsys, "--fix", "a.py")
+    code, out, err = run(capsys, "--fix", "--unsafe-fixes", "a.py")
     assert code == 2
     assert "errlint: error: a.py: cannot write: No space left on device" in err
     assert (tree / "a.py").read_text() == SHADOWED
@@ -172,7 +172,7 @@ def test_read_only_directory(tree, capsys):
     (sub / "a.py").write_text(SHADOWED)
     os.chmod(sub, 0o555)
     try:
-        code, _, err = run(capsys, "--fix", "ro/a.py")
+        code, _, err = run(capsys, "--fix", "--unsafe-fixes", "ro/a.py")
     finally:
         os.chmod(sub, 0o755)
     assert code == 2 and "ro/a.py: cannot write: Permission denied" in err

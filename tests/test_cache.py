@@ -56,7 +56,7 @@ def test_warm_run_lints_nothing_and_reports_the_same(tree, cache_dir, capsys, li
     assert linted == []
     assert warm == cold
     fix = json.loads(warm[1])[0]["fix"]
-    assert fix["applicability"] == "safe" and fix["edits"]  # the text edits survive the round trip
+    assert fix["applicability"] == "unsafe" and fix["edits"]  # the applicability and text edits survive the round trip
 
 
 def test_a_changed_file_alone_is_linted_again(tree, cache_dir, capsys, linted):
@@ -255,7 +255,7 @@ def test_parallel_and_cached_runs_agree(tree, cache_dir, capsys, linted):
 def test_fixing_then_a_warm_run(tree, cache_dir, capsys, linted):
     (tree / "a.py").write_text(SHADOWED)
     lint(capsys, ".")
-    code, _, err = run(capsys, "--fix", ".")
+    code, _, err = run(capsys, "--fix", "--unsafe-fixes", ".")
     assert code == 0 and "Fixed 1 finding" in err
     linted.clear()
     assert lint(capsys, ".")[0] == 0

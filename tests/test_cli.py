@@ -129,7 +129,7 @@ def test_json_uses_ruff_field_names(tree, capsys):
         "location": {"row": 5, "column": 1},
         "end_location": {"row": 5, "column": 18},
         "fix": {
-            "applicability": "safe",
+            "applicability": "unsafe",  # moving a handler makes dead code run
             "message": "Move except ValueError above Exception",
             "edits": [
                 {

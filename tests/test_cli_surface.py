@@ -13,6 +13,9 @@ from cli_support import CLEAN, SHADOWED, run
 FINDING = "a.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first\n"
 
 
+# the summary of one unsafe-fixable ERR004 (moving a handler is an unsafe fix)
+SUMMARY = "Found 1 finding in 1 file.\nNo fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
+
 def test_help_names_the_commands_and_the_exit_status():
     proc = subprocess.run([sys.executable, "-m", "errlint.cli", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0
@@ -26,7 +29,7 @@ def test_help_names_the_commands_and_the_exit_status():
 
 def test_quiet_prints_the_findings_but_no_summary(tree, capsys):
     (tree / "a.py").write_text(SHADOWED)
-    assert run(capsys, "a.py") == (1, FINDING, "Found 1 finding in 1 file.\n")
+    assert run(capsys, "a.py") == (1, FINDING, SUMMARY)
     assert run(capsys, "-q", "a.py") == (1, FINDING, "")
     assert run(capsys, "--quiet", "a.py") == (1, FINDING, "")
 
@@ -38,7 +41,7 @@ def test_quiet_still_prints_errors(tree, capsys):
 
 def test_quiet_fix_prints_no_fixed_line(tree, capsys):
     (tree / "a.py").write_text(SHADOWED)
-    assert run(capsys, "-q", "--fix", "a.py") == (0, "", "")
+    assert run(capsys, "-q", "--fix", "--unsafe-fixes", "a.py") == (0, "", "")
     assert (tree / "a.py").read_text() == CLEAN
 
 
@@ -57,7 +60,7 @@ def test_output_file_gets_the_report_and_the_exit_code_stays(tree, capsys, fmt):
     written = (tree / "reports" / "errlint.out").read_text()
     if fmt == "text":
         assert written == FINDING
-        assert err == "Found 1 finding in 1 file.\n"
+        assert err == SUMMARY
     else:
         assert [d["code"] for d in json.loads(written)] == ["ERR004"]
     assert os.listdir(tree / "reports") == ["errlint.out"]  # no temporary file left behind

@@ -110,3 +110,43 @@ def test_readme_rule_table_is_generated_from_the_checks():
     start = readme.index("<!-- rules:start -->") + len("<!-- rules:start -->\n")
     end = readme.index("<!-- rules:end -->")
     assert readme[start:end] == readme_rule_table(), "README rule table is stale: run python scripts/gen_readme_rules.py"
+
+
+def _github_anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives README headings: lower case, punctuation other than
+    ``-`` and ``_`` dropped, spaces to ``-``; a repeated slug gets ``-1``, ``-2``..."""
+    import re
+
+    anchors: set[str] = set()
+    seen: dict[str, int] = {}
+    fence = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fence = not fence
+            continue
+        match = re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if fence or not match:
+            continue
+        slug = re.sub(r"[^\w\- ]", "", match.group(1).strip().lower()).replace(" ", "-")
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        anchors.add(slug if n == 0 else f"{slug}-{n}")
+    return anchors
+
+
+def test_github_anchor_rules():
+    assert _github_anchors("# A pack for your own SDK\n## Rules\n```\n# not a heading\n```\n## Rules\n") == {
+        "a-pack-for-your-own-sdk", "rules", "rules-1",
+    }
+
+
+def test_every_sarif_help_uri_points_at_a_readme_heading(capsys):
+    from errlint.cli import rule_metadata
+    from errlint.output import INFO_URI
+
+    anchors = _github_anchors((ROOT / "README.md").read_text(encoding="utf-8"))
+    for rule in rule_metadata():
+        uri = rule["helpUri"]
+        page, _, anchor = uri.partition("#")
+        assert page == f"{INFO_URI}/blob/main/README.md", uri
+        assert anchor in anchors, f"{rule['id']}: README.md has no heading #{anchor}"

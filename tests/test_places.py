@@ -79,9 +79,12 @@ def test_fix_edits_match_the_whole_module(name, source):
         if d.fix is None:
             continue
         edits = _text_edits(places, d.fix)
-        for edit, r in zip(edits, d.fix.replacements):
-            one = type(d.fix)(d.fix.applicability, d.fix.message, (r,))
-            assert _apply(result.module.code, edit) == apply_replacements(result.module, [one]).code, (name, d.line)
+        spans = sorted(((e["location"]["row"], e["location"]["column"]), (e["end_location"]["row"], e["end_location"]["column"])) for e in edits)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), (name, d.line, "edits of one fix overlap")
+        text = result.module.code
+        for edit in sorted(edits, key=lambda e: (e["location"]["row"], e["location"]["column"]), reverse=True):
+            text = _apply(text, edit)
+        assert text == apply_replacements(result.module, [d.fix]).code, (name, d.line)  # every edit of the fix, applied
         assert edits and all(e["location"]["column"] == 1 for e in edits)  # whole lines
         checked.append(d)
     if name == "fixes.py" or name.startswith("crlf"):

@@ -109,10 +109,13 @@ def test_jobs_must_be_at_least_one(project, capsys, jobs):
 
 
 def test_unsafe_fixes_without_fix_warns(project, capsys):
-    code, out, err = run(capsys, "--no-cache", "--unsafe-fixes", "a.py")
-    assert code == 1 and "a.py:5:1: ERR004" in out
-    assert "errlint: warning: --unsafe-fixes has no effect without --fix or --diff" in err
+    code, out, err = run(capsys, "--no-cache", "--unsafe-fixes", "--output-format", "json", "a.py")
+    assert code == 1 and '"code": "ERR004"' in out
+    assert "errlint: warning: --unsafe-fixes changes nothing in json output without --fix or --diff" in err
     assert (project / "a.py").read_text() == SHADOWED  # it did not imply --fix
+    code, out, err = run(capsys, "--no-cache", "--unsafe-fixes", "a.py")  # text: unsafe fixes marked [*], as ruff
+    assert code == 1 and "a.py:5:1: ERR004 [*]" in out and "warning" not in err
+    assert (project / "a.py").read_text() == SHADOWED
     _, _, err = run(capsys, "--no-cache", "--unsafe-fixes", "--diff", "a.py")
     assert "warning" not in err
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis.effects import flow
 from ..analysis.policy import name_list, short
 from ..analysis.receivers import SdkCall
 from ..analysis.retries import RetryConstruct
@@ -54,7 +55,10 @@ class RedundantRetry(ConstructVisitor, Check):
     only job is the auto-retrying call (`for _ in range(n): try: x = call();
     break / return call ... except NetworkError: sleep`) becomes the plain
     call, and a tenacity / backoff / stamina decorator that retries only what
-    the SDK retries itself is dropped.
+    the SDK retries itself is dropped. When the plain call returns, what
+    followed the loop (a `return None` for when the attempts ran out) can no
+    longer run and is removed with it; if that code binds a name (which makes
+    the name local to the function), no fix is offered.
     """
 
     code = "ERR001"
@@ -143,7 +147,12 @@ class RedundantRetry(ConstructVisitor, Check):
         if [c.node for c in calls] != [call.node] or sum(isinstance(n, cst.Call) for n in walk(stmts)) > 1:
             return None  # the loop does more than retry the one call
         stmts[0] = stmts[0].with_changes(leading_lines=loop.leading_lines)
-        return Fix("unsafe", f"Remove the retry loop around {call.text}()", (Replacement(loop, cst.FlattenSentinel(stmts)),))
+        dead = _dead_after(stmts, construct.after)
+        if dead is None:
+            return None  # the unwrapped call would leave code behind it that never runs
+        replacements = [Replacement(loop, cst.FlattenSentinel(stmts))]
+        replacements += [Replacement(stmt, cst.RemovalSentinel.REMOVE) for stmt in dead]
+        return Fix("unsafe", f"Remove the retry loop around {call.text}()", tuple(replacements))
 
     def _drop_decorator_fix(self, construct: RetryConstruct, call: SdkCall) -> Fix | None:
         fn = construct.node
@@ -181,6 +190,27 @@ class RedundantRetry(ConstructVisitor, Check):
             f"{call.text}() already retries {classes} itself{detail}; {again}",
             fix=fix,
         )
+
+
+def _dead_after(stmts, after) -> list[cst.CSTNode] | None:
+    """The statements after the loop that can no longer run once ``stmts`` replace it.
+
+    None when ``stmts`` always leave the block (``return`` or ``raise``) and a
+    statement after them cannot be removed without changing something else: a
+    dead assignment, import or ``def`` still makes its name local to the
+    function, so the fix is not offered rather than leave unreachable code.
+    """
+    if not after or "fall" in flow(stmts):
+        return []
+    for stmt in after:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return None
+        for small in stmt.body:
+            if not isinstance(small, (cst.Return, cst.Raise, cst.Pass, cst.Expr)):
+                return None
+        if any(isinstance(n, cst.NamedExpr) for n in walk([stmt], enter_scopes=True)):
+            return None
+    return list(after)
 
 
 def _idle(stmts) -> bool:

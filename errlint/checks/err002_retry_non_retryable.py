@@ -189,25 +189,29 @@ class RetryNonRetryable(ConstructVisitor, Check):
         graph = self.ctx.graph
         line = self.ctx.line_of(construct.report_node)
         where = "" if decorator else f" ({construct.description} on line {line})"
-        parts = []
-        action = ""
+        # One sentence per kind of class, each naming its classes, its condition and the
+        # documented action; the construct's line is said once, in the first.
+        sentences = []
         if never:
             listed = tops(never, graph)
             pack = self.pol.pack_of(listed[0])
-            parts.append(f"retries {name_list(listed)}, which {pack.name if pack else 'the SDK'} documents as never retryable")
             spec = self.pol.spec(listed[0])
-            action = spec.action if spec else ""
+            sentences.append(
+                f"{what} retries {name_list(listed)}, which {pack.name if pack else 'the SDK'} documents as never retryable{where}"
+                + (f": {spec.action}" if spec and spec.action else "")
+            )
         if by_status:
             listed = tops(by_status, graph)
             spec = self.pol.spec(listed[0])
             attrs = spec.attributes if spec else ()
-            attr = " " + next((a for a in attrs if "status" in a), attrs[0] if attrs else "status")
-            parts.append(f"retries {name_list(listed)} whatever its{attr}")
-            if not action and spec:
-                action = spec.action
-        message = f"{what} {' and '.join(parts)}{where}"
-        if action:
-            message += f": {action}"
+            attr = next((a for a in attrs if "status" in a), attrs[0] if attrs else "status")
+            whose = "its" if len(listed) == 1 else "their"
+            subject = f"It also retries {name_list(listed)}" if sentences else f"{what} retries {name_list(listed)}"
+            sentences.append(
+                f"{subject} whatever {whose} {attr}{'' if sentences else where}"
+                + (f": {spec.action}" if spec and spec.action else "")
+            )
+        message = " ".join(s if s.endswith(".") or i == len(sentences) - 1 else s + "." for i, s in enumerate(sentences))
         self.ctx.report(self.code, node, message, fix=fix, end=_header_end(node))
 
     # -- collections of retryable codes / statuses -------------------------------

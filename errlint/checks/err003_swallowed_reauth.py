@@ -118,7 +118,13 @@ class SwallowedReauth(Check):
             spec = self.pol.spec(listed[0])
             source = next((c for c in calls if pack is not None and c.pack.name == pack.name), None)
             origin = f" from {source.text}()" if source is not None else ""
-            if h.retries and loop is not None:
+            if h.retries and loop is not None and not loop.bounded:
+                # the shared retry facts say nothing stops this loop (ERR006's verdict): it never runs out
+                how = (
+                    f"retries {'them' if len(listed) > 1 else 'it'} forever: the {loop.description} on line "
+                    f"{ctx.line_of(loop.report_node)} has no attempt cap"
+                )
+            elif h.retries and loop is not None:
                 how = (
                     f"retries {'them' if len(listed) > 1 else 'it'} and, when the {loop.description} on line {ctx.line_of(loop.report_node)} "
                     "runs out of attempts, carries on without raising"

@@ -123,14 +123,19 @@ class ShadowedExcept(Check):
     ```
 
     ## Fix safety
-    Safe. A whole handler that one earlier handler shadows is moved above that
-    handler, with its body, comments and `as` name: it was written to run, and
-    now it does. A redundant or unreachable tuple entry is dropped (a tuple left
-    with one class becomes the bare name), which changes nothing at run time;
-    when the dropped entry carries a comment the fix is unsafe, since the
-    comment would be lost. No fix is offered for a handler shadowed by the same
-    class (which of the two bodies is meant?), by a bare `except:`, or by
-    several handlers at once.
+    A redundant or unreachable tuple entry is dropped (a tuple left with one
+    class becomes the bare name): safe, since the entry never matched anything
+    and nothing changes at run time; unsafe when the dropped entry carries a
+    comment, since the comment would be lost.
+
+    A whole handler that one earlier handler shadows is moved above that
+    handler, with its body, comments and `as` name. This fix is unsafe: the
+    moved handler was dead code and now runs, so the program behaves
+    differently (a handler that calls `start_oauth()` starts doing so, and the
+    errors it catches no longer reach the broad handler). Review the moved body
+    before applying it with `--unsafe-fixes`. No fix is offered for a handler
+    shadowed by the same class (which of the two bodies is meant?), by a bare
+    `except:`, or by several handlers at once.
     """
 
     code = "ERR004"
@@ -263,7 +268,8 @@ class ShadowedExcept(Check):
             handlers[0] = moved.with_changes(leading_lines=moved.leading_lines)
             handlers[1] = first_old
         new = try_node.with_changes(handlers=handlers)
-        return Fix("safe", f"Move {what} above {killer}", (Replacement(try_node, new),))
+        # unsafe: the moved handler was dead code, and now it runs (ruff's rule: a safe fix keeps behaviour)
+        return Fix("unsafe", f"Move {what} above {killer}", (Replacement(try_node, new),))
 
     def _drop_fix(self, handler, refs, entry: int) -> Fix | None:
         tup = handler.type

@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.effects import HandlerInfo
-from ..analysis.policy import RATE_LIMITED, covered, name_list, policies, reaching, tops
+from ..analysis.policy import RATE_LIMITED, covered, name_list, policies, reaching, short, tops
 from ..analysis.retries import RetryConstruct, _wait_of_sleeps
 from ..analysis.scan import SCOPES, body_of, call_name, walk
 from ..analysis.sdkretry import ConstructVisitor
@@ -112,7 +112,9 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
             action = ""
         else:
             listed = tops(limited, graph)
-            what = f"{h.text}, which catches {name_list(listed)},"
+            named = {r.text.rpartition(".")[2] for r in h.refs or ()}
+            # "except X, which catches X" says X twice: name what it catches only when the handler does not
+            what = h.text if {short(q) for q in listed} <= named else f"{h.text}, which catches {name_list(listed)},"
             action = self._action(listed[0])
         self.ctx.report(
             self.code, h.handler,

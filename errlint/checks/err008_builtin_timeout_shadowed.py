@@ -43,7 +43,9 @@ class BuiltinTimeoutShadowed(Check):
     ```
 
     ## Fix safety
-    Safe: the handler was written for the SDK's timeouts and now catches them.
+    Unsafe: the handler was written for the SDK's timeouts, but until now it
+    never ran for them, they reached the caller; after the fix it runs, so
+    the program behaves differently (review the handler's body first).
     The fix names the SDK's class the way the module already imports from the
     SDK (`alter_sdk.TimeoutError`, or `TimeoutError as AlterTimeoutError` added
     to an existing `from alter_sdk import ...`, never shadowing the builtin),
@@ -145,7 +147,8 @@ class BuiltinTimeoutShadowed(Check):
         if import_edit is not None:
             replacements.append(Replacement(*import_edit))
         what = f"also catch {ref_text}" if keep_builtin else f"catch {ref_text} instead"
-        return Fix("safe", what[0].upper() + what[1:], tuple(replacements))
+        # unsafe: the handler never ran for the SDK's timeouts, and now it does
+        return Fix("unsafe", what[0].upper() + what[1:], tuple(replacements))
 
     def _reference(self, pack, sdk_q: str):
         spec = self.pol.spec(sdk_q)

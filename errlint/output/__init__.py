@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .. import __version__
@@ -13,8 +13,40 @@ FORMATS = ("text", "json", "sarif", "github")
 INFO_URI = "https://github.com/errlint/errlint"
 
 
-def render_text(diagnostics: Sequence[Diagnostic]) -> str:
-    return "".join(d.format() + "\n" for d in diagnostics)
+def fix_applies(d: Diagnostic, unsafe: bool) -> bool:
+    """Whether ``d`` has a fix that ``--fix`` applies with these settings."""
+    return d.fix is not None and d.fix.applies(unsafe)
+
+
+def hidden_fix(d: Diagnostic, unsafe: bool) -> bool:
+    """Whether ``d`` has an unsafe fix that only ``--unsafe-fixes`` would apply."""
+    return d.fix is not None and not unsafe and d.fix.applicability == "unsafe"
+
+
+def render_text(diagnostics: Sequence[Diagnostic], fixable: Collection[int] = ()) -> str:
+    """One line per finding, ``[*]`` after the code of each finding whose fix ``--fix``
+    would apply (ruff's mark); ``fixable`` holds the ``id()`` of those findings."""
+    return "".join(
+        f"{d.path}:{d.line}:{d.column}: {d.code} [*] {d.message}\n" if id(d) in fixable else d.format() + "\n"
+        for d in diagnostics
+    )
+
+
+def count(n: int, noun: str, plural: str = "s") -> str:
+    return f"{n} {noun}{'' if n == 1 else plural}"
+
+
+def fixable_summary(applicable: int, hidden: int, hint: bool) -> str:
+    """ruff's closing line on fixes: how many findings ``--fix`` would fix and, when the
+    user has not chosen either way (``hint``), how many only ``--unsafe-fixes`` would."""
+    if hint and hidden:
+        hidden_text = f"{count(hidden, 'hidden fix', 'es')} can be enabled with the `--unsafe-fixes` option"
+        if applicable:
+            return f"[*] {applicable} fixable with the `--fix` option ({hidden_text}).\n"
+        return f"No fixes available ({hidden_text}).\n"
+    if applicable:
+        return f"[*] {applicable} fixable with the `--fix` option.\n"
+    return ""
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
@@ -141,11 +173,11 @@ def render_statistics_json(diagnostics: Sequence[Diagnostic], names: dict[str, s
     return json.dumps(rows, indent=2) + "\n"
 
 
-def render(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[dict] = ()) -> str:
+def render(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[dict] = (), fixable: Collection[int] = ()) -> str:
     if fmt == "json":
         return render_json(diagnostics)
     if fmt == "sarif":
         return render_sarif(diagnostics, rules)
     if fmt == "github":
         return render_github(diagnostics)
-    return render_text(diagnostics)
+    return render_text(diagnostics, fixable)
