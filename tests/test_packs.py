@@ -119,7 +119,10 @@ def test_class_defined_twice_across_packs(tmp_path):
 
 def test_bundled_packs_load():
     names = {p.name for p in load_registry().packs}
-    assert names == {"alter_sdk", "shark_auth", "alsorn", "altus4", "stdlib"}
+    assert names == {
+        "alter_sdk", "shark_auth", "alsorn", "altus4", "stdlib",
+        "openai", "anthropic", "groq", "cohere", "boto3", "stripe", "google_api_core", "requests", "httpx", "urllib3",
+    }
 
 
 def test_registry_is_immutable():
