@@ -95,6 +95,8 @@ class RedundantRetry(ConstructVisitor, Check):
                 for cls in self._auto_classes(call):
                     handler = retries.first_catcher(rt.handlers, cls)
                     if handler is not None and handler.retries:
+                        if handler.effect.guarded and self._by_status(cls):
+                            continue  # the handler picks codes / statuses: errlint cannot tell if the SDK retries those
                         where = f"{handler.text} on line {self.ctx.line_of(handler.handler)}"
                         self._report(call, construct, where, self._unwrap_fix(construct, rt, call))
                         break
@@ -108,6 +110,10 @@ class RedundantRetry(ConstructVisitor, Check):
                 continue
             if any(construct.covers(graph, cls) for cls in self._auto_classes(call)):
                 self._report(call, construct, None, self._drop_decorator_fix(construct, call))
+
+    def _by_status(self, cls: str) -> bool:
+        spec = self.ctx.registry.spec(cls)
+        return spec is not None and spec.retry == "by-status"
 
     def _auto_classes(self, call: SdkCall) -> list[str]:
         graph = self.ctx.graph
@@ -163,10 +169,17 @@ class RedundantRetry(ConstructVisitor, Check):
             return
         self.reported.add(id(call.node))
         auto = call.auto_retry
+        configured = call.retries if call.retries is not None and call.retries.where is not None else None
         how = []
-        if auto.attempts:
+        if configured is not None:
+            how.append(f"{configured.attempts} attempts, set by {configured.note} on line {self.ctx.line_of(configured.where)}")
+        elif configured is None and call.retries is not None and call.retries.state == "known" and call.retries.note:
+            how.append(f"{call.retries.attempts} attempts, set by {call.retries.note}")
+        elif auto.policy:
+            how.append(auto.policy)
+        elif auto.attempts:
             how.append(f"{auto.attempts} attempts")
-        if auto.backoff:
+        if auto.backoff and not auto.policy:
             how.append(auto.backoff)
         detail = f" ({call.pack.name}: {', '.join(how)})" if how else f" ({call.pack.name})"
         line = self.ctx.line_of(construct.report_node)
@@ -174,6 +187,10 @@ class RedundantRetry(ConstructVisitor, Check):
         again = f"the {construct.description} on line {line} retries {them} again"
         if where:
             again += f" ({where})"
+        if auto.way_out:
+            again += f" — {auto.way_out}"
+        if call.retries is not None and call.retries.state == "assumed" and call.retries.note:
+            again += f" ({call.retries.note})"
         classes = name_list([short(q) for q in auto.on], limit=4)
         self.ctx.report(
             self.code,
