@@ -22,6 +22,17 @@ class RedundantRetry(ConstructVisitor, Check):
     `@retry` / `Retrying`, backoff's `@on_exception`, stamina's `@retry` /
     `retry_context`.
 
+    What a call retries by itself depends on how its client was built: errlint
+    reads the settings the pack names (`OpenAI(max_retries=0)`,
+    `client.with_options(max_retries=0)`, `Config(retries={"total_max_attempts":
+    1})`, `stripe.max_network_retries = 0`, a `StripeClient` without
+    `max_network_retries`). With retries off, an outer retry is the documented
+    way and nothing is reported; a setting errlint cannot read is trusted too.
+    When it cannot see how the client was built (a parameter), it assumes the
+    documented default and says so. A handler that picks the codes of a
+    by-status class (`if e.response["Error"]["Code"] not in RETRYABLE: raise`)
+    is trusted.
+
     ## Why is this bad?
     The SDK already retries network and timeout errors with exponential
     backoff. A second retry layer multiplies the attempts (3 × 3 = 9 requests
