@@ -34,6 +34,7 @@ RETRY_POLICIES = (
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
+_METHOD = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
 _STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
 
 
@@ -63,12 +64,47 @@ class ErrorSpec:
 
 
 @dataclass(frozen=True)
+class RetrySetting:
+    """Where code sets how often a client retries: a keyword path and what its number counts."""
+
+    path: tuple[str, ...]  # keyword, then keyword of the call or key of the dict it holds, ...
+    counts: str  # "retries" (attempts = value + 1) or "attempts"
+    at: str = "client"  # "client": the call that builds the client; "call": the SDK call itself
+
+    def attempts(self, value: int) -> int:
+        return value + 1 if self.counts == "retries" else value
+
+
+@dataclass(frozen=True)
+class GlobalSetting:
+    """A module attribute that sets the retries of module-level calls (``stripe.max_network_retries``)."""
+
+    name: str
+    counts: str
+
+    def attempts(self, value: int) -> int:
+        return value + 1 if self.counts == "retries" else value
+
+
+@dataclass(frozen=True)
 class AutoRetry:
-    methods: tuple[str, ...]
+    methods: tuple[str, ...]  # "*": every method called on a client of the pack
     on: tuple[str, ...]  # qualified class names
-    attempts: int | None
+    attempts: int | None  # documented default, first attempt included
     backoff: str
     source: str
+    not_methods: tuple[str, ...] = ()
+    via: str = "client"  # "client": calls on a client object; "module": calls through the module itself
+    policy: str = ""  # the documented policy in words, for messages
+    way_out: str = ""  # what to change instead of adding a retry layer, for messages
+    settings: tuple[RetrySetting, ...] = ()
+    reconfigure: tuple[str, ...] = ()  # client methods that return a copy with other settings
+    globals: tuple[GlobalSetting, ...] = ()
+
+    def applies_to(self, method: str) -> bool:
+        if method in self.not_methods:
+            return False
+        return method in self.methods or "*" in self.methods
 
 
 @dataclass(frozen=True)
@@ -204,7 +240,13 @@ _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
     "status", "codes", "attributes", "docs_only", "source", "docs_names",
 )
-_AUTO_RETRY_KEYS = ("methods", "on", "attempts", "backoff", "source")
+_AUTO_RETRY_KEYS = (
+    "methods", "on", "attempts", "backoff", "source", "not_methods", "via", "policy", "way_out",
+    "settings", "reconfigure", "globals",
+)
+_SETTING_KEYS = ("path", "counts", "at")
+_GLOBAL_KEYS = ("name", "counts")
+_COUNTS = ("retries", "attempts")
 _IRREVERSIBLE_KEYS = ("methods", "reason", "unless_kwargs")
 _POLICY_KEYS = ("retry", "action", "status", "exception")
 
@@ -325,16 +367,29 @@ def load_pack(path: str | Path) -> Pack:
     for i, item in enumerate(_array_of_tables(r, data, "auto_retry")):
         where = f"auto_retry[{i}]"
         item = r.table(item, where, _AUTO_RETRY_KEYS)
-        methods = r.strings(item, "methods", where, _NAME)
+        methods = r.strings(item, "methods", where, _METHOD)
         if not methods:
             raise r.fail(f"{where}.methods", "required")
+        via = r.string(item, "via", where, "client")
+        if via not in ("client", "module"):
+            raise r.fail(f"{where}.via", f"expected \"client\" or \"module\", got {via!r}")
+        attempts = r.integer(item, "attempts", where)
+        if attempts is not None and attempts < 1:
+            raise r.fail(f"{where}.attempts", f"counts the first attempt too: at least 1, got {attempts}")
         auto_retry.append(
             AutoRetry(
                 methods=methods,
                 on=tuple(resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
-                attempts=r.integer(item, "attempts", where),
+                attempts=attempts,
                 backoff=r.string(item, "backoff", where, "") or "",
                 source=r.string(item, "source", where, "") or "",
+                not_methods=r.strings(item, "not_methods", where, _NAME),
+                via=via,
+                policy=r.string(item, "policy", where, "") or "",
+                way_out=r.string(item, "way_out", where, "") or "",
+                settings=_settings(r, item, where),
+                reconfigure=r.strings(item, "reconfigure", where, _NAME),
+                globals=_globals(r, item, where),
             )
         )
     irreversible = []
@@ -399,6 +454,40 @@ def load_pack(path: str | Path) -> Pack:
         scope_hosts=scope_hosts,
         scope_classes=scope_classes,
     )
+
+
+def _counts(r: _Reader, body: Mapping[str, Any], where: str) -> str:
+    counts = r.string(body, "counts", where)
+    if counts not in _COUNTS:
+        raise r.fail(f"{where}.counts", f"expected \"retries\" or \"attempts\", got {counts!r}")
+    return counts
+
+
+def _settings(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[RetrySetting, ...]:
+    out = []
+    for i, body in enumerate(_array_of_tables(r, item, "settings")):
+        at = f"{where}.settings[{i}]"
+        body = r.table(body, at, _SETTING_KEYS)
+        path = r.strings(body, "path", at, _NAME)
+        if not path:
+            raise r.fail(f"{at}.path", "required: the keyword, then the keywords or dict keys inside it")
+        side = r.string(body, "at", at, "client")
+        if side not in ("client", "call"):
+            raise r.fail(f"{at}.at", f"expected \"client\" or \"call\", got {side!r}")
+        out.append(RetrySetting(path, _counts(r, body, at), side))
+    return tuple(out)
+
+
+def _globals(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[GlobalSetting, ...]:
+    out = []
+    for i, body in enumerate(_array_of_tables(r, item, "globals")):
+        at = f"{where}.globals[{i}]"
+        body = r.table(body, at, _GLOBAL_KEYS)
+        name = r.string(body, "name", at)
+        if not name or "." not in name or not _DOTTED.match(name):
+            raise r.fail(f"{at}.name", "expected \"module.attribute\"")
+        out.append(GlobalSetting(name, _counts(r, body, at)))
+    return tuple(out)
 
 
 def resolve_client(name: str, modules: tuple[str, ...], defined_in: str) -> str:

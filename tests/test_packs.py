@@ -119,7 +119,10 @@ def test_class_defined_twice_across_packs(tmp_path):
 
 def test_bundled_packs_load():
     names = {p.name for p in load_registry().packs}
-    assert names == {"alter_sdk", "shark_auth", "alsorn", "altus4", "stdlib"}
+    assert names == {
+        "alter_sdk", "shark_auth", "alsorn", "altus4", "stdlib",
+        "openai", "anthropic", "groq", "cohere", "boto3", "stripe", "google_api_core", "requests", "httpx", "urllib3",
+    }
 
 
 def test_registry_is_immutable():
@@ -128,3 +131,56 @@ def test_registry_is_immutable():
         pack.errors["x"] = None  # type: ignore[index]
     with pytest.raises(AttributeError):
         pack.name = "other"  # type: ignore[misc]
+
+
+AUTO = """
+    [sdk]
+    name = "acme_retry"
+    modules = ["acme_retry"]
+    [clients]
+    classes = ["acme_retry.Client"]
+    [errors.AcmeError]
+    [[auto_retry]]
+    methods = ["*"]
+    on = ["AcmeError"]
+    attempts = 3
+    {extra}
+"""
+
+
+def test_auto_retry_settings_load(tmp_path):
+    path = write(tmp_path, AUTO.format(extra='settings = [{ path = ["config", "retries", "max_attempts"], counts = "retries" }, '
+                                             '{ path = ["opts", "n"], counts = "attempts", at = "call" }]\n'
+                                             '    reconfigure = ["with_options"]\n    via = "client"\n    not_methods = ["close"]\n'
+                                             '    globals = [{ name = "acme_retry.max_retries", counts = "retries" }]'))
+    auto = load_pack(path).auto_retry[0]
+    assert auto.applies_to("get") and not auto.applies_to("close")
+    assert [s.path for s in auto.settings] == [("config", "retries", "max_attempts"), ("opts", "n")]
+    assert auto.settings[0].attempts(0) == 1 and auto.settings[1].attempts(2) == 2
+    assert auto.settings[1].at == "call" and auto.reconfigure == ("with_options",)
+    assert auto.globals[0].name == "acme_retry.max_retries"
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ('settings = [{ path = ["n"], counts = "tries" }]', "auto_retry[0].settings[0].counts: expected \"retries\" or \"attempts\""),
+        ('settings = [{ path = [], counts = "retries" }]', "auto_retry[0].settings[0].path: required"),
+        ('settings = [{ path = ["n"], counts = "retries", at = "server" }]', "auto_retry[0].settings[0].at: expected"),
+        ('settings = [{ path = ["n"], counts = "retries", where = "x" }]', "auto_retry[0].settings[0].where: unknown key"),
+        ('via = "thread"', "auto_retry[0].via: expected \"client\" or \"module\""),
+        ('globals = [{ name = "nodot", counts = "retries" }]', "auto_retry[0].globals[0].name: expected"),
+        ('not_methods = ["a b"]', "auto_retry[0].not_methods"),
+    ],
+)
+def test_auto_retry_settings_are_validated(tmp_path, extra, message):
+    path = write(tmp_path, AUTO.format(extra=extra))
+    with pytest.raises(PackError) as err:
+        load_pack(path)
+    assert message in str(err.value) and "acme.toml" in str(err.value)
+
+
+def test_auto_retry_attempts_count_the_first(tmp_path):
+    path = write(tmp_path, AUTO.replace("attempts = 3", "attempts = 0").format(extra=""))
+    with pytest.raises(PackError, match="auto_retry\\[0\\].attempts: counts the first attempt too"):
+        load_pack(path)

@@ -153,6 +153,17 @@ def _mentions(node: cst.CSTNode, name: str) -> bool:
     return any(isinstance(n, cst.Name) and n.value == name for n in walk([node]))
 
 
+def _derived_names(stmts: Sequence[cst.CSTNode], name: str) -> set[str]:
+    """Local names the handler assigns from the caught error (``code = e.response["Error"]["Code"]``)."""
+    out: set[str] = set()
+    for node in walk(stmts):
+        if isinstance(node, cst.Assign) and (_mentions(node.value, name) or any(_mentions(node.value, d) for d in out)):
+            for t in node.targets:
+                if isinstance(t.target, cst.Name) and t.target.value != name:
+                    out.add(t.target.value)
+    return out
+
+
 def _raising_ifs(stmts: Sequence[cst.CSTNode]) -> Iterable[cst.If]:
     """``if`` statements (at any depth, not in nested scopes) whose branches decide a raise or a retry."""
     for node in walk(stmts):
@@ -177,10 +188,13 @@ def handler_effect(
     guarded = False
     escapes: list[str] = []
     if name is not None:
+        derived = _derived_names(stmts, name)
         for node in _raising_ifs(stmts):
             if _mentions(node.test, name):
                 guarded = True
                 escapes.extend(_isinstance_escapes(node, name, names))
+            elif any(_mentions(node.test, d) for d in derived):
+                guarded = True  # code = e.response["Error"]["Code"]; if code not in RETRYABLE: raise
     actions = set(reauth_actions)
     reauth = None
     if actions:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..packs import AutoRetry, Irreversible, Pack, PackRegistry
+from .clientconfig import Retries, effective
 from .names import NameResolver, dotted
 from .scan import SCOPES, body_of, keyword, walk
 
@@ -45,6 +46,7 @@ class SdkCall:
     client: Client | None
     auto_retry: AutoRetry | None
     irreversible: Irreversible | None
+    retries: Retries | None = None  # how often auto_retry runs, as the client was built (clientconfig)
 
 
 class SdkIndex:
@@ -306,16 +308,18 @@ class ReceiverAnalysis:
         return None
 
     def _make(self, call: cst.Call, pack: Pack, method: str, client: Client | None) -> SdkCall:
-        auto = None
-        if client is not None:
-            auto = next((a for a in pack.auto_retry if method in a.methods), None)
+        auto = retries = None
+        via = "client" if client is not None else "module"
+        found = next((a for a in pack.auto_retry if a.via == via and a.applies_to(method)), None)
+        if found is not None:
+            auto, retries = effective(self, call, found, client is not None)
         irreversible = None
         for item in pack.irreversible:
             if method in item.methods and not _guarded_by_kwargs(call, item):
                 irreversible = item
                 break
         text = dotted(call.func) or method
-        return SdkCall(call, pack, method, text, client, auto, irreversible)
+        return SdkCall(call, pack, method, text, client, auto, irreversible, retries)
 
     @staticmethod
     def called_packs(calls: Iterable[SdkCall]) -> list[Pack]:

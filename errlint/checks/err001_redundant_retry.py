@@ -23,6 +23,17 @@ class RedundantRetry(ConstructVisitor, Check):
     `@retry` / `Retrying`, backoff's `@on_exception`, stamina's `@retry` /
     `retry_context`.
 
+    What a call retries by itself depends on how its client was built: errlint
+    reads the settings the pack names (`OpenAI(max_retries=0)`,
+    `client.with_options(max_retries=0)`, `Config(retries={"total_max_attempts":
+    1})`, `stripe.max_network_retries = 0`, a `StripeClient` without
+    `max_network_retries`). With retries off, an outer retry is the documented
+    way and nothing is reported; a setting errlint cannot read is trusted too.
+    When it cannot see how the client was built (a parameter), it assumes the
+    documented default and says so. A handler that picks the codes of a
+    by-status class (`if e.response["Error"]["Code"] not in RETRYABLE: raise`)
+    is trusted.
+
     ## Why is this bad?
     The SDK already retries network and timeout errors with exponential
     backoff. A second retry layer multiplies the attempts (3 × 3 = 9 requests
@@ -99,6 +110,8 @@ class RedundantRetry(ConstructVisitor, Check):
                 for cls in self._auto_classes(call):
                     handler = retries.first_catcher(rt.handlers, cls)
                     if handler is not None and handler.retries:
+                        if handler.effect.guarded and self._by_status(cls):
+                            continue  # the handler picks codes / statuses: errlint cannot tell if the SDK retries those
                         where = f"{handler.text} on line {self.ctx.line_of(handler.handler)}"
                         self._report(call, construct, where, self._unwrap_fix(construct, rt, call))
                         break
@@ -112,6 +125,10 @@ class RedundantRetry(ConstructVisitor, Check):
                 continue
             if any(construct.covers(graph, cls) for cls in self._auto_classes(call)):
                 self._report(call, construct, None, self._drop_decorator_fix(construct, call))
+
+    def _by_status(self, cls: str) -> bool:
+        spec = self.ctx.registry.spec(cls)
+        return spec is not None and spec.retry == "by-status"
 
     def _auto_classes(self, call: SdkCall) -> list[str]:
         graph = self.ctx.graph
@@ -172,10 +189,17 @@ class RedundantRetry(ConstructVisitor, Check):
             return
         self.reported.add(id(call.node))
         auto = call.auto_retry
+        configured = call.retries if call.retries is not None and call.retries.where is not None else None
         how = []
-        if auto.attempts:
+        if configured is not None:
+            how.append(f"{configured.attempts} attempts, set by {configured.note} on line {self.ctx.line_of(configured.where)}")
+        elif configured is None and call.retries is not None and call.retries.state == "known" and call.retries.note:
+            how.append(f"{call.retries.attempts} attempts, set by {call.retries.note}")
+        elif auto.policy:
+            how.append(auto.policy)
+        elif auto.attempts:
             how.append(f"{auto.attempts} attempts")
-        if auto.backoff:
+        if auto.backoff and not auto.policy:
             how.append(auto.backoff)
         detail = f" ({call.pack.name}: {', '.join(how)})" if how else f" ({call.pack.name})"
         line = self.ctx.line_of(construct.report_node)
@@ -183,6 +207,10 @@ class RedundantRetry(ConstructVisitor, Check):
         again = f"the {construct.description} on line {line} retries {them} again"
         if where:
             again += f" ({where})"
+        if auto.way_out:
+            again += f" — {auto.way_out}"
+        if call.retries is not None and call.retries.state == "assumed" and call.retries.note:
+            again += f" ({call.retries.note})"
         classes = name_list([short(q) for q in auto.on], limit=4)
         self.ctx.report(
             self.code,
