@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState
+from libcst.metadata import CodePosition, CodeRange
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from .analysis.names import NameResolver
 from .analysis.prefilter import python_tree
 from .fixes import quiet_compile as _quiet_compile
 from .analysis.scan import child_fields as _child_fields
+from .analysis.scan import children as _scan_children
 from .analysis.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
@@ -159,6 +162,10 @@ class Places:
         self._starts: list[int] = [sum(_lines_in(module.code_for_node(line)) for line in module.header)]
         self._positions: dict[int, object] = {}
         self._whole = None
+        # for fix edits, per top-level statement: its code, where its lines start, block indents
+        self._texts: dict[int, str] = {}
+        self._line_starts: dict[int, list[int]] = {}
+        self._indents: dict[int, dict[int, str]] = {}
 
     def statement_of(self, node: cst.CSTNode) -> int | None:
         """The index of the top-level statement holding ``node`` (None: not in one)."""
@@ -185,20 +192,60 @@ class Places:
             has_trailing_newline=self.module.has_trailing_newline or not last or bool(self.module.footer),
         )
 
+    def text(self, k: int) -> str:
+        """The code of top-level statement ``k`` alone (see :meth:`alone`), generated once."""
+        text = self._texts.get(k)
+        if text is None:
+            text = self._texts[k] = self.alone(k).code
+        return text
+
+    def line_starts(self, k: int) -> list[int]:
+        """Offsets in :meth:`text` where each line begins, line breaks counted as LibCST counts them."""
+        starts = self._line_starts.get(k)
+        if starts is None:
+            starts = self._line_starts[k] = [0, *(m.end() for m in _NEWLINE.finditer(self.text(k)))]
+        return starts
+
+    def indent(self, k: int, node: cst.CSTNode) -> str | None:
+        """The indentation LibCST writes before each line of ``node`` (its enclosing blocks' indents)."""
+        indents = self._indents.get(k)
+        if indents is None:
+            indents = self._indents[k] = {}
+            default = self.module.default_indent
+            stack: list[tuple[cst.CSTNode, str]] = [(self.module.body[k], "")]
+            while stack:
+                n, prefix = stack.pop()
+                indents[id(n)] = prefix
+                if isinstance(n, cst.IndentedBlock):
+                    prefix += default if n.indent is None else n.indent
+                stack.extend((c, prefix) for c in _scan_children(n))
+        return indents.get(id(node))
+
     def position(self, node: cst.CSTNode):
         k = self.statement_of(node)
         if k is None:  # the module itself, or a node the walk does not enter: whole-module positions
             if self._whole is None:
-                self._whole = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+                self._whole = _positions_in(self.module)
             return self._whole[node]
         positions = self._positions.get(k)
         if positions is None:
-            positions = self._positions[k] = MetadataWrapper(self.alone(k), unsafe_skip_copy=True).resolve(PositionProvider)
+            positions = self._positions[k] = _positions_in(self.alone(k))
         local = positions[node]
         shift = self.start(k)
         if not shift:
             return local
         return CodeRange(CodePosition(local.start.line + shift, local.start.column), CodePosition(local.end.line + shift, local.end.column))
+
+
+def _positions_in(module: cst.Module) -> dict:
+    """LibCST's PositionProvider positions of every node of ``module``.
+
+    What ``MetadataWrapper(module).resolve(PositionProvider)`` gives, without the
+    wrapper's visit of the whole tree (which rebuilds every node, for nothing here).
+    """
+    recorder = _Recorder()
+    module._codegen(PositionProvidingCodegenState(module.default_indent, module.default_newline, provider=recorder))
+    return recorder._computed
 
 
 _ANALYSIS_NODES = frozenset({"ClassDef", "FunctionDef", "Lambda", "Import", "ImportFrom", "Assign", "AnnAssign"})
@@ -292,8 +339,12 @@ def _text_edits(places: Places, fix) -> list[dict]:
     module = places.module
     edits = []
     for r in fix.replacements:
-        one = type(fix)(fix.applicability, fix.message, (r,))
         k = places.statement_of(r.old)
+        edit = _edit_in_place(places, k, r) if k is not None else None
+        if edit is not None:
+            edits.append(edit)
+            continue
+        one = type(fix)(fix.applicability, fix.message, (r,))
         if k is None:
             part, lines_before = module, 0
         else:
@@ -324,6 +375,111 @@ def _text_edits(places: Places, fix) -> list[dict]:
             }
         )
     return edits
+
+
+def _edit_in_place(places: Places, k: int, r) -> dict | None:
+    """The edit of :func:`_text_edits` for replacement ``r`` in statement ``k``, at a cost that
+    follows the size of the replaced node, not of its statement (a class of thousands of methods).
+
+    Only the old and the new node are generated, with the indentation of their blocks; the
+    statement's code with the replacement in is read through offsets, never built. None when a
+    precondition does not hold (a removal, or the old node's code is not where its position
+    says): the caller then applies the replacement to the whole statement.
+    """
+    new_nodes = r.new.nodes if isinstance(r.new, cst.FlattenSentinel) else (r.new,)
+    if not new_nodes or not all(isinstance(n, cst.CSTNode) for n in new_nodes):
+        return None  # a removal can leave a block that LibCST fills with `pass`: not local
+    indent = places.indent(k, r.old)
+    if indent is None:
+        return None
+    module = places.module
+    places.position(r.old)  # positions of statement k, local to its text
+    local = places._positions[k][r.old]
+    # the old node's code, and where its syntactic start lies in that code
+    state = PositionProvidingCodegenState(module.default_indent, module.default_newline, provider=_Recorder())
+    state.indent_tokens = [indent] if indent else []
+    r.old._codegen(state)
+    old_code = "".join(state.tokens)
+    own = state.provider._computed[r.old].start
+    text = places.text(k)
+    starts = places.line_starts(k)
+    first = local.start.line - own.line + 1  # the line (1-based, in text) where old_code starts
+    if first < 1 or first > len(starts):
+        return None
+    a = starts[first - 1] + (local.start.column - own.column if own.line == 1 else 0)
+    b = a + len(old_code)
+    if text[a:b] != old_code:
+        return None
+    tokens: list[str] = []
+    for n in new_nodes:
+        gen = CodegenState(module.default_indent, module.default_newline)
+        gen.indent_tokens = [indent] if indent else []
+        n._codegen(gen)
+        tokens.extend(gen.tokens)
+    new_code = "".join(tokens)
+    # as _text_edits would on text and changed = text[:a] + new_code + text[b:], without building changed
+    shift = len(new_code) - len(old_code)
+    a_new = a + len(new_code)
+
+    def changed(i: int) -> str:
+        if i < a:
+            return text[i]
+        if i < a_new:
+            return new_code[i - a]
+        return text[i - shift]
+
+    len_o, len_c = len(text), len(text) + shift
+    limit = min(len_o, len_c)
+    start = a
+    while start < limit and text[start] == changed(start):
+        start += 1
+    # the tails after the node are equal: skip them, then compare back through the node
+    tail = min(len_o - b, len_o - start, len_c - start)
+    end_o, end_c = len_o - max(tail, 0), len_c - max(tail, 0)
+    while end_o > start and end_c > start and text[end_o - 1] == changed(end_c - 1):
+        end_o -= 1
+        end_c -= 1
+    start = text.rfind("\n", 0, start) + 1
+    newline = text.find("\n", end_o)
+    grow = (newline + 1 if newline != -1 else len_o) - end_o
+    if end_o > start and text[end_o - 1] == "\n":
+        grow = 0
+    end_o += grow
+    end_c += grow
+    content = _slice(text, new_code, a, a_new, shift, start, end_c)
+    lines_before = places.start(k)
+    return {
+        "content": content,
+        "location": _row_col_in(starts, start, lines_before),
+        "end_location": _row_col_in(starts, end_o, lines_before),
+    }
+
+
+def _slice(text: str, new_code: str, a: int, a_new: int, shift: int, i: int, j: int) -> str:
+    """``(text[:a] + new_code + text[a + len(new_code) - shift:])[i:j]`` without building the whole."""
+    parts = []
+    if i < a:
+        parts.append(text[i:min(j, a)])
+    if j > a and i < a_new:
+        parts.append(new_code[max(i, a) - a:min(j, a_new) - a])
+    if j > a_new:
+        parts.append(text[max(i, a_new) - shift:j - shift])
+    return "".join(parts)
+
+
+class _Recorder:
+    """The provider a PositionProvidingCodegenState writes its positions to."""
+
+    def __init__(self) -> None:
+        self._computed: dict = {}
+
+
+def _row_col_in(starts: list[int], offset: int, lines_before: int) -> dict:
+    """As :func:`_row_col`, from the line starts of the text (a bisection, not a count)."""
+    from bisect import bisect_right
+
+    row = bisect_right(starts, offset)
+    return {"row": lines_before + row, "column": offset - starts[row - 1] + 1}
 
 
 def _row_col(text: str, offset: int, lines_before: int = 0) -> dict:
