@@ -20,6 +20,7 @@ from .files import PathError, discover
 from .fixes import FixError, write_atomically
 from .output import FORMATS, INFO_URI, render, render_statistics
 from .packs import PackError, PackRegistry, load_registry
+from .progress import clear_progress, progress_for
 from .selection import SelectionError, select_checks
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -69,6 +70,7 @@ def _display_path(path: str) -> str:
 
 
 def _error(message: str) -> int:
+    clear_progress()
     print(f"errlint: error: {message}", file=sys.stderr)
     return EXIT_ERROR
 
@@ -135,6 +137,8 @@ def _check(args: argparse.Namespace) -> int:
                 diagnostics.append(Diagnostic(display, 1, 1, PARSE_ERROR, f"cannot read: {exc.strerror or exc}", rule="parse-error"))
 
     internal = False
+    # a --quiet flag, where there is one, turns it off too
+    progress = progress_for(sum(len(g.files) for g in groups.values()), args.output_format, getattr(args, "quiet", False))
     fixing = args.fix or args.diff
     n_fixed = 0
     fixed_files = 0
@@ -166,10 +170,11 @@ def _check(args: argparse.Namespace) -> int:
 
             directory = args.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory
             cache = Cache(directory, run_key((c.code for c in checks), registries[key]))
-        results = linter.run(group.files, jobs=max(1, args.jobs), cache=cache)
+        results = linter.run(group.files, jobs=max(1, args.jobs), cache=cache, progress=progress)
         if cache is not None:
             problem = cache.save([path for path, _ in group.files])
             if problem:
+                progress.clear()
                 print(f"errlint: warning: {problem}", file=sys.stderr)
         if fixing:
             unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
@@ -186,6 +191,7 @@ def _check(args: argparse.Namespace) -> int:
                 try:
                     new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, project, ignored)
                 except FixError as exc:
+                    progress.clear()
                     print(f"errlint: error: {exc}", file=sys.stderr)
                     errors += 1
                     continue
@@ -202,6 +208,7 @@ def _check(args: argparse.Namespace) -> int:
                     try:
                         write_atomically(result.path, new_source)
                     except OSError as exc:
+                        progress.clear()
                         print(f"errlint: error: {result.path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
                         errors += 1
                         continue
@@ -216,6 +223,7 @@ def _check(args: argparse.Namespace) -> int:
                     continue
                 diagnostics.append(d)
             internal = internal or result.error
+    progress.clear()
     diagnostics.sort()
     if args.diff:
         if errors or internal:

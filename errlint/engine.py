@@ -907,12 +907,26 @@ class Linter:
             result = self.lint_source(path, source, project=project, keep_module=True)
         return source, fixed, result
 
-    def _lint_all(self, files: Sequence[tuple[str, bytes, tuple[str, bool]]], jobs: int) -> list[FileResult]:
-        """Lint ``(path, source, (module name, is package))`` items, in ``jobs`` processes."""
+    def _lint_all(
+        self, files: Sequence[tuple[str, bytes, tuple[str, bool]]], jobs: int, on_done=None,
+    ) -> list[FileResult]:
+        """Lint ``(path, source, (module name, is package))`` items, in ``jobs`` processes.
+
+        ``on_done(result)`` is called as each file's result arrives, in order.
+        """
         import multiprocessing
 
+        done: list[FileResult] = []
+
+        def arrived(result: FileResult) -> None:
+            done.append(result)
+            if on_done is not None:
+                on_done(result)
+
         if jobs <= 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-            return [self.lint_source(path, source, *module) for path, source, module in files]
+            for path, source, module in files:
+                arrived(self.lint_source(path, source, *module))
+            return done
         global _WORKER_LINTER
         _WORKER_LINTER = self  # inherited by the forked workers: no registry to rebuild or pickle
         from concurrent.futures import ProcessPoolExecutor
@@ -920,10 +934,18 @@ class Linter:
 
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
+                for result in pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))):
+                    arrived(result)
+                return done
         except BrokenProcessPool:
             # a worker died (a crash below Python): lint here, where it shows which file
-            return [self.lint_source(path, source, *module) for path, source, module in files]
+            counted = len(done)
+            results = []
+            for i, (path, source, module) in enumerate(files):
+                results.append(self.lint_source(path, source, *module))
+                if on_done is not None and i >= counted:
+                    on_done(results[-1])
+            return results
         finally:
             _WORKER_LINTER = None
 
@@ -932,13 +954,14 @@ class Linter:
         return self.registry.graph.layer(*_project_tables(results))
 
     # -- a run -----------------------------------------------------------------------
-    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None) -> list[FileResult]:
+    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
         """Lint ``(path, source)`` pairs; classes from any file are known to all.
 
         ``jobs`` > 1 lints in that many forked processes (where ``fork`` exists);
         the cross-file pass that follows runs here. ``cache`` (an
         :class:`errlint.cache.Cache` for this linter's rules and packs) answers
         for files whose bytes and module name it has seen, and learns the rest.
+        ``progress`` (an :class:`errlint.progress.Progress`) is told of each file done.
         """
         memo: dict = {}
         modules = [module_name_for(path, memo) for path, _ in files]  # once per file, for the lint and the cache
@@ -951,7 +974,15 @@ class Linter:
             digests = [digest(source) for _, source in files]
             results = [cache.get(path, digests[i], modules[i]) for i, (path, _) in enumerate(files)]
             todo = [i for i, r in enumerate(results) if r is None]
-        for i, result in zip(todo, self._lint_all([(*files[i], modules[i]) for i in todo], jobs)):
+        on_done = None
+        if progress is not None:
+            hits = [r for r in results if r is not None]
+            progress.advance(len(hits), sum(len(r.diagnostics) for r in hits))
+
+            def on_done(result: FileResult) -> None:
+                progress.advance(1, len(result.diagnostics))
+
+        for i, result in zip(todo, self._lint_all([(*files[i], modules[i]) for i in todo], jobs, on_done)):
             results[i] = result
             if cache is not None:
                 cache.put(result.path, digests[i], modules[i], result)
