@@ -263,12 +263,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _unified_diff(path: str, old: bytes, new: bytes) -> str:
-    import difflib
+    from .textdiff import unified_diff
 
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
 
-    return "".join(difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
+    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 
 # -- rule documentation ----------------------------------------------------------------

@@ -616,6 +616,30 @@ def _cpython_error(path: str, source: bytes) -> Diagnostic | None:
     return None
 
 
+class _Spans:
+    """Disjoint spans ``(start, end)`` (end exclusive), kept in order: adding one costs a bisection,
+    not a look at every span taken (a pass over thousands of fixes)."""
+
+    def __init__(self) -> None:
+        self._starts: list = []
+        self._ends: list = []
+
+    def add(self, span) -> bool:
+        """Take ``span`` unless it overlaps one already taken; whether it was taken."""
+        from bisect import bisect_left
+
+        start, end = span
+        i = bisect_left(self._starts, start)
+        # the spans are disjoint and in order: only the neighbours can overlap
+        if i > 0 and start < self._ends[i - 1] and self._starts[i - 1] < end:
+            return False
+        if i < len(self._starts) and start < self._ends[i] and self._starts[i] < end:
+            return False
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+        return True
+
+
 def _fix_span(d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
     edits = d.fix.edits if d.fix is not None else []
     if not edits:
@@ -883,7 +907,7 @@ class Linter:
             if result.module is None or result.error:
                 break
             chosen: list[Diagnostic] = []
-            taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+            taken = _Spans()
             candidates = [
                 d for d in result.diagnostics
                 if d.fix is not None and d.fix.applies(unsafe) and not any(d.code.startswith(c.upper()) for c in ignored)
@@ -891,9 +915,8 @@ class Linter:
             # safe fixes first: an unsafe fix may not be needed once they are in
             for d in sorted(candidates, key=lambda d: (d.fix.applicability != "safe", _fix_span(d)[0])):
                 span = _fix_span(d)
-                if any(span[0] < t[1] and t[0] < span[1] for t in taken):
+                if not taken.add(span):
                     continue  # overlaps a fix taken in this pass: it comes back in the next one
-                taken.append(span)
                 chosen.append(d)
             if not chosen:
                 break
