@@ -144,6 +144,17 @@ def _lines_in(code: str) -> int:
     return len(_NEWLINE.findall(code))
 
 
+class _Recent(dict):
+    """A dict that keeps its :data:`KEEP` most recently stored entries."""
+
+    KEEP = 16
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.KEEP:
+            del self[next(iter(self))]  # the oldest stored
+
+
 class Places:
     """Positions of nodes, computed one top-level statement at a time.
 
@@ -160,12 +171,14 @@ class Places:
         self._searched = 0  # top-level statements already indexed in _owner
         # lines of the module's code before each top-level statement, filled as far as asked
         self._starts: list[int] = [sum(_lines_in(module.code_for_node(line)) for line in module.header)]
-        self._positions: dict[int, object] = {}
+        # per top-level statement, for the few statements asked about last (findings come
+        # roughly in source order): node positions; for fix edits, its code, where its lines
+        # start, block indents. A file with thousands of findings keeps a few, not all.
+        self._positions: _Recent = _Recent()
         self._whole = None
-        # for fix edits, per top-level statement: its code, where its lines start, block indents
-        self._texts: dict[int, str] = {}
-        self._line_starts: dict[int, list[int]] = {}
-        self._indents: dict[int, dict[int, str]] = {}
+        self._texts: _Recent = _Recent()
+        self._line_starts: _Recent = _Recent()
+        self._indents: _Recent = _Recent()
 
     def statement_of(self, node: cst.CSTNode) -> int | None:
         """The index of the top-level statement holding ``node`` (None: not in one)."""
@@ -221,16 +234,20 @@ class Places:
                 stack.extend((c, prefix) for c in _scan_children(n))
         return indents.get(id(node))
 
+    def local_position(self, k: int, node: cst.CSTNode):
+        """``node``'s position in the code of top-level statement ``k`` alone."""
+        positions = self._positions.get(k)
+        if positions is None:
+            positions = self._positions[k] = _positions_in(self.alone(k))
+        return positions[node]
+
     def position(self, node: cst.CSTNode):
         k = self.statement_of(node)
         if k is None:  # the module itself, or a node the walk does not enter: whole-module positions
             if self._whole is None:
                 self._whole = _positions_in(self.module)
             return self._whole[node]
-        positions = self._positions.get(k)
-        if positions is None:
-            positions = self._positions[k] = _positions_in(self.alone(k))
-        local = positions[node]
+        local = self.local_position(k, node)
         shift = self.start(k)
         if not shift:
             return local
@@ -394,7 +411,7 @@ def _edit_in_place(places: Places, k: int, r) -> dict | None:
         return None
     module = places.module
     places.position(r.old)  # positions of statement k, local to its text
-    local = places._positions[k][r.old]
+    local = places.local_position(k, r.old)
     # the old node's code, and where its syntactic start lies in that code
     state = PositionProvidingCodegenState(module.default_indent, module.default_newline, provider=_Recorder())
     state.indent_tokens = [indent] if indent else []
