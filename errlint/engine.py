@@ -937,10 +937,15 @@ class Linter:
                 chosen.append(d)
             if not chosen:
                 break
-            new_module = apply_replacements(result.module, [d.fix for d in chosen])
-            new_source = new_module.bytes
+            new_source = apply_replacements(result.module, [d.fix for d in chosen]).bytes
             if new_source == source:
                 break
+            # this pass's tree is done with: the fixed findings keep their text edits, not its nodes
+            # (on a big file each tree is hundreds of MB, and the next pass parses another)
+            for d in result.diagnostics:
+                if d.fix is not None:
+                    d.fix.replacements = ()
+            result.module = None
             verify(new_source, path, original)
             fixed.extend(chosen)
             source = new_source
