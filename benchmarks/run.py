@@ -3,6 +3,7 @@
     python benchmarks/run.py                  # every tool once
     python benchmarks/run.py --runs 3         # medians of 3 rounds (each round runs every tool once)
     python benchmarks/run.py --fixit          # also Fixit (slow: about 1000 s, timed once)
+    python benchmarks/run.py --many-findings  # generated files with 500 ... 5000 findings each instead
 
 The corpus is the CPython standard library of the running interpreter
 (site-packages left out), copied to a temporary directory. Peers are installed
@@ -17,12 +18,20 @@ no file changed) and warm after 1% of the files changed (a comment appended to
 a different 1% before each run). Printed per tool: wall and CPU seconds, peak
 RSS (GNU time), and the tool's wall time divided by errlint's cold time; then
 errlint cold on 1/4, 1/2 and all of the corpus.
+
+--many-findings times errlint alone on generated files of about ten lines per
+finding (5,000 findings: a 50,000-line file), plain and with --fix --diff: the
+cost per finding should not grow with the file. The kinds: ERR004 shadowed
+handlers in top-level functions; the same mixed with ERR008 (whose fix adds a
+name to the module's import); ERR004 in the methods of one class (one
+top-level statement holding every finding).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -62,12 +71,19 @@ def peers_python(with_fixit: bool) -> Path:
     return python
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
+def timed(cmd: list[str], cwd: Path, timeout: float | None = None) -> tuple[float, float, int, int]:
     """(wall s, cpu s, peak RSS MB, exit code) of one run, measured by GNU time."""
-    proc = subprocess.run(
-        [TIME, "-f", "%e %U %S %M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=TOOL_ENV
+    proc = subprocess.Popen(
+        [TIME, "-f", "%e %U %S %M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=TOOL_ENV,
+        start_new_session=True,  # a run that times out is stopped with everything it started
     )
-    wall, user, sys_, rss = proc.stderr.strip().splitlines()[-1].split()
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    wall, user, sys_, rss = stderr.strip().splitlines()[-1].split()
     return float(wall), float(user) + float(sys_), int(rss) // 1024, proc.returncode
 
 
@@ -84,12 +100,74 @@ def median_run(cmd: list[str], cwd: Path, runs: int, before=None) -> tuple[float
     )
 
 
+MANY_FINDINGS = (500, 1000, 2000, 5000)
+
+
+def generated_file(kind: str, n: int) -> str:
+    """A module with ``n`` findings, about ten lines each (see --many-findings)."""
+    shadowed = (
+        "\n\n{ind}def f{i}({self}x):\n{ind}    try:\n{ind}        return x({i})\n{ind}    except Exception:\n"
+        "{ind}        return None\n{ind}    except ValueError:  # never runs\n{ind}        return {i}\n\n"
+    )
+    timeout = (
+        "\n\nasync def g{i}(vault: App, url):\n    try:\n        return await vault.request('GET', url)\n"
+        "    except TimeoutError:  # the builtin, not the SDK's\n        return None\n    except NetworkError:\n"
+        "        return {i}\n\n"
+    )
+    if kind == "shadowed":
+        head, parts = '"""Generated: ERR004."""\n', [shadowed.format(i=i, ind="", self="") for i in range(n)]
+    elif kind == "mixed":
+        head = '"""Generated: ERR004 and ERR008."""\nfrom alter_sdk import App, NetworkError\n'
+        parts = [(timeout if i % 2 else shadowed).format(i=i, ind="", self="") for i in range(n)]
+    else:  # "one class"
+        head = '"""Generated: ERR004 in one class."""\n\n\nclass Handlers:\n    """Every finding in one statement."""\n'
+        parts = [shadowed.format(i=i, ind="    ", self="self, ") for i in range(n)]
+    return head + "".join(parts)
+
+
+def many_findings(args) -> int:
+    """Time errlint on generated files with N findings (see the module's docstring)."""
+    kinds = ("shadowed", "mixed", "one class")
+    print(f"errlint on generated files (Python {sys.version.split()[0]}, {os.cpu_count()} cores); "
+          f"runs over {args.timeout:.0f} s are stopped\n")
+    print("| kind | findings | lines | mode | wall s | CPU s | peak RSS MB | CPU ms per finding |")
+    print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory(prefix="errlint-many-") as tmp:
+        config = Path(tmp) / "errlint.toml"
+        config.write_text("exclude = []\n")
+        base = [sys.executable, "-m", "errlint.cli", "--no-cache", "--exit-zero", "--config", str(config)]
+        for kind in kinds:
+            stopped = False
+            for n in MANY_FINDINGS:
+                path = Path(tmp) / f"{kind.replace(' ', '_')}_{n}.py"
+                text = generated_file(kind, n)
+                path.write_text(text)
+                for mode, extra in (("plain", []), ("--fix --diff", ["--fix", "--diff"])):
+                    if stopped:
+                        print(f"| {kind} | {n} | {text.count(chr(10))} | {mode} | (skipped) | | | |")
+                        continue
+                    try:
+                        wall, cpu, rss, _ = timed([*base, *extra, path.name], Path(tmp), timeout=args.timeout)
+                    except subprocess.TimeoutExpired:
+                        stopped = True  # larger files of this kind would only take longer
+                        print(f"| {kind} | {n} | {text.count(chr(10))} | {mode} | > {args.timeout:.0f} | | | |", flush=True)
+                        continue
+                    print(f"| {kind} | {n} | {text.count(chr(10))} | {mode} | {wall:.2f} | {cpu:.2f} | {rss} | "
+                          f"{cpu / n * 1000:.2f} |", flush=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--fixit", action="store_true", help="also time Fixit (about 1000 s on the stdlib)")
     ap.add_argument("--skip-peers", action="store_true", help="time errlint only")
+    ap.add_argument("--many-findings", action="store_true",
+                    help="time errlint on generated files with 500 to 5000 findings instead of the stdlib")
+    ap.add_argument("--timeout", type=float, default=300, help="with --many-findings: stop a run after this many seconds")
     args = ap.parse_args()
+    if args.many_findings:
+        return many_findings(args)
 
     with tempfile.TemporaryDirectory(prefix="errlint-bench-") as tmp:
         corpus = Path(tmp) / "stdlib"

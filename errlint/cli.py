@@ -21,6 +21,7 @@ from .fixes import FixError, write_atomically
 from .gitignore import GitIgnore
 from .output import FORMATS, INFO_URI, count, fix_applies, fixable_summary, hidden_fix, render, render_statistics, render_statistics_json
 from .packs import PackError, PackRegistry
+from .progress import clear_progress, progress_for
 from .selection import Selection, SelectionError, known_codes, select_rules, unknown_selector, unknown_selector_message
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -105,6 +106,7 @@ def _display_path(path: str) -> str:
 
 
 def _error(message: str) -> int:
+    clear_progress()
     print(f"errlint: error: {message}", file=sys.stderr)
     return EXIT_ERROR
 
@@ -224,6 +226,7 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_ERROR if errors else EXIT_CLEAN
 
     internal = False
+    progress = progress_for(sum(len(g.files) for g in groups.values()), args.output_format, args.quiet or args.silent)
     fixing = args.fix or args.diff
     n_fixed = 0
     fixed_files = 0
@@ -248,10 +251,11 @@ def _check(args: argparse.Namespace) -> int:
 
             directory = args.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory
             cache = Cache(directory, run_key((c.code for c in checks), registries[key]))
-        results = linter.run(group.files, jobs=max(1, args.jobs), cache=cache)
+        results = linter.run(group.files, jobs=max(1, args.jobs), cache=cache, progress=progress)
         if cache is not None:
             problem = cache.save([path for path, _ in group.files])
             if problem:
+                progress.clear()
                 print(f"errlint: warning: {problem}", file=sys.stderr)
         if fixing:
             sources = dict(group.files)
@@ -267,6 +271,7 @@ def _check(args: argparse.Namespace) -> int:
                 try:
                     new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, project, ignored)
                 except FixError as exc:
+                    progress.clear()
                     print(f"errlint: error: {exc}", file=sys.stderr)
                     errors += 1
                     continue
@@ -283,6 +288,7 @@ def _check(args: argparse.Namespace) -> int:
                     try:
                         write_atomically(result.path, new_source)
                     except OSError as exc:
+                        progress.clear()
                         print(f"errlint: error: {result.path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
                         errors += 1
                         continue
@@ -300,6 +306,7 @@ def _check(args: argparse.Namespace) -> int:
                     fixable.add(id(d))
                 hidden += hidden_fix(d, bool(unsafe))
             internal = internal or result.error
+    progress.clear()
     diagnostics.sort()
     if args.diff:
         if errors or internal:
@@ -425,12 +432,12 @@ def _write_report(path: str, report: str) -> str | None:
 
 
 def _unified_diff(path: str, old: bytes, new: bytes) -> str:
-    import difflib
+    from .textdiff import unified_diff
 
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
 
-    return "".join(difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
+    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 
 # -- rule documentation ----------------------------------------------------------------

@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState
+from libcst.metadata import CodePosition, CodeRange
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from .analysis.names import NameResolver
 from .analysis.prefilter import python_tree
 from .fixes import quiet_compile as _quiet_compile
 from .analysis.scan import child_fields as _child_fields
+from .analysis.scan import children as _scan_children
 from .analysis.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
@@ -164,6 +167,17 @@ def _lines_in(code: str) -> int:
     return len(_NEWLINE.findall(code))
 
 
+class _Recent(dict):
+    """A dict that keeps its :data:`KEEP` most recently stored entries."""
+
+    KEEP = 16
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.KEEP:
+            del self[next(iter(self))]  # the oldest stored
+
+
 class Places:
     """Positions of nodes, computed one top-level statement at a time.
 
@@ -180,8 +194,14 @@ class Places:
         self._searched = 0  # top-level statements already indexed in _owner
         # lines of the module's code before each top-level statement, filled as far as asked
         self._starts: list[int] = [sum(_lines_in(module.code_for_node(line)) for line in module.header)]
-        self._positions: dict[int, object] = {}
+        # per top-level statement, for the few statements asked about last (findings come
+        # roughly in source order): node positions; for fix edits, its code, where its lines
+        # start, block indents. A file with thousands of findings keeps a few, not all.
+        self._positions: _Recent = _Recent()
         self._whole = None
+        self._texts: _Recent = _Recent()
+        self._line_starts: _Recent = _Recent()
+        self._indents: _Recent = _Recent()
 
     def statement_of(self, node: cst.CSTNode) -> int | None:
         """The index of the top-level statement holding ``node`` (None: not in one)."""
@@ -208,20 +228,64 @@ class Places:
             has_trailing_newline=self.module.has_trailing_newline or not last or bool(self.module.footer),
         )
 
+    def text(self, k: int) -> str:
+        """The code of top-level statement ``k`` alone (see :meth:`alone`), generated once."""
+        text = self._texts.get(k)
+        if text is None:
+            text = self._texts[k] = self.alone(k).code
+        return text
+
+    def line_starts(self, k: int) -> list[int]:
+        """Offsets in :meth:`text` where each line begins, line breaks counted as LibCST counts them."""
+        starts = self._line_starts.get(k)
+        if starts is None:
+            starts = self._line_starts[k] = [0, *(m.end() for m in _NEWLINE.finditer(self.text(k)))]
+        return starts
+
+    def indent(self, k: int, node: cst.CSTNode) -> str | None:
+        """The indentation LibCST writes before each line of ``node`` (its enclosing blocks' indents)."""
+        indents = self._indents.get(k)
+        if indents is None:
+            indents = self._indents[k] = {}
+            default = self.module.default_indent
+            stack: list[tuple[cst.CSTNode, str]] = [(self.module.body[k], "")]
+            while stack:
+                n, prefix = stack.pop()
+                indents[id(n)] = prefix
+                if isinstance(n, cst.IndentedBlock):
+                    prefix += default if n.indent is None else n.indent
+                stack.extend((c, prefix) for c in _scan_children(n))
+        return indents.get(id(node))
+
+    def local_position(self, k: int, node: cst.CSTNode):
+        """``node``'s position in the code of top-level statement ``k`` alone."""
+        positions = self._positions.get(k)
+        if positions is None:
+            positions = self._positions[k] = _positions_in(self.alone(k))
+        return positions[node]
+
     def position(self, node: cst.CSTNode):
         k = self.statement_of(node)
         if k is None:  # the module itself, or a node the walk does not enter: whole-module positions
             if self._whole is None:
-                self._whole = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+                self._whole = _positions_in(self.module)
             return self._whole[node]
-        positions = self._positions.get(k)
-        if positions is None:
-            positions = self._positions[k] = MetadataWrapper(self.alone(k), unsafe_skip_copy=True).resolve(PositionProvider)
-        local = positions[node]
+        local = self.local_position(k, node)
         shift = self.start(k)
         if not shift:
             return local
         return CodeRange(CodePosition(local.start.line + shift, local.start.column), CodePosition(local.end.line + shift, local.end.column))
+
+
+def _positions_in(module: cst.Module) -> dict:
+    """LibCST's PositionProvider positions of every node of ``module``.
+
+    What ``MetadataWrapper(module).resolve(PositionProvider)`` gives, without the
+    wrapper's visit of the whole tree (which rebuilds every node, for nothing here).
+    """
+    recorder = _Recorder()
+    module._codegen(PositionProvidingCodegenState(module.default_indent, module.default_newline, provider=recorder))
+    return recorder._computed
 
 
 _ANALYSIS_NODES = frozenset({"ClassDef", "FunctionDef", "Lambda", "Import", "ImportFrom", "Assign", "AnnAssign"})
@@ -319,6 +383,12 @@ def _text_edits(places: Places, fix) -> list[dict]:
     for r in fix.replacements:
         groups.setdefault(places.statement_of(r.old), []).append(r)
     for k, group in groups.items():
+        # one replacement: an edit at the cost of the replaced node (h4); several in one
+        # statement: one edit of the whole statement, so the fix's edits never overlap
+        edit = _edit_in_place(places, k, group[0]) if k is not None and len(group) == 1 else None
+        if edit is not None:
+            edits.append(edit)
+            continue
         one = type(fix)(fix.applicability, fix.message, tuple(group))
         if k is None:
             part, lines_before = module, 0
@@ -350,6 +420,111 @@ def _text_edits(places: Places, fix) -> list[dict]:
             }
         )
     return edits
+
+
+def _edit_in_place(places: Places, k: int, r) -> dict | None:
+    """The edit of :func:`_text_edits` for replacement ``r`` in statement ``k``, at a cost that
+    follows the size of the replaced node, not of its statement (a class of thousands of methods).
+
+    Only the old and the new node are generated, with the indentation of their blocks; the
+    statement's code with the replacement in is read through offsets, never built. None when a
+    precondition does not hold (a removal, or the old node's code is not where its position
+    says): the caller then applies the replacement to the whole statement.
+    """
+    new_nodes = r.new.nodes if isinstance(r.new, cst.FlattenSentinel) else (r.new,)
+    if not new_nodes or not all(isinstance(n, cst.CSTNode) for n in new_nodes):
+        return None  # a removal can leave a block that LibCST fills with `pass`: not local
+    indent = places.indent(k, r.old)
+    if indent is None:
+        return None
+    module = places.module
+    places.position(r.old)  # positions of statement k, local to its text
+    local = places.local_position(k, r.old)
+    # the old node's code, and where its syntactic start lies in that code
+    state = PositionProvidingCodegenState(module.default_indent, module.default_newline, provider=_Recorder())
+    state.indent_tokens = [indent] if indent else []
+    r.old._codegen(state)
+    old_code = "".join(state.tokens)
+    own = state.provider._computed[r.old].start
+    text = places.text(k)
+    starts = places.line_starts(k)
+    first = local.start.line - own.line + 1  # the line (1-based, in text) where old_code starts
+    if first < 1 or first > len(starts):
+        return None
+    a = starts[first - 1] + (local.start.column - own.column if own.line == 1 else 0)
+    b = a + len(old_code)
+    if text[a:b] != old_code:
+        return None
+    tokens: list[str] = []
+    for n in new_nodes:
+        gen = CodegenState(module.default_indent, module.default_newline)
+        gen.indent_tokens = [indent] if indent else []
+        n._codegen(gen)
+        tokens.extend(gen.tokens)
+    new_code = "".join(tokens)
+    # as _text_edits would on text and changed = text[:a] + new_code + text[b:], without building changed
+    shift = len(new_code) - len(old_code)
+    a_new = a + len(new_code)
+
+    def changed(i: int) -> str:
+        if i < a:
+            return text[i]
+        if i < a_new:
+            return new_code[i - a]
+        return text[i - shift]
+
+    len_o, len_c = len(text), len(text) + shift
+    limit = min(len_o, len_c)
+    start = a
+    while start < limit and text[start] == changed(start):
+        start += 1
+    # the tails after the node are equal: skip them, then compare back through the node
+    tail = min(len_o - b, len_o - start, len_c - start)
+    end_o, end_c = len_o - max(tail, 0), len_c - max(tail, 0)
+    while end_o > start and end_c > start and text[end_o - 1] == changed(end_c - 1):
+        end_o -= 1
+        end_c -= 1
+    start = text.rfind("\n", 0, start) + 1
+    newline = text.find("\n", end_o)
+    grow = (newline + 1 if newline != -1 else len_o) - end_o
+    if end_o > start and text[end_o - 1] == "\n":
+        grow = 0
+    end_o += grow
+    end_c += grow
+    content = _slice(text, new_code, a, a_new, shift, start, end_c)
+    lines_before = places.start(k)
+    return {
+        "content": content,
+        "location": _row_col_in(starts, start, lines_before),
+        "end_location": _row_col_in(starts, end_o, lines_before),
+    }
+
+
+def _slice(text: str, new_code: str, a: int, a_new: int, shift: int, i: int, j: int) -> str:
+    """``(text[:a] + new_code + text[a + len(new_code) - shift:])[i:j]`` without building the whole."""
+    parts = []
+    if i < a:
+        parts.append(text[i:min(j, a)])
+    if j > a and i < a_new:
+        parts.append(new_code[max(i, a) - a:min(j, a_new) - a])
+    if j > a_new:
+        parts.append(text[max(i, a_new) - shift:j - shift])
+    return "".join(parts)
+
+
+class _Recorder:
+    """The provider a PositionProvidingCodegenState writes its positions to."""
+
+    def __init__(self) -> None:
+        self._computed: dict = {}
+
+
+def _row_col_in(starts: list[int], offset: int, lines_before: int) -> dict:
+    """As :func:`_row_col`, from the line starts of the text (a bisection, not a count)."""
+    from bisect import bisect_right
+
+    row = bisect_right(starts, offset)
+    return {"row": lines_before + row, "column": offset - starts[row - 1] + 1}
 
 
 def _row_col(text: str, offset: int, lines_before: int = 0) -> dict:
@@ -484,6 +659,30 @@ def _cpython_error(path: str, source: bytes) -> Diagnostic | None:
     except (ValueError, RecursionError, MemoryError) as err:
         return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
     return None
+
+
+class _Spans:
+    """Disjoint spans ``(start, end)`` (end exclusive), kept in order: adding one costs a bisection,
+    not a look at every span taken (a pass over thousands of fixes)."""
+
+    def __init__(self) -> None:
+        self._starts: list = []
+        self._ends: list = []
+
+    def add(self, span) -> bool:
+        """Take ``span`` unless it overlaps one already taken; whether it was taken."""
+        from bisect import bisect_left
+
+        start, end = span
+        i = bisect_left(self._starts, start)
+        # the spans are disjoint and in order: only the neighbours can overlap
+        if i > 0 and start < self._ends[i - 1] and self._starts[i - 1] < end:
+            return False
+        if i < len(self._starts) and start < self._ends[i] and self._starts[i] < end:
+            return False
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+        return True
 
 
 def _fix_span(d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -757,7 +956,7 @@ class Linter:
             if result.module is None or result.error:
                 break
             chosen: list[Diagnostic] = []
-            taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+            taken = _Spans()
             candidates = [
                 d for d in result.diagnostics
                 if d.fix is not None and d.fix.applies(unsafe) and not any(d.code.startswith(c.upper()) for c in ignored)
@@ -765,28 +964,46 @@ class Linter:
             # safe fixes first: an unsafe fix may not be needed once they are in
             for d in sorted(candidates, key=lambda d: (d.fix.applicability != "safe", _fix_span(d)[0])):
                 span = _fix_span(d)
-                if any(span[0] < t[1] and t[0] < span[1] for t in taken):
+                if not taken.add(span):
                     continue  # overlaps a fix taken in this pass: it comes back in the next one
-                taken.append(span)
                 chosen.append(d)
             if not chosen:
                 break
-            new_module = apply_replacements(result.module, [d.fix for d in chosen])
-            new_source = new_module.bytes
+            new_source = apply_replacements(result.module, [d.fix for d in chosen]).bytes
             if new_source == source:
                 break
+            # this pass's tree is done with: the fixed findings keep their text edits, not its nodes
+            # (on a big file each tree is hundreds of MB, and the next pass parses another)
+            for d in result.diagnostics:
+                if d.fix is not None:
+                    d.fix.replacements = ()
+            result.module = None
             verify(new_source, path, original)
             fixed.extend(chosen)
             source = new_source
             result = self.lint_source(path, source, project=project, keep_module=True)
         return source, fixed, result
 
-    def _lint_all(self, files: Sequence[tuple[str, bytes, tuple[str, bool]]], jobs: int) -> list[FileResult]:
-        """Lint ``(path, source, (module name, is package))`` items, in ``jobs`` processes."""
+    def _lint_all(
+        self, files: Sequence[tuple[str, bytes, tuple[str, bool]]], jobs: int, on_done=None,
+    ) -> list[FileResult]:
+        """Lint ``(path, source, (module name, is package))`` items, in ``jobs`` processes.
+
+        ``on_done(result)`` is called as each file's result arrives, in order.
+        """
         import multiprocessing
 
+        done: list[FileResult] = []
+
+        def arrived(result: FileResult) -> None:
+            done.append(result)
+            if on_done is not None:
+                on_done(result)
+
         if jobs <= 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-            return [self.lint_source(path, source, *module) for path, source, module in files]
+            for path, source, module in files:
+                arrived(self.lint_source(path, source, *module))
+            return done
         global _WORKER_LINTER
         _WORKER_LINTER = self  # inherited by the forked workers: no registry to rebuild or pickle
         from concurrent.futures import ProcessPoolExecutor
@@ -794,10 +1011,18 @@ class Linter:
 
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
+                for result in pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))):
+                    arrived(result)
+                return done
         except BrokenProcessPool:
             # a worker died (a crash below Python): lint here, where it shows which file
-            return [self.lint_source(path, source, *module) for path, source, module in files]
+            counted = len(done)
+            results = []
+            for i, (path, source, module) in enumerate(files):
+                results.append(self.lint_source(path, source, *module))
+                if on_done is not None and i >= counted:
+                    on_done(results[-1])
+            return results
         finally:
             _WORKER_LINTER = None
 
@@ -806,13 +1031,14 @@ class Linter:
         return self.registry.graph.layer(*_project_tables(results))
 
     # -- a run -----------------------------------------------------------------------
-    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None) -> list[FileResult]:
+    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
         """Lint ``(path, source)`` pairs; classes from any file are known to all.
 
         ``jobs`` > 1 lints in that many forked processes (where ``fork`` exists);
         the cross-file pass that follows runs here. ``cache`` (an
         :class:`errlint.cache.Cache` for this linter's rules and packs) answers
         for files whose bytes and module name it has seen, and learns the rest.
+        ``progress`` (an :class:`errlint.progress.Progress`) is told of each file done.
         """
         memo: dict = {}
         modules = [module_name_for(path, memo) for path, _ in files]  # once per file, for the lint and the cache
@@ -825,7 +1051,15 @@ class Linter:
             digests = [digest(source) for _, source in files]
             results = [cache.get(path, digests[i], modules[i]) for i, (path, _) in enumerate(files)]
             todo = [i for i, r in enumerate(results) if r is None]
-        for i, result in zip(todo, self._lint_all([(*files[i], modules[i]) for i in todo], jobs)):
+        on_done = None
+        if progress is not None:
+            hits = [r for r in results if r is not None]
+            progress.advance(len(hits), sum(len(r.diagnostics) for r in hits))
+
+            def on_done(result: FileResult) -> None:
+                progress.advance(1, len(result.diagnostics))
+
+        for i, result in zip(todo, self._lint_all([(*files[i], modules[i]) for i in todo], jobs, on_done)):
             results[i] = result
             if cache is not None:
                 cache.put(result.path, digests[i], modules[i], result)

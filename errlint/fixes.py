@@ -137,32 +137,82 @@ def reference_for(ctx, spec, pack, alias: str | None = None, pending: tuple | No
     to it. ``(None, None)`` when the module does not import the SDK at all.
     """
     names = set(spec.all_names)
-    bindings = ctx.names.scopes[0].bindings
-    for local, bound in bindings.items():
-        if isinstance(bound, str) and bound in names and (alias is None or local != spec.name):
+    index = _ModuleNames.of(ctx)
+    bindings = index.bindings
+    for local in index.locals_bound_to(names):
+        if alias is None or local != spec.name:
             return local, None
-    for local, bound in bindings.items():
-        if isinstance(bound, str) and bound in pack.modules and f"{bound}.{spec.name}" in names:
+    for local, bound in index.locals_bound_to(pack.modules, with_value=True):
+        if f"{bound}.{spec.name}" in names:
             return f"{local}.{spec.name}", None
     if alias is not None and alias in bindings:
         return None, None
-    for stmt in ctx.module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if (
-                isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
-                and not isinstance(small.names, cst.ImportStar)
-                and ctx.code_for(small.module) in pack.modules
-                and f"{ctx.code_for(small.module)}.{spec.name}" in names
-            ):
-                current = pending[1] if pending is not None and pending[0] is small else small
-                aliases = list(current.names)
-                aliases[-1] = aliases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                asname = cst.AsName(name=cst.Name(alias)) if alias else None
-                aliases.append(cst.ImportAlias(name=cst.Name(spec.name), asname=asname))
-                return alias or spec.name, (small, current.with_changes(names=aliases))
+    for small, module in index.from_imports:
+        if module in pack.modules and f"{module}.{spec.name}" in names:
+            current = pending[1] if pending is not None and pending[0] is small else small
+            aliases = list(current.names)
+            aliases[-1] = aliases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            asname = cst.AsName(name=cst.Name(alias)) if alias else None
+            aliases.append(cst.ImportAlias(name=cst.Name(spec.name), asname=asname))
+            return alias or spec.name, (small, current.with_changes(names=aliases))
     return None, None
+
+
+class _ModuleNames:
+    """What :func:`reference_for` reads of a module, indexed once per file.
+
+    Looking through every top-level binding and statement for each fix made
+    the fixes of a file with thousands of findings quadratic. The module's
+    top-level ``from ... import`` statements never change; its bindings are
+    read once and read again only if they grew, and an answer is checked
+    against the bindings as they are now.
+    """
+
+    def __init__(self, ctx) -> None:
+        self.bindings = ctx.names.scopes[0].bindings
+        self._size = -1
+        self._by_value: dict[str, list[str]] = {}
+        self.from_imports = [
+            (small, ctx.code_for(small.module))
+            for stmt in ctx.module.body if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body
+            if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
+            and not isinstance(small.names, cst.ImportStar)
+        ]
+
+    @classmethod
+    def of(cls, ctx) -> _ModuleNames:
+        index = getattr(ctx, "_fix_module_names", None)
+        if index is None or index.bindings is not ctx.names.scopes[0].bindings:
+            index = cls(ctx)
+            ctx._fix_module_names = index
+        return index
+
+    def _reindex(self) -> None:
+        self._by_value = {}
+        for local, bound in self.bindings.items():
+            if isinstance(bound, str):
+                self._by_value.setdefault(bound, []).append(local)
+        self._size = len(self.bindings)
+
+    def locals_bound_to(self, values, with_value: bool = False):
+        """Top-level names bound to one of ``values``, in the order the module binds them."""
+        if self._size != len(self.bindings):
+            self._reindex()
+        found = sorted(
+            (self._order(local), local, value) for value in values for local in self._by_value.get(value, ())
+        )
+        if any(self.bindings.get(local) != value for _, local, value in found):
+            self._reindex()  # a binding changed in place: read them again
+            return self.locals_bound_to(values, with_value)
+        return [(local, value) if with_value else local for _, local, value in found]
+
+    def _order(self, local: str) -> int:
+        order = getattr(self, "_positions", None)
+        if order is None or self._positions_size != self._size:
+            order = self._positions = {name: i for i, name in enumerate(self.bindings)}
+            self._positions_size = self._size
+        return order[local]
 
 
 def quiet_compile(*args, **kwargs):
