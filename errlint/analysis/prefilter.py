@@ -102,6 +102,14 @@ def _integer_pattern(value: int) -> str:
 
 def literal_pattern(values) -> re.Pattern:
     """A bytes regex matching any of ``values`` as written in code: a status (an integer, in
-    any base) or a code (a string's text, as a whole word)."""
-    words = "|".join(_integer_pattern(int(v)) if v.isdigit() else re.escape(v) for v in sorted(set(values)))
-    return re.compile(rf"\b(?:{words})\b".encode())
+    any base, or its ``http.HTTPStatus`` member name; or a ``range(...)`` of statuses, whose
+    bounds need not be the status itself) or a code (a string's text, as a whole word)."""
+    import http
+
+    values = sorted(set(values))
+    words = [_integer_pattern(int(v)) if v.isdigit() else re.escape(v) for v in values]
+    statuses = [int(v) for v in values if v.isdigit() and int(v) in http.HTTPStatus._value2member_map_]
+    words.extend(http.HTTPStatus(v).name for v in statuses)
+    if statuses:
+        words.append(r"range\s*\(\s*[1-5][0-9]{2}")
+    return re.compile(rf"\b(?:{'|'.join(words)})\b".encode())
