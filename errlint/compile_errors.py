@@ -11,8 +11,9 @@ such a file is linted.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 
 import libcst as cst
 
@@ -21,27 +22,41 @@ from .diagnostics import PARSE_ERROR, Diagnostic
 from .fixes import quiet_compile
 
 
+_NOT_A_VERDICT = SyntaxError("not a verdict on the code")
+
+
+@lru_cache(maxsize=1)
+def _compile_error(source: bytes) -> SyntaxError | None:
+    """CPython's SyntaxError for ``source``, None when it compiles (kept for the last file asked)."""
+    try:
+        quiet_compile(source, "<errlint>", "exec", dont_inherit=True)
+    except SyntaxError as err:
+        return err
+    except (ValueError, RecursionError, MemoryError):
+        return _NOT_A_VERDICT  # null bytes, nesting: the parser's own ERR000 covers these
+    return None
+
+
+def compiles(source: bytes) -> bool:
+    """Does CPython compile ``source``? (Cheaper than building its AST: no Python objects.)"""
+    return _compile_error(source) is None
+
+
 def compile_only_error(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 when CPython parses ``source`` but cannot compile it; None otherwise.
 
     A file CPython's parser rejects is not this function's business (it may be
     newer syntax LibCST reads, or a syntax error reported elsewhere).
     """
-    tree = python_tree(source)  # the last file's tree is kept: the pre-filter may have parsed it already
-    if tree is None:
+    err = _compile_error(source)
+    if err is None or err is _NOT_A_VERDICT or python_tree(source) is None:
         return None
-    try:
-        quiet_compile(tree, path, "exec", dont_inherit=True)
-    except SyntaxError as err:
-        line, col = err.lineno or 1, err.offset or 1
-        return Diagnostic(
-            path, line, col, PARSE_ERROR,
-            f"does not compile: {err.msg} ({line}:{col}); the rest of the file is checked as written",
-            rule="parse-error",
-        )
-    except (ValueError, TypeError, RecursionError, MemoryError):
-        return None  # not a verdict on the code (the parser's own ERR000 covers real failures)
-    return None
+    line, col = err.lineno or 1, err.offset or 1
+    return Diagnostic(
+        path, line, col, PARSE_ERROR,
+        f"does not compile: {err.msg} ({line}:{col}); the rest of the file is checked as written",
+        rule="parse-error",
+    )
 
 
 _STRICT_TRY_VALIDATE = cst.Try._validate

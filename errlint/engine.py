@@ -32,7 +32,7 @@ from .analysis.scan import child_fields as _child_fields
 from .analysis.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
-from .compile_errors import compile_only_error, lenient_try
+from .compile_errors import compile_only_error, compiles, lenient_try
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
 from .files import real_path
 from .hierarchy import ClassGraph
@@ -427,7 +427,7 @@ def _project_tables(results: Iterable[FileResult]) -> tuple[dict[str, tuple[str,
 
 def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
-    if python_tree(source) is not None:
+    if compiles(source) or python_tree(source) is not None:  # compiling builds no AST: cheaper when it passes
         return None
     return parse_error(path, source, SyntaxError("CPython rejects this file"))
 

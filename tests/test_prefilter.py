@@ -149,4 +149,4 @@ def test_status_trigger_sees_names_and_ranges(name: str) -> None:
 
     linter = Linter(load_registry(), [RetryNonRetryable])
     assert linter._triggered(RetryNonRetryable, RETRY_WITHOUT_LITERALS[name].encode()), name
-    assert not linter._triggered(RetryNonRetryable, b"for s in range(3):\n    pass\n")
+    assert not linter._triggered(RetryNonRetryable, b"for s in range(3):\n    pass\nfor t in range(600):\n    pass\n")

@@ -4,9 +4,8 @@ A collection is read in every form code writes one in:
 
 * a set, tuple or list literal, or ``frozenset(...)`` / ``set(...)`` /
   ``tuple(...)`` / ``list(...)`` of one;
-* ``range(500, 600)`` (each status it holds);
-* ``http.HTTPStatus`` members (``HTTPStatus.BAD_REQUEST``, ``.value`` too) and
-  ``http.client`` status constants, as entries;
+* ``range(500, 600)`` (each status it holds; it starts at a three-digit number);
+* ``http.HTTPStatus`` members (``HTTPStatus.BAD_REQUEST``, ``.value`` too), as entries;
 * a name bound once to one of those in the enclosing function, at module
   level, or in the class body (``self.RETRY_STATUSES``, ``cls.X``, ``Client.X``).
 
@@ -31,7 +30,7 @@ from .scan import body_of, int_value, walk
 
 _CONTAINERS = {"builtins.frozenset", "builtins.set", "builtins.tuple", "builtins.list"}
 _RANGE_LIMIT = 1000  # a range wider than this is not a collection of statuses
-_STATUS_MODULES = ("http.HTTPStatus.", "http.client.")
+_STATUS_MODULES = ("http.HTTPStatus.",)
 _GIVE_UP = frozenset({"raise", "return", "break"})
 
 
@@ -99,11 +98,11 @@ class StatusCollections:
         if not 1 <= len(args) <= 3 or any(a.keyword is not None or a.star for a in args):
             return None
         nums = [int_value(a.value) for a in args]
-        if any(n is None for n in nums):
+        if len(nums) < 2 or any(n is None for n in nums) or nums[2:] == [0]:
             return None
         values = range(*nums)  # type: ignore[arg-type]
-        if not values or len(values) > _RANGE_LIMIT or values.step == 0:
-            return None
+        if not values or not 100 <= nums[0] <= 999 or len(values) > _RANGE_LIMIT:
+            return None  # statuses are three-digit numbers: range(600) is not a set of them
         return ValueSet(call, tuple((call, v) for v in values))
 
     def collection(self, expr: cst.BaseExpression) -> ValueSet | None:
