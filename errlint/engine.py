@@ -19,7 +19,7 @@ import sys
 import tokenize
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
@@ -35,6 +35,7 @@ from .analysis.scan import children as _scan_children
 from .analysis.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
+from .compile_errors import compile_only_error, compiles, lenient_try
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
 from .files import real_path
 from .hierarchy import ClassGraph
@@ -627,7 +628,7 @@ def _project_tables(results: Iterable[FileResult]) -> tuple[dict[str, tuple[str,
 
 def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
-    if python_tree(source) is not None:
+    if compiles(source) or python_tree(source) is not None:  # compiling builds no AST: cheaper when it passes
         return None
     return parse_error(path, source, SyntaxError("CPython rejects this file"))
 
@@ -820,7 +821,24 @@ class Linter:
         ``keep_module``: keep the parsed module in the result (fixes need it;
         a plain run drops it so memory stays flat however many files it lints).
         """
-        return on_big_stack(self._lint_source, path, source, module_name, is_package, project, keep_module)
+        return on_big_stack(self._lint_compiled, path, source, module_name, is_package, project, keep_module)
+
+    def _lint_compiled(self, path: str, source: bytes, *rest) -> FileResult:
+        """:meth:`_lint_source`, and CPython's compile-only errors (see :mod:`errlint.compile_errors`).
+
+        A file CPython parses but cannot compile gets that error as ERR000 and
+        is linted all the same, without fixes (CPython cannot check what a fix
+        would write).
+        """
+        late = compile_only_error(path, source)
+        if late is None:
+            return self._lint_source(path, source, *rest)
+        with lenient_try():
+            result = self._lint_source(path, source, *rest)
+        if not any(d.code == PARSE_ERROR for d in result.diagnostics):
+            result.diagnostics = [replace(d, fix=None) for d in result.diagnostics]
+            result.diagnostics.insert(0, late)
+        return result
 
     def _lint_source(
         self,

@@ -8,6 +8,7 @@ symlink loop and ERR999 (tests/test_cli.py); a broken [tool.errlint]
 """
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -46,6 +47,66 @@ def test_libcst_rejects_what_python_compiles(tree, capsys):
         "f.py:3:5: ERR000 cannot parse: LibCST's parser rejects this file although Python compiles it "
         "(Syntax Error @ 3:5); file skipped"  # where LibCST gave up
     ]
+
+
+# Files CPython's parser reads and its compiler rejects: ERR000 with CPython's message and line, and
+# the rest of the file (SHADOWED's handlers, shifted by the lines above them) is linted all the same.
+COMPILE_ONLY = {
+    "bare except not last": (
+        "def f(job):\n    try:\n        job()\n    except:\n        pass\n    except ValueError:\n        pass\n",
+        ["f.py:4:5: ERR000 does not compile: default 'except:' must be last (4:5); the rest of the file is checked as written",
+         "f.py:6:5: ERR004 except ValueError is unreachable: bare except: on line 4 catches it first"],
+    ),
+    "return outside a function": (
+        "return 1\n" + SHADOWED,
+        ["f.py:1:1: ERR000 does not compile: 'return' outside function (1:1); the rest of the file is checked as written",
+         "f.py:6:1: ERR004 except ValueError is unreachable: Exception on line 4 catches it first"],
+    ),
+    "nonlocal without a binding": (
+        "def f():\n    nonlocal x\n" + SHADOWED,
+        ["f.py:2:5: ERR000 does not compile: no binding for nonlocal 'x' found (2:5); the rest of the file is checked as written",
+         "f.py:7:1: ERR004 except ValueError is unreachable: Exception on line 5 catches it first"],
+    ),
+    # no rule can report here, so LibCST never parses it: CPython's compiler still judges it
+    "late __future__ import, file skipped by the pre-filter": (
+        "x = 1\nfrom __future__ import annotations\n",
+        ["f.py:2:1: ERR000 does not compile: from __future__ imports must occur at the beginning of the file (2:1); "
+         "the rest of the file is checked as written"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", COMPILE_ONLY)
+def test_compile_only_error_is_reported_and_the_file_still_linted(tree, capsys, name):
+    source, expected = COMPILE_ONLY[name]
+    code, lines, err = lint_one(tree, capsys, source.encode())
+    assert code == 1
+    assert lines == expected
+    assert "Traceback" not in err and "ERR999" not in err
+
+
+@pytest.mark.parametrize("name", COMPILE_ONLY)
+def test_compile_only_error_same_with_and_without_the_pre_filter(name):
+    from errlint.engine import Linter
+    from errlint.packs import load_registry
+
+    registry = load_registry()
+    linter = Linter(registry)
+    source = COMPILE_ONLY[name][0].encode()
+    filtered = linter.lint_source("f.py", source, "f", False)
+    parsed = linter.lint_source("f.py", source, "f", False, project=registry.graph)  # parsed whatever the triggers say
+    assert [d.format() for d in filtered.diagnostics] == [d.format() for d in parsed.diagnostics]
+    assert all(d.fix is None for d in parsed.diagnostics)  # CPython could not check what a fix writes
+
+
+def test_compile_only_error_survives_the_cache(tree, capsys, monkeypatch):
+    monkeypatch.delenv("ERRLINT_CACHE_DIR", raising=False)
+    (tree / "f.py").write_text(COMPILE_ONLY["bare except not last"][0])
+    cold = run(capsys, "--output-format", "json", "-j", "1", "f.py")
+    assert (tree / ".errlint_cache").is_dir()
+    warm = run(capsys, "--output-format", "json", "-j", "1", "f.py")
+    assert warm == cold and cold[0] == 1
+    assert [d["code"] for d in json.loads(cold[1])] == ["ERR000", "ERR004"]
 
 
 @pytest.mark.parametrize(

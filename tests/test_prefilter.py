@@ -14,6 +14,7 @@ import libcst as cst
 import pytest
 
 from errlint.analysis.prefilter import python_tree, several_handlers_possible
+from errlint.compile_errors import lenient_try
 from errlint.engine import Linter
 from errlint.packs import load_registry
 
@@ -33,7 +34,8 @@ def truth(source: bytes) -> bool:
 
         visit_Try = visit_TryStar = _try
 
-    cst.parse_module(source).visit(Finder())
+    with lenient_try():  # as errlint reads it: a bare except: before other handlers too
+        cst.parse_module(source).visit(Finder())
     return found
 
 
@@ -131,3 +133,20 @@ def test_never_hides_a_generated_program() -> None:
             assert several_handlers_possible(source), program
 
     check()
+
+
+RETRY_WITHOUT_LITERALS = {
+    # ERR002's trigger for statuses of a pack without a module (Altus 4): a status written as an
+    # http.HTTPStatus member, or inside a range(...) whose bounds are not themselves such a status
+    "HTTPStatus member": "from http import HTTPStatus\nSTATUS = HTTPStatus.BAD_REQUEST\n",
+    "range of statuses": "for s in range(399, 405):\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("name", RETRY_WITHOUT_LITERALS)
+def test_status_trigger_sees_names_and_ranges(name: str) -> None:
+    from errlint.checks.err002_retry_non_retryable import RetryNonRetryable
+
+    linter = Linter(load_registry(), [RetryNonRetryable])
+    assert linter._triggered(RetryNonRetryable, RETRY_WITHOUT_LITERALS[name].encode()), name
+    assert not linter._triggered(RetryNonRetryable, b"for s in range(3):\n    pass\nfor t in range(600):\n    pass\n")

@@ -71,6 +71,8 @@ class HandlerInfo:
     def text(self) -> str:
         if self.refs is None:
             return "bare except:"
+        if self.refs and self.refs[0].via is not None:  # a tuple constant: its name and its entries
+            return f"except {self.refs[0].via} (" + ", ".join(r.text for r in self.refs) + ")"
         if isinstance(self.handler.type, cst.Tuple) or len(self.refs) > 1:
             return "except (" + ", ".join(r.text for r in self.refs) + ")"
         return "except " + self.refs[0].text if self.refs else "except"

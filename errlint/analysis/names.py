@@ -31,6 +31,7 @@ class TupleBinding:
     """A name bound to a tuple of class references (``RETRYABLE = (A, B)``)."""
 
     items: tuple[str | None, ...]
+    texts: tuple[str, ...] = ()  # each entry as written, for messages
 
 
 Binding = "str | TupleBinding"
@@ -42,7 +43,8 @@ class TypeRef:
 
     qualname: str | None  # None: not a name errlint can follow (a call, a subscript)
     node: cst.CSTNode  # the expression as written (for a tuple constant: the name)
-    text: str  # source text, for messages
+    text: str  # source text, for messages (an entry of a tuple constant: the entry's text)
+    via: str | None = None  # the tuple constant the entry comes from (``except RETRYABLE:``)
 
 
 class _Scope:
@@ -176,7 +178,10 @@ class NameResolver:
             q = self.resolve_expr(value)
             bound = q if q is not None else f"?{names[0]}"
         elif isinstance(value, cst.Tuple):
-            bound = TupleBinding(tuple(self.resolve_expr(e.value) if not isinstance(e, cst.StarredElement) else None for e in value.elements))
+            bound = TupleBinding(
+                tuple(self.resolve_expr(e.value) if not isinstance(e, cst.StarredElement) else None for e in value.elements),
+                tuple(code_of(e) if isinstance(e, cst.StarredElement) else code_of(e.value) for e in value.elements),
+            )
         else:
             bound = f"?{names[0]}"
         for n in names:
@@ -302,8 +307,9 @@ class NameResolver:
         if isinstance(expr, cst.Name):
             bound = self.lookup(expr.value)
             if isinstance(bound, TupleBinding):
-                for item in bound.items:
-                    yield TypeRef(item, expr, expr.value)
+                for i, item in enumerate(bound.items):
+                    text = bound.texts[i] if i < len(bound.texts) else expr.value
+                    yield TypeRef(item, expr, text, via=expr.value)
                 return
         yield TypeRef(self.resolve_expr(expr), expr, code_of(expr))
 

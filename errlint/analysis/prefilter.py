@@ -102,6 +102,14 @@ def _integer_pattern(value: int) -> str:
 
 def literal_pattern(values) -> re.Pattern:
     """A bytes regex matching any of ``values`` as written in code: a status (an integer, in
-    any base) or a code (a string's text, as a whole word)."""
-    words = "|".join(_integer_pattern(int(v)) if v.isdigit() else re.escape(v) for v in sorted(set(values)))
-    return re.compile(rf"\b(?:{words})\b".encode())
+    any base; a use of ``http.HTTPStatus``, whose members name statuses; a ``range(start,
+    stop)`` of three-digit numbers that can hold one, whose bounds need not be the status itself)
+    or a code (a string's text, as a whole word)."""
+    values = sorted(set(values))
+    words = [_integer_pattern(int(v)) if v.isdigit() else re.escape(v) for v in values]
+    statuses = [int(v) for v in values if v.isdigit() and 100 <= int(v) <= 999]
+    if statuses:
+        # range(start, stop) holding one of them: start at most the highest's hundred, stop past the lowest's
+        hi, lo = max(statuses) // 100, min(statuses) // 100
+        words += [r"HTTPStatus", rf"range\s*\(\s*[1-{hi}][0-9]{{2}}\s*,\s*(?:[{lo}-9][0-9]{{2}}|[1-9][0-9]{{3,}})"]
+    return re.compile(rf"\b(?:{'|'.join(words)})\b".encode())

@@ -6,7 +6,12 @@ An expression is an SDK object (a :class:`Client`) when it is
   directly or by ``with``/``async with ... as name``;
 * the result of a pack factory (``app.get_agent(...)`` gives an ``Agent``);
 * a name or parameter annotated with a client class (``vault: App``,
-  ``def f(agent: "alter_sdk.Agent | None")``);
+  ``def f(agent: "alter_sdk.Agent | None")``, ``Optional[App]``,
+  ``Annotated[App, Depends(get_vault)]``; not ``list[App]`` or ``type[App]``);
+* the result of a function or method of this file whose return annotation is
+  a client class, or, undecorated or behind ``lru_cache``/``cache``, whose every
+  ``return`` gives an SDK object (``get_vault().request(...)``,
+  ``self.client().request(...)``); a ``@property`` of the class the same way;
 * ``self.x`` where some method of the class assigns an SDK object to ``self.x``
   (or the class body annotates ``x: App``);
 * an attribute of an SDK object (``client.agents`` in ``client.agents.get(...)``);
@@ -104,10 +109,14 @@ class ReceiverAnalysis:
         self._class_attrs: dict[int, dict[str, Client]] = {}
         self._calls: dict[int, SdkCall | None] = {}
         self._imports: dict[str, bool] = {}
+        self._functions: dict[int, Client | None] = {}
+        self._bound: dict[int, set[str]] = {}
+        self._awaited: set[int] = set()
 
     # -- what an expression is -------------------------------------------------
     def client_of(self, expr: cst.BaseExpression, local: dict[str, Client] | None = None) -> Client | None:
         if isinstance(expr, cst.Await):
+            self._awaited.add(id(expr.expression))
             return self.client_of(expr.expression, local)
         if isinstance(expr, cst.Name):
             return self._name_client(expr.value, local)
@@ -135,9 +144,24 @@ class ReceiverAnalysis:
             clients = self._clients_of_scope(scope.node)
             if name in clients:
                 return clients[name]
-            if name in scope.bindings:
-                break  # bound here to something else: outer scopes are shadowed
+            if name in scope.bindings or (scope.kind == "function" and name in self._bound_names(scope.node)):
+                break  # bound here to something else (maybe further down): outer scopes are shadowed
         return self._conventional(name)
+
+    def _bound_names(self, fn: cst.CSTNode | None) -> set[str]:
+        """Names a function binds anywhere in its body (local for its whole body, as in Python)."""
+        found = self._bound.get(id(fn))
+        if found is None:
+            found = self._bound[id(fn)] = set()
+            if isinstance(fn, cst.FunctionDef):
+                for n in walk(body_of(fn.body)):
+                    if isinstance(n, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For)):
+                        found.update(_target_names(n.target))
+                    elif isinstance(n, cst.WithItem) and n.asname is not None:
+                        found.update(_target_names(n.asname.name))
+                    elif isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+                        found.add(n.name.value)
+        return found
 
     def _conventional(self, name: str) -> Client | None:
         for pack in self.index.conventional.get(name, ()):
@@ -178,23 +202,87 @@ class ReceiverAnalysis:
                 target = self.index.factories.get(f"{base.cls}.{func.attr.value}")
                 if target is not None:
                     return Client(target[0], target[1], "factory")
+        fn = self._function_called(func, local)
+        if fn is not None and (not fn.asynchronous or id(call) in self._awaited):
+            return self.function_client(fn)
         return None
 
+    # -- functions of this file that give SDK objects --------------------------------
+    def _function_called(self, func: cst.BaseExpression, local: dict[str, Client] | None) -> cst.FunctionDef | None:
+        """The function of this file ``func`` names: ``get_vault``, ``self.client`` / ``cls.client``."""
+        if isinstance(func, cst.Name):
+            if local is not None and func.value in local:
+                return None
+            for scope in self.names.visible_scopes():
+                if scope.kind == "class":
+                    continue  # a method is not visible by its bare name
+                defs = _defined_functions(scope.node)
+                if func.value in defs:
+                    return defs[func.value]
+                if func.value in scope.bindings:
+                    return None  # bound to something else here: outer definitions are shadowed
+            return None
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+            cls_scope = self.names.enclosing_class()
+            if cls_scope is not None:
+                fn = _defined_functions(cls_scope.node).get(func.attr.value)
+                if fn is not None and not _is_property(fn, self.names):
+                    return fn
+        return None
+
+    def function_client(self, fn: cst.FunctionDef) -> Client | None:
+        """The SDK object ``fn`` returns: by its return annotation, else by what every ``return`` gives."""
+        key = id(fn)
+        if key in self._functions:
+            return self._functions[key]
+        self._functions[key] = None  # guards recursion (a factory calling itself)
+        found = None
+        if fn.returns is not None:
+            found = self.annotation_client(fn.returns.annotation)
+            if found is not None:
+                found = Client(found.pack, found.cls, "return annotation")
+        elif all(_transparent(d, self.names) for d in fn.decorators):
+            returns = [n for n in walk(body_of(fn.body)) if isinstance(n, (cst.Return, cst.Yield))]
+            if returns and all(isinstance(r, cst.Return) and r.value is not None for r in returns):
+                local = self._clients_of_scope(fn)
+                clients = [self.client_of(r.value, local) for r in returns]
+                if all(c is not None for c in clients):
+                    found = Client(clients[0].pack, clients[0].cls, "factory function")
+        self._functions[key] = found
+        return found
+
     def annotation_client(self, annotation: cst.BaseExpression) -> Client | None:
-        for node in walk([annotation]):
-            if isinstance(node, (cst.Name, cst.Attribute)):
-                found = self._class_named(node)
-                if found is not None:
-                    return Client(found[0], found[1], "annotated")
-            elif isinstance(node, cst.SimpleString):
-                for token in _IDENT.findall(node.evaluated_value if isinstance(node.evaluated_value, str) else ""):
-                    try:
-                        expr = cst.parse_expression(token)
-                    except Exception:
-                        continue
-                    found = self._class_named(expr)
+        """The client class an annotation says a value is an instance of.
+
+        ``App``, ``"App"``, ``App | None``, ``Optional[App]``, ``Union[App, Agent]``,
+        ``Annotated[App, ...]``, ``Final[App]``; not a container of clients
+        (``list[App]``, ``dict[str, App]``) nor the class itself (``type[App]``).
+        """
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            found = self._class_named(annotation)
+            return Client(found[0], found[1], "annotated") if found is not None else None
+        if isinstance(annotation, cst.SimpleString):
+            text = annotation.evaluated_value
+            if not isinstance(text, str) or not _IDENT.search(text):
+                return None
+            try:
+                expr = cst.parse_expression(text.strip())
+            except Exception:
+                return None
+            return self.annotation_client(expr)
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            return self.annotation_client(annotation.left) or self.annotation_client(annotation.right)
+        if isinstance(annotation, cst.Subscript):
+            q = self.names.resolve_expr(annotation.value) if isinstance(annotation.value, (cst.Name, cst.Attribute)) else None
+            wrapper = q.rpartition(".")[2] if q and q.split(".")[0] in ("typing", "typing_extensions") else None
+            items = [el.slice.value for el in annotation.slice if isinstance(el.slice, cst.Index)]
+            if wrapper in ("Optional", "Union"):
+                for item in items:
+                    found = self.annotation_client(item)
                     if found is not None:
-                        return Client(found[0], found[1], "annotated")
+                        return found
+            elif wrapper in _FIRST_ARGUMENT_WRAPPERS and items:
+                return self.annotation_client(items[0])
         return None
 
     # -- scopes ------------------------------------------------------------------
@@ -262,6 +350,11 @@ class ReceiverAnalysis:
                         if found is not None:
                             attrs[small.target.value] = Client(found.pack, found.cls, "self attribute")
             elif isinstance(stmt, cst.FunctionDef):
+                if _is_property(stmt, self.names):
+                    found = self.function_client(stmt)
+                    if found is not None:
+                        attrs[stmt.name.value] = Client(found.pack, found.cls, "property")
+                    continue
                 local = self._clients_of_scope(stmt)
                 params = [*stmt.params.posonly_params, *stmt.params.params]
                 if not params:
@@ -318,7 +411,7 @@ class ReceiverAnalysis:
             if method in item.methods and not _guarded_by_kwargs(call, item):
                 irreversible = item
                 break
-        text = dotted(call.func) or method
+        text = _call_text(call.func) or method
         return SdkCall(call, pack, method, text, client, auto, irreversible, retries)
 
     @staticmethod
@@ -336,6 +429,75 @@ class ReceiverAnalysis:
                 found = self.sdk_call(node)
                 if found is not None:
                     yield found
+
+
+_FIRST_ARGUMENT_WRAPPERS = {"Annotated", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly"}
+# decorators that keep what a function returns (a cache in front of a factory)
+_TRANSPARENT = {"functools.lru_cache", "functools.cache", "functools.cached_property", "builtins.property",
+                "builtins.staticmethod", "builtins.classmethod"}
+_PROPERTIES = {"builtins.property", "functools.cached_property"}
+
+
+def _decorator_name(dec: cst.Decorator, names: NameResolver) -> str | None:
+    expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+    return names.resolve_expr(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
+
+
+def _transparent(dec: cst.Decorator, names: NameResolver) -> bool:
+    return _decorator_name(dec, names) in _TRANSPARENT
+
+
+def _is_property(fn: cst.FunctionDef, names: NameResolver) -> bool:
+    return any(_decorator_name(d, names) in _PROPERTIES for d in fn.decorators)
+
+
+def _defined_functions(scope: cst.CSTNode | None) -> dict[str, cst.FunctionDef]:
+    """Functions defined once, by ``def``, directly in ``scope``'s body (and bound by nothing else there)."""
+    if isinstance(scope, cst.Module):
+        stmts = scope.body
+    elif isinstance(scope, (cst.FunctionDef, cst.ClassDef)):
+        stmts = body_of(scope.body)
+    else:
+        return {}
+    defs: dict[str, cst.FunctionDef | None] = {}
+    for node in walk(stmts):
+        if isinstance(node, cst.FunctionDef):
+            name = node.name.value
+            overload = any(isinstance(d.decorator, (cst.Name, cst.Attribute)) and (dotted(d.decorator) or "").endswith("overload") for d in node.decorators)
+            setter = any(isinstance(d.decorator, cst.Attribute) and d.decorator.attr.value in ("setter", "deleter") for d in node.decorators)
+            if overload or setter:
+                continue
+            defs[name] = node if name not in defs else None
+        elif isinstance(node, (cst.AssignTarget, cst.AnnAssign)):
+            target = node.target
+            if isinstance(target, cst.Name) and target.value in defs:
+                defs[target.value] = None
+    return {k: v for k, v in defs.items() if v is not None}
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    """The names an assignment target binds (``a``, ``a, *b``; not ``obj.attr`` or ``d[k]``)."""
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for el in target.elements:
+            yield from _target_names(el.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+def _call_text(func: cst.BaseExpression) -> str | None:
+    """``vault.request`` / ``get_vault().request`` / ``self.client().request`` as written (short), for messages."""
+    text = dotted(func)
+    if text is not None:
+        return text
+    if isinstance(func, cst.Attribute):
+        inner = func.value.expression if isinstance(func.value, cst.Await) else func.value
+        if isinstance(inner, cst.Call):
+            base = _call_text(inner.func)
+            if base is not None:
+                return f"{base}().{func.attr.value}"
+    return None
 
 
 def _guarded_by_kwargs(call: cst.Call, item: Irreversible) -> bool:

@@ -9,7 +9,8 @@ from ..analysis.effects import HandlerInfo
 from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
 from ..analysis.retries import RetryConstruct, RetryTry
 from ..analysis.sdkretry import ConstructVisitor
-from ..analysis.scan import keyword, positional, walk
+from ..analysis.statuses import StatusCollections, ValueSet
+from ..analysis.scan import keyword, positional
 from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..packs import Pack
 from .base import SDK_MODULES, Check, PackValues
@@ -97,6 +98,7 @@ class RetryNonRetryable(ConstructVisitor, Check):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.pol = policies(ctx.registry)
+        self.statuses = StatusCollections(ctx.names)
         self.checked_collections: set[int] = set()
 
     # -- constructs ------------------------------------------------------------
@@ -115,8 +117,8 @@ class RetryNonRetryable(ConstructVisitor, Check):
         retries = self.ctx.retries
         called = self._called_packs(rt.node.body.body)
         for h in rt.retrying:
-            for coll in self._tested_collections(h):
-                self._collection(coll, None)
+            for coll in self.statuses.retry_decisions(h):
+                self._collection(coll, coll.name)
             if h.effect.guarded or h.effect.reauth is not None:
                 continue  # the handler decides on the error's status / code / type, or re-authenticates first
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
@@ -227,42 +229,34 @@ class RetryNonRetryable(ConstructVisitor, Check):
         for t in targets:
             name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
             if name and _RETRYABLE_NAME.search(name) and not _NEGATED_NAME.search(name):
-                coll = _collection(value)
+                coll = self.statuses.literal(value)
                 if coll is not None:
                     self._collection(coll, name)
 
-    def _tested_collections(self, h: HandlerInfo):
-        """Literal collections a retrying handler tests the error against: ``if e.status in (...)``."""
-        if h.effect.name is None:
+    def _collection(self, coll: ValueSet, name: str | None) -> None:
+        if id(coll.node) in self.checked_collections:
             return
-        for node in walk(h.handler.body.body):
-            if isinstance(node, cst.If) and isinstance(node.test, cst.Comparison):
-                for target in node.test.comparisons:
-                    coll = _collection(target.comparator)
-                    if coll is None:
-                        continue
-                    body_raises = "raise" in _flow_of(node)
-                    if isinstance(target.operator, cst.In) and not body_raises:
-                        yield coll  # `if e.status in C: retry`
-                    elif isinstance(target.operator, cst.NotIn) and body_raises:
-                        yield coll  # `if e.status not in C: raise`
-
-    def _collection(self, coll, name: str | None) -> None:
-        node, values = coll
-        if id(node) in self.checked_collections:
-            return
-        self.checked_collections.add(id(node))
-        bad = []
-        for element, value in values:
+        self.checked_collections.add(id(coll.node))
+        bad: dict[int, list] = {}  # one finding per place a value is written (range(...) holds many)
+        for element, value in coll.entries:
             policy = self._policy_of(value)
             if policy is not None:
-                bad.append((element, value, policy))
-        for element, value, (pack, pol) in bad:
-            shown = f"{value!r}" if isinstance(value, str) else str(value)
-            holder = f"{name}" if name else "the retryable set"
-            kind = "code" if isinstance(value, str) else "status"
-            message = f"{holder} holds {shown}, a {kind} {pack} documents as never retryable"
-            if pol.action:
+                bad.setdefault(id(element), []).append((element, value, policy))
+        holder = f"{name}" if name else "the retryable set"
+        for found in bad.values():
+            element = found[0][0]
+            pack, pol = found[0][2]
+            shown = [f"{v!r}" if isinstance(v, str) else str(v) for _, v, _ in found]
+            kind = "code" if isinstance(found[0][1], str) else "status"
+            written = self.ctx.code_for(element)
+            if len(found) == 1:
+                what = f"{shown[0]}, a {kind}" if written == shown[0] or isinstance(found[0][1], str) else f"{shown[0]} ({written}), a {kind}"
+                message = f"{holder} holds {what} {pack} documents as never retryable"
+            else:
+                listed = ", ".join(shown[:-1]) + f" and {shown[-1]}"
+                kinds = "statuses" if kind == "status" else "codes"
+                message = f"{holder} holds {listed} ({written}), {kinds} {pack} documents as never retryable"
+            if pol.action and len({id(p[1]) for _, _, p in found}) == 1:
                 message += f": {pol.action}"
             self.ctx.report(self.code, element, message)
 
@@ -281,35 +275,6 @@ class RetryNonRetryable(ConstructVisitor, Check):
             return found[0]  # an imported SDK first, then hand-written APIs (Altus 4)
 
         return None
-
-
-def _flow_of(node: cst.If):
-    from ..analysis.effects import flow
-
-    return flow(node.body.body)
-
-
-def _collection(value: cst.BaseExpression):
-    """``(node, [(element, value), ...])`` for a literal list / tuple / set (or frozenset/set/tuple call) of str or int."""
-    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("frozenset", "set", "tuple", "list") and len(value.args) == 1:
-        value = value.args[0].value
-    if not isinstance(value, (cst.List, cst.Tuple, cst.Set)):
-        return None
-    out = []
-    for el in value.elements:
-        v = el.value
-        if isinstance(v, cst.SimpleString):
-            s = v.evaluated_value
-            if not isinstance(s, str):
-                return None
-            out.append((v, s))
-        elif isinstance(v, cst.Integer):
-            out.append((v, int(v.value.replace("_", ""), 0)))
-        else:
-            return None
-    if not out or len({type(x[1]) for x in out}) != 1:
-        return None
-    return value, out
 
 
 def _header_end(node):

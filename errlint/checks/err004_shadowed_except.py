@@ -216,10 +216,10 @@ class ShadowedExcept(Check):
                 what = "bare except"
                 victim_q = BASE_EXCEPTION
             elif len(victim_refs) == 1:
-                what = f"except{star} {victim_refs[0].text}"
+                what = f"except{star} {_written(victim_refs)}"
                 victim_q = victim_refs[0].qualname
             else:
-                what = f"except{star} ({', '.join(t.text for t in victim_refs)})"
+                what = f"except{star} {_written(victim_refs)}"
                 victim_q = None
             line = self.ctx.line_of(killer_handler)
             if victim_q is None:
@@ -234,17 +234,17 @@ class ShadowedExcept(Check):
             self.ctx.report(self.code, handler, f"{what} is unreachable: {reason}", fix=fix, end=_header_end(handler))
             return
         entry = victim_refs[shadow.entry]
-        tuple_text = ", ".join(t.text for t in victim_refs)
+        tuple_text = _written(victim_refs)
         relation = self._relation(graph, entry, killer_refs, shadow.by_entry)
         if shadow.same_tuple:
             message = (
-                f"{entry.text} in except{star} ({tuple_text}) is redundant: "
-                f"{killer} in the same tuple already catches it{relation}"
+                f"{entry.text} in except{star} {tuple_text} is redundant: "
+                f"{killer_refs[shadow.by_entry].text} in the same tuple already catches it{relation}"
             )
         else:
             line = self.ctx.line_of(killer_handler)
             message = (
-                f"{entry.text} in except{star} ({tuple_text}) is unreachable: "
+                f"{entry.text} in except{star} {tuple_text} is unreachable: "
                 f"{killer} on line {line} catches it first{relation}"
             )
         self.ctx.report(self.code, handler, message, fix=self._drop_fix(handler, victim_refs, shadow.entry), end=_header_end(handler))
@@ -285,7 +285,8 @@ class ShadowedExcept(Check):
     def _describe(refs: list[TypeRef] | None, entry: int) -> str:
         if refs is None:
             return "bare except:"
-        return refs[entry].text
+        ref = refs[entry]
+        return f"{ref.text} in {ref.via}" if ref.via is not None and ref.via != ref.text else ref.text
 
     @staticmethod
     def _relation(graph: ClassGraph, victim: TypeRef | None, killer_refs, killer_entry: int) -> str:
@@ -299,6 +300,15 @@ class ShadowedExcept(Check):
             canon = graph.canonical(victim.qualname) or victim.qualname
             return f" ({victim.text} and {killer_text} are the same class, {_short(canon)})"
         return ""
+
+
+def _written(refs: list[TypeRef]) -> str:
+    """A handler's classes as written: ``(A, B)``, ``A``, or a tuple constant ``RETRYABLE (A, B)``."""
+    entries = ", ".join(t.text for t in refs)
+    via = {t.via for t in refs}
+    if len(via) == 1 and None not in via:
+        return f"{via.pop()} ({entries})"
+    return refs[0].text if len(refs) == 1 else f"({entries})"
 
 
 def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
