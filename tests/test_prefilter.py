@@ -137,9 +137,10 @@ def test_never_hides_a_generated_program() -> None:
 
 RETRY_WITHOUT_LITERALS = {
     # ERR002's trigger for statuses of a pack without a module (Altus 4): a status written as an
-    # http.HTTPStatus member, or inside a range(...) whose bounds are not themselves such a status
-    "HTTPStatus member": "from http import HTTPStatus\nSTATUS = HTTPStatus.BAD_REQUEST\n",
-    "range of statuses": "for s in range(399, 405):\n    pass\n",
+    # http.HTTPStatus member, or inside a range(...) whose bounds are not themselves such a status;
+    # each file names Altus 4's host, so the pack applies there (pack scope)
+    "HTTPStatus member": 'BASE = "https://api.altus4.dev"\nfrom http import HTTPStatus\nSTATUS = HTTPStatus.BAD_REQUEST\n',
+    "range of statuses": 'BASE = "https://api.altus4.dev"\nfor s in range(399, 405):\n    pass\n',
 }
 
 
@@ -149,4 +150,6 @@ def test_status_trigger_sees_names_and_ranges(name: str) -> None:
 
     linter = Linter(load_registry(), [RetryNonRetryable])
     assert linter._triggered(RetryNonRetryable, RETRY_WITHOUT_LITERALS[name].encode()), name
-    assert not linter._triggered(RetryNonRetryable, b"for s in range(3):\n    pass\nfor t in range(600):\n    pass\n")
+    assert not linter._triggered(
+        RetryNonRetryable, b'BASE = "https://api.altus4.dev"\nfor s in range(3):\n    pass\nfor t in range(600):\n    pass\n'
+    )
