@@ -158,7 +158,7 @@ def _check(args: argparse.Namespace) -> int:
             if unknown:
                 raise ConfigError(f"{config.path}: [tool.errlint] disable-packs: unknown pack {unknown[0]!r} (known: {', '.join(sorted(known))})")
             registries[key] = registry
-        linter = Linter(registries[key], checks)
+        linter = Linter(registries[key], checks, src=config.src_roots)
         n_files += len(group.files)
         cache = None
         if not args.no_cache and "-" not in args.paths:  # standard input (an editor's buffer) is not cached
@@ -174,7 +174,6 @@ def _check(args: argparse.Namespace) -> int:
         if fixing:
             unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
             sources = dict(group.files)
-            project = linter.project_graph(results)
             for i, result in enumerate(results):
                 ignored = config.ignored_for(result.path)
                 if not any(
@@ -184,7 +183,7 @@ def _check(args: argparse.Namespace) -> int:
                     continue
                 original = sources[result.path]
                 try:
-                    new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, project, ignored)
+                    new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, None, ignored)
                 except FixError as exc:
                     print(f"errlint: error: {exc}", file=sys.stderr)
                     errors += 1

@@ -15,6 +15,7 @@ overrides the search).  Keys, as in ruff, use hyphens::
     disable-packs = ["altus4"]         # bundled packs to leave out
     unsafe-fixes = false               # let --fix apply unsafe fixes too
     cache-dir = ".errlint_cache"       # where unchanged files' results are kept, relative to this file
+    src = ["src"]                      # roots of project modules (default: this file's directory and src/)
 
 An unknown key or a wrong type is a :class:`ConfigError` whose one-line message
 names the file and the key.
@@ -37,7 +38,7 @@ from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES, real_directory, real_path
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "extend-packs", "disable-packs", "unsafe-fixes", "cache-dir",
+    "extend-packs", "disable-packs", "unsafe-fixes", "cache-dir", "src",
 )
 
 
@@ -59,6 +60,17 @@ class Config:
     disable_packs: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
+    src: tuple[Path, ...] | None = None  # roots of project modules; None: the configuration's directory and its src/
+
+    @property
+    def src_roots(self) -> tuple[str, ...]:
+        """Where imported project modules are searched besides the root above a file's packages
+        (ruff's ``src``); without a configuration file, nowhere else."""
+        if self.src is not None:
+            return tuple(map(str, self.src))
+        if self.path is None:
+            return ()
+        return (str(self.root), str(self.root / "src"))
 
     @property
     def cache_directory(self) -> Path:
@@ -163,6 +175,8 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{where}: [tool.errlint] cache-dir: expected a path, got {value!r}")
         kwargs["cache_dir"] = root / value
+    if "src" in table:
+        kwargs["src"] = tuple(root / p for p in _strings(table, "src", where))
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):

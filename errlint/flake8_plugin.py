@@ -2,9 +2,11 @@
 
 flake8 hands a plugin the file's lines and a stdlib ``ast`` tree; errlint
 parses the lines again with LibCST (its checks need the concrete syntax tree)
-and reports what the command line would report for the same file, except
-that classes defined in *other* files are unknown (flake8 lints one file at a
-time).  ``# noqa`` is left to flake8, so ``--disable-noqa`` works as usual.
+and reports what the command line reports for the same file: classes the file
+imports from other project modules are read from disk on demand, as the
+command line reads them (see :mod:`errlint.project`; the ``src`` roots come
+from ``[tool.errlint]``).  ``# noqa`` is left to flake8, so ``--disable-noqa``
+works as usual.
 
 Options (command line or the ``[flake8]`` section of setup.cfg / tox.ini / .flake8)::
 
@@ -65,11 +67,11 @@ class Flake8Plugin:
             return str(exc)
         packs = (*map(str, config.extend_packs), *(str(Path(p).resolve()) for p in self.extend_packs))
         disabled = (*config.disable_packs, *self.disable_packs)
-        key = (packs, disabled)
+        key = (packs, disabled, config.src_roots)
         linter = _LINTERS.get(key)
         if linter is None:
             try:
-                linter = Linter(load_registry(packs, disabled), ALL_CHECKS, noqa=False)
+                linter = Linter(load_registry(packs, disabled), ALL_CHECKS, noqa=False, src=config.src_roots)
             except PackError as exc:
                 linter = str(exc)
             _LINTERS[key] = linter
