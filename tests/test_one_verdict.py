@@ -141,3 +141,16 @@ def test_the_readme_example_file_alone():
     whole = {f for f in _findings(_errlint(str(examples), cwd=ROOT)) if f[0].endswith("app/settings.py")}
     alone = _findings(_errlint(str(examples / "app" / "settings.py"), cwd=ROOT))
     assert whole and alone == whole
+
+
+def test_fix_gives_the_same_result_for_the_tree_and_for_each_file(tmp_path):
+    whole, alone = tmp_path / "whole", tmp_path / "alone"
+    shutil.copytree(PROJECT, whole)
+    shutil.copytree(PROJECT, alone)
+    _errlint("--fix", ".", cwd=whole)
+    for rel in _files():
+        _errlint("--fix", rel, cwd=alone)
+    changed = [rel for rel in _files() if (whole / rel).read_bytes() != (PROJECT / rel).read_bytes()]
+    assert set(changed) == {f for f, _, _ in _expected()}  # every file with a finding was fixed
+    assert all((whole / rel).read_bytes() == (alone / rel).read_bytes() for rel in _files())
+    assert _findings(_errlint(".", cwd=alone)) == set()
