@@ -17,7 +17,10 @@ errlint is timed cold (--no-cache), warm (the cache filled by a previous run,
 no file changed) and warm after 1% of the files changed (a comment appended to
 a different 1% before each run). Printed per tool: wall and CPU seconds, peak
 RSS (GNU time), and the tool's wall time divided by errlint's cold time; then
-errlint cold on 1/4, 1/2 and all of the corpus.
+errlint on single files linted alone (as pre-commit, flake8 and editors lint
+them: the project modules they import are read on demand), cold and warm, with
+the number of modules each read; then errlint cold on 1/4, 1/2 and all of the
+corpus.
 
 --many-findings times errlint alone on generated files of about ten lines per
 finding (5,000 findings: a 50,000-line file), plain and with --fix --diff: the
@@ -46,6 +49,25 @@ TIME = shutil.which("time") or "/usr/bin/time"
 # Bytecode is written and reused, as for any installed tool: with PYTHONDONTWRITEBYTECODE
 # set, an editable errlint would compile its own source on every run (about 0.4 s).
 TOOL_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# Files linted alone: three large package modules whose handlers name only classes the stdlib
+# pack knows (nothing to read), and two whose verdicts need classes of sibling modules.
+SINGLE_FILES = [
+    "asyncio/base_events.py", "http/client.py", "email/message.py",
+    "idlelib/pyshell.py", "tkinter/simpledialog.py",
+]
+
+
+def modules_read(cache_dir: Path) -> int:
+    """How many project modules the cached results depended on (found on disk and read)."""
+    import json
+
+    read = set()
+    for cache_file in cache_dir.glob("*.json"):
+        for entry in json.loads(cache_file.read_text()).get("files", {}).values():
+            final = entry.get("final") if isinstance(entry, dict) else None
+            if isinstance(final, list) and final and isinstance(final[0], dict):
+                read.update(name for name, (path, _) in final[0].items() if path)
+    return len(read)
 
 
 def build_corpus(dest: Path) -> list[Path]:
@@ -237,6 +259,20 @@ def main() -> int:
         for name, wall, _, _ in results[3:]:
             if not name.startswith("ruff"):  # the speed reference, not a goal
                 print(f"  errlint cold / {name}: {base / wall:.3f}")
+
+        print("\nerrlint on single files alone (cold: --no-cache; warm: cache filled, nothing changed):")
+        print("| file | lines | cold s | warm s | modules read on demand |\n| --- | ---: | ---: | ---: | ---: |")
+        for rel in SINGLE_FILES:
+            if not (corpus / rel).exists():
+                continue
+            single_cache = Path(tmp) / "single-cache"
+            shutil.rmtree(single_cache, ignore_errors=True)
+            cold_wall, _, _ = median_run([*errlint, "--no-cache", rel], corpus, args.runs)
+            single = [*errlint, "--cache-dir", str(single_cache), rel]
+            timed(single, corpus)  # fills the cache
+            warm_wall, _, _ = median_run(single, corpus, args.runs)
+            n_lines = (corpus / rel).read_bytes().count(b"\n")
+            print(f"| {rel} | {n_lines} | {cold_wall:.2f} | {warm_wall:.2f} | {modules_read(single_cache)} |")
 
         print("\nerrlint cold by corpus size (files in path order; cost should follow the lines):")
         subsets = sorted(files)

@@ -6,9 +6,11 @@ everything besides the file that decides its findings: errlint's version and
 source, the Python version (its parser checks syntax), the enabled rules and
 the packs' content. Inside, each linted file (by absolute path) keeps the
 digest of its bytes, its module name (``__init__.py`` files added or removed
-change it) and its result; a result that needed the classes of other files
-also keeps the digest of those classes. Any difference is a miss, and the file
-is linted again.
+change it) and its result; a result that read other project modules (see
+:mod:`errlint.project`) keeps, under ``final``, which file each of them was
+found in and the digest of its bytes (or that it was not found). Any
+difference is a miss, and the file is linted again, even when it is linted
+alone and only a module it imports changed.
 
 JSON, not pickle: loading a cache file runs no code. A cache that cannot be
 read is ignored (and rewritten); one that cannot be written costs the next
@@ -58,11 +60,6 @@ def run_key(check_codes: Iterable[str], registry, noqa: bool = True) -> str:
         f"packs={repr(registry.packs)}",  # frozen dataclasses: the packs' whole content
     ]
     return digest("\n".join(parts).encode())
-
-
-def project_digest(classes: dict, aliases: dict) -> str:
-    """The digest of the classes every file of a run defines (for results that used them)."""
-    return digest(json.dumps([sorted(classes.items()), sorted(aliases.items())]).encode())
 
 
 # -- (de)serialising results ------------------------------------------------------------------
@@ -144,32 +141,35 @@ class Cache:
         except (AttributeError, KeyError, TypeError, ValueError):
             return None  # an entry of the wrong shape is a miss
 
-    def get(self, path: str, content: str, module: tuple[str, bool]):
-        """The cached first-pass result for ``path`` with this content digest and module name, or None."""
+    def get(self, path: str, content: str, module: tuple[str, bool], still_valid=None):
+        """The cached result for ``path`` with this content digest and module name, or None.
+
+        ``still_valid(depends)`` says whether the project modules the result read are unchanged.
+        """
         entry = self._entry(path, content)
         if entry is None or entry.get("module") != list(module):
             return None
-        return self._load(path, entry.get("result"))
-
-    def get_final(self, path: str, content: str, project: str):
-        """The cached result of linting ``path`` again with the project's classes, or None."""
-        entry = self._entry(path, content)
-        final = entry.get("final") if entry is not None else None
-        if not isinstance(final, list) or len(final) != 2 or final[0] != project:
+        if "final" not in entry:
+            return self._load(path, entry.get("result"))
+        final = entry["final"]
+        if not isinstance(final, list) or len(final) != 2 or not isinstance(final[0], dict):
             return None
-        return self._load(path, final[1])
+        if still_valid is None or not still_valid(final[0]):
+            return None
+        result = self._load(path, final[1])
+        if result is not None:
+            result.depends = final[0]
+        return result
 
     def put(self, path: str, content: str, module: tuple[str, bool], result) -> None:
         if result.error:
             return  # an internal error is not remembered: the next run tries again
-        self.entries[self._key(path)] = {"digest": content, "module": list(module), "result": _result_to_json(result)}
-        self.changed = True
-
-    def put_final(self, path: str, content: str, project: str, result) -> None:
-        entry = self._entry(path, content)
-        if entry is None or result.error:
-            return
-        entry["final"] = [project, _result_to_json(result)]
+        entry: dict = {"digest": content, "module": list(module)}
+        if result.depends:
+            entry["final"] = [result.depends, _result_to_json(result)]
+        else:
+            entry["result"] = _result_to_json(result)
+        self.entries[self._key(path)] = entry
         self.changed = True
 
     def save(self, linted: Sequence[str] = ()) -> str | None:

@@ -243,7 +243,7 @@ def _check(args: argparse.Namespace) -> int:
         key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs), tuple(config.enable_packs))
         if key not in registries:
             registries[key] = project_registry(config)
-        linter = Linter(registries[key], checks)
+        linter = Linter(registries[key], checks, src=config.src_roots)
         n_files += len(group.files)
         cache = None
         if not args.no_cache and "-" not in args.paths:  # standard input (an editor's buffer) is not cached
@@ -259,7 +259,6 @@ def _check(args: argparse.Namespace) -> int:
                 print(f"errlint: warning: {problem}", file=sys.stderr)
         if fixing:
             sources = dict(group.files)
-            project = linter.project_graph(results)
             for i, result in enumerate(results):
                 ignored = config.ignored_for(result.path)
                 if not any(
@@ -269,7 +268,7 @@ def _check(args: argparse.Namespace) -> int:
                     continue
                 original = sources[result.path]
                 try:
-                    new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, project, ignored)
+                    new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, None, ignored)
                 except FixError as exc:
                     progress.clear()
                     print(f"errlint: error: {exc}", file=sys.stderr)

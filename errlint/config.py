@@ -17,6 +17,7 @@ overrides the search).  Keys, as in ruff, use hyphens::
     unsafe-fixes = false               # let --fix apply unsafe fixes too
     cache-dir = ".errlint_cache"       # where unchanged files' results are kept, relative to this file
     respect-gitignore = true           # skip what .gitignore / .git/info/exclude ignore when walking
+    src = ["src"]                      # roots of project modules (default: this file's directory and src/)
 
 An unknown key or a wrong type is a :class:`ConfigError` whose one-line message
 names the file and the key.
@@ -39,7 +40,7 @@ from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES, real_directory, real_path
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "extend-packs", "disable-packs", "enable-packs", "unsafe-fixes", "cache-dir", "respect-gitignore",
+    "extend-packs", "disable-packs", "enable-packs", "unsafe-fixes", "cache-dir", "respect-gitignore", "src",
 )
 
 
@@ -63,6 +64,17 @@ class Config:
     unsafe_fixes: bool | None = None  # None: not configured (output hints at hidden unsafe fixes, as ruff does)
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
     respect_gitignore: bool = True
+    src: tuple[Path, ...] | None = None  # roots of project modules; None: the configuration's directory and its src/
+
+    @property
+    def src_roots(self) -> tuple[str, ...]:
+        """Where imported project modules are searched besides the root above a file's packages
+        (ruff's ``src``); without a configuration file, nowhere else."""
+        if self.src is not None:
+            return tuple(map(str, self.src))
+        if self.path is None:
+            return ()
+        return (str(self.root), str(self.root / "src"))
 
     @property
     def cache_directory(self) -> Path:
@@ -174,6 +186,8 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{where}: [tool.errlint] cache-dir: expected a path, got {value!r}")
         kwargs["cache_dir"] = root / value
+    if "src" in table:
+        kwargs["src"] = tuple(root / p for p in _strings(table, "src", where))
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):

@@ -27,11 +27,13 @@ INTERNAL_ERROR = "ERR999"
 
 @dataclass
 class Pending:
-    """A verdict a check could not give without the classes of other files of the run.
+    """A verdict a check gave while some classes it names were unknown to every layer.
 
     ``payload`` is plain data the check's ``recount(pending, graph)`` re-judges
-    once the project's classes are known; when the count differs from
-    ``verdicts`` the engine lints the file again with those classes.
+    against another graph. The engine no longer lints a file a second time
+    with the run's classes: project modules are read on demand while the file
+    is linted (see :mod:`errlint.project`), so what is still unknown here is
+    unknown to every front end alike.
     """
 
     code: str

@@ -5,10 +5,9 @@ coding line is honoured), the shared name analysis reads the module's top-level
 bindings, and one traversal calls the analysis and every enabled check.  Node
 positions are computed only for files that report something.
 
-Per run: classes defined in the linted files form a project layer of the class
-graph.  A file whose handlers name classes from other files of the run, and for
-which those classes change a verdict, is linted once more with that layer (see
-:meth:`Linter.run`).
+Classes a file imports from other project modules are read from disk on demand
+(:mod:`errlint.project`), the same way for a whole tree, one file, flake8 and
+standard input, so every front end gives a file the same verdict.
 """
 from __future__ import annotations
 
@@ -59,6 +58,8 @@ class FileResult:
     error: bool = False  # ERR999: an internal error (exit code 2)
     module: cst.Module | None = field(default=None, repr=False)  # the parsed file, for fixes
     skipped: bool = False  # not parsed: no enabled rule could report on it
+    # project modules the verdict read (see errlint.project): name -> [path or None, digest or None]
+    depends: dict[str, list] = field(default_factory=dict)
 
 
 def _values_in_scope(values, evidence):
@@ -616,16 +617,6 @@ def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:
     return _WORKER_LINTER.lint_source(path, source, module_name, is_package)
 
 
-def _project_tables(results: Iterable[FileResult]) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """The classes and module aliases every file of a run defines."""
-    classes: dict[str, tuple[str, ...]] = {}
-    aliases: dict[str, str] = {}
-    for r in results:
-        classes.update(r.classes)
-        aliases.update(r.aliases)
-    return classes, aliases
-
-
 def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
     if compiles(source) or python_tree(source) is not None:  # compiling builds no AST: cheaper when it passes
@@ -798,8 +789,15 @@ def decode_lines(source: bytes, encoding: str) -> list[str]:
 class Linter:
     """Lints files with the enabled checks against one pack registry."""
 
-    def __init__(self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True) -> None:
+    def __init__(
+        self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True,
+        src: Sequence[str] = (),
+    ) -> None:
+        """``src``: extra roots where project modules are searched (``[tool.errlint] src``)."""
+        from .project import ProjectIndex
+
         self.registry = registry
+        self.project_index = ProjectIndex(src)
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
         self._triggers: dict[type[Check], tuple] = {}
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
@@ -872,7 +870,10 @@ class Linter:
         except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors, RecursionError
             result.diagnostics.append(parse_error(path, source, exc))
             return result
-        ctx = FileContext(path, module, module_name, is_package, self.registry, project or self.registry.graph)
+        layer = None
+        if project is None:  # the project modules this file imports, read on demand (errlint.project)
+            project = layer = self.project_index.layer(self.registry.graph, path, module_name, is_package)
+        ctx = FileContext(path, module, module_name, is_package, self.registry, project)
         ctx.source = source
         checks = [cls(ctx) for cls in enabled]
         dispatcher = _Walker(ctx, checks)
@@ -901,6 +902,8 @@ class Linter:
         result.classes = dict(ctx.names.classes)
         result.aliases = ctx.names.module_aliases()
         result.pending = ctx.pending
+        if layer is not None:
+            result.depends = layer.depends
         return result
 
     def _triggered(self, check: type[Check], source: bytes) -> bool:
@@ -1044,20 +1047,20 @@ class Linter:
         finally:
             _WORKER_LINTER = None
 
-    def project_graph(self, results: Sequence[FileResult]) -> ClassGraph:
-        """The class graph with every class the files of a run define."""
-        return self.registry.graph.layer(*_project_tables(results))
-
     # -- a run -----------------------------------------------------------------------
     def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
-        """Lint ``(path, source)`` pairs; classes from any file are known to all.
+        """Lint ``(path, source)`` pairs; each file's verdict is the one it gets alone.
 
-        ``jobs`` > 1 lints in that many forked processes (where ``fork`` exists);
-        the cross-file pass that follows runs here. ``cache`` (an
-        :class:`errlint.cache.Cache` for this linter's rules and packs) answers
-        for files whose bytes and module name it has seen, and learns the rest.
-        ``progress`` (an :class:`errlint.progress.Progress`) is told of each file done.
+        A file's imports of project modules are resolved from disk on demand
+        (:mod:`errlint.project`), the files of the run answering from memory, so
+        a whole-tree run reports for each file what linting it alone reports.
+        ``jobs`` > 1 lints in that many forked processes (where ``fork`` exists).
+        ``cache`` (an :class:`errlint.cache.Cache` for this linter's rules and
+        packs) answers for files whose bytes, module name and imported project
+        modules it has seen, and learns the rest. ``progress`` (an
+        :class:`errlint.progress.Progress`) is told of each file done.
         """
+        self.project_index.seed(files)
         memo: dict = {}
         modules = [module_name_for(path, memo) for path, _ in files]  # once per file, for the lint and the cache
         digests: list[str] = []
@@ -1067,7 +1070,10 @@ class Linter:
             from .cache import digest
 
             digests = [digest(source) for _, source in files]
-            results = [cache.get(path, digests[i], modules[i]) for i, (path, _) in enumerate(files)]
+            results = [
+                cache.get(path, digests[i], modules[i], lambda deps, i=i: self.project_index.still_valid(files[i][0], *modules[i], deps))
+                for i, (path, _) in enumerate(files)
+            ]
             todo = [i for i, r in enumerate(results) if r is None]
         on_done = None
         if progress is not None:
@@ -1081,37 +1087,4 @@ class Linter:
             results[i] = result
             if cache is not None:
                 cache.put(result.path, digests[i], modules[i], result)
-        done: list[FileResult] = results  # type: ignore[assignment]
-        pending_files = [i for i, r in enumerate(done) if r.pending]
-        if not pending_files:
-            return done
-        # skipped files are parsed now, for their classes, only if a pending name could live there
-        wanted: set[str] = set()
-        for i in pending_files:
-            for p in done[i].pending:
-                for name in p.names:
-                    parts = str(name).split(".")
-                    wanted.update(".".join(parts[:k]) for k in range(1, len(parts)))
-        for i, r in enumerate(done):
-            if r.skipped and r.module_name in wanted:
-                done[i] = self.lint_source(r.path, files[i][1], *modules[i], project=self.registry.graph)
-                if cache is not None:
-                    cache.put(r.path, digests[i], modules[i], done[i])  # the same findings, and now its classes
-        project_classes, project_aliases = _project_tables(done)
-        project = self.registry.graph.layer(project_classes, project_aliases)
-        by_code = {c.code: c for c in self.checks}
-        project_key = None
-        if cache is not None:
-            from .cache import project_digest
-
-            project_key = project_digest(project_classes, project_aliases)
-        for i in pending_files:
-            r = done[i]
-            if any(by_code[p.code].recount(p, project) != p.verdicts for p in r.pending if p.code in by_code):
-                final = cache.get_final(r.path, digests[i], project_key) if cache is not None else None
-                if final is None:
-                    final = self.lint_source(r.path, files[i][1], *modules[i], project=project)
-                    if cache is not None:
-                        cache.put_final(r.path, digests[i], project_key, final)
-                done[i] = final
-        return done
+        return results  # type: ignore[return-value]

@@ -2,9 +2,11 @@
 
 flake8 hands a plugin the file's lines and a stdlib ``ast`` tree; errlint
 parses the lines again with LibCST (its checks need the concrete syntax tree)
-and reports what the command line would report for the same file, except
-that classes defined in *other* files are unknown (flake8 lints one file at a
-time).  ``# noqa`` is left to flake8, so ``--disable-noqa`` works as usual.
+and reports what the command line reports for the same file: classes the file
+imports from other project modules are read from disk on demand, as the
+command line reads them (see :mod:`errlint.project`; the ``src`` roots come
+from ``[tool.errlint]``).  ``# noqa`` is left to flake8, so ``--disable-noqa``
+works as usual.
 
 Options (command line or the ``[flake8]`` section of setup.cfg / tox.ini / .flake8)::
 
@@ -76,13 +78,13 @@ class Flake8Plugin:
         except ConfigError as exc:
             return str(exc), None
         extend = tuple(os.path.realpath(p) for p in self.extend_packs)  # not Path.resolve: no crash on a link loop
-        key = (config.path, extend, self.disable_packs, self.enable_packs)
+        key = (config.path, extend, self.disable_packs, self.enable_packs, config.src_roots)
         linter = _LINTERS.get(key)
         if linter is None:
             try:
                 registry = project_registry(config, extend, self.disable_packs, self.enable_packs)
                 checks, _ = select_rules(ALL_CHECKS, [Selection(config.select, config.extend_select, config.ignore)])
-                linter = Linter(registry, checks, noqa=False)
+                linter = Linter(registry, checks, noqa=False, src=config.src_roots)
             except (ConfigError, PackError, SelectionError) as exc:
                 linter = str(exc)
             _LINTERS[key] = linter

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from errlint.checks import ALL_CHECKS
+from errlint.config import load_config
 from errlint.engine import Linter
 from errlint.packs import load_registry
 
@@ -62,7 +63,9 @@ def test_fixture(folder: Path, registry) -> None:
     code = folder.name.split("_")[0]
     checks = [c for c in ALL_CHECKS if c.code == code]
     assert checks, f"{folder.name}: no check has code {code}"
-    results = Linter(registry, checks).run([(str(p), p.read_bytes()) for p in files])
+    config = load_config(folder / "pyproject.toml") if (folder / "pyproject.toml").exists() else None
+    src = config.src_roots if config is not None else ()  # a folder may hold a project with src roots
+    results = Linter(registry, checks, src=src).run([(str(p), p.read_bytes()) for p in files])
     diagnostics = [d for r in results for d in r.diagnostics]
     actual = Counter((d.path, d.line, d.code) for d in diagnostics)
     missing = expected - actual

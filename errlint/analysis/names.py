@@ -107,7 +107,16 @@ class NameResolver:
         # classes defined in this file: qualname -> base qualnames
         self.classes: dict[str, tuple[str, ...]] = {}
         self.imported_modules: set[str] = set()
+        # names the module binds to different things in different places (``try: from x import A`` /
+        # ``except ImportError: A = ValueError``): unknown, not their last binding
+        self.ambiguous: frozenset[str] = frozenset()
+        recording = self.scopes[0].bindings = _Recording()
         self._prebind(module.body)
+        self.scopes[0].bindings = dict(recording)
+        if recording.conflicts:
+            self.ambiguous = frozenset(recording.conflicts)
+            for name in self.ambiguous:
+                self.scopes[0].bindings[name] = f"?{name}"
 
     # -- binding --------------------------------------------------------------
     @property
@@ -196,8 +205,15 @@ class NameResolver:
                 q = self.resolve_expr(arg.value)
                 if q is not None:
                     bases.append(q)
+            elif arg.keyword is None and arg.star == "*":  # class E(*BASES): known when BASES is a tuple constant
+                bound = self.lookup(arg.value.value) if isinstance(arg.value, cst.Name) else None
+                if isinstance(bound, TupleBinding):
+                    bases.extend(item or "?" for item in bound.items)
+                else:
+                    bases.append("?*")
         self.classes[qual] = tuple(bases) or ("builtins.object",)
-        self.scope.bindings[node.name.value] = qual
+        if not (len(self.scopes) == 1 and node.name.value in self.ambiguous):
+            self.scope.bindings[node.name.value] = qual
         self.scopes.append(_Scope("class", qual, node))
 
     def enter_function(self, node: cst.FunctionDef | cst.Lambda) -> None:
@@ -322,6 +338,19 @@ class NameResolver:
                 if bound != q:
                     out[q] = bound
         return out
+
+
+class _Recording(dict):
+    """A scope's bindings that remember names bound to two different things."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conflicts: set[str] = set()
+
+    def __setitem__(self, name, value) -> None:
+        if name in self and self[name] != value:
+            self.conflicts.add(name)
+        super().__setitem__(name, value)
 
 
 def _blocks(stmt: cst.CSTNode):

@@ -1,0 +1,541 @@
+"""Project modules read on demand: one resolver, one reader, one lazy layer of the class graph.
+
+A file names classes of other project modules (``from .errors import
+SyncError``, ``from app import ConfigError``). Whatever front end lints it
+(a whole tree, the file alone, flake8, pre-commit, standard input, ``--fix``),
+those names are resolved the same way, from disk, only when a check asks:
+
+* :class:`ModuleFinder` maps a dotted module name to a file the way Python's
+  path finder would from the linted file's location: the root above its chain
+  of ``__init__.py`` packages first, then the configured ``src`` roots; a
+  regular package wins over a module, a module over a namespace package
+  (directories without ``__init__.py``, whose portions merge across roots); a
+  compiled module is read from the ``.pyi`` stub beside it, or not at all.
+* :func:`read_facts` reads a module's top-level classes (with their bases),
+  import bindings, assignments, ``__all__`` and star imports from CPython's
+  ``ast`` (never LibCST). A name bound differently in two places (``try:
+  from x import A`` / ``except ImportError: A = ValueError``) is unknown.
+  Facts are memoised by the digest of the module's bytes.
+* :class:`ProjectLayer` is a layer of :class:`~errlint.hierarchy.ClassGraph`
+  whose lookups fall through to those modules: re-export chains of any depth
+  (followed here, so the graph sees one alias), star re-exports of star
+  re-exports, ``import x as y``. Cycles end the lookup (the name is unknown).
+  It records every module it resolved (path and digest, or "not found") so a
+  cached result can be checked against them.
+
+Only what a verdict asks for is read: a file whose handlers name only
+builtins and SDK classes reads no other module.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import os
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.machinery import EXTENSION_SUFFIXES
+
+from .hierarchy import ClassGraph
+
+_BUILTINS = frozenset(dir(builtins)) | {"ExceptionGroup", "BaseExceptionGroup", "EncodingWarning"}
+_MAX_STEPS = 10_000  # alias hops in one lookup: far beyond any real re-export chain, and never a hang
+COMPILED = "<compiled>"  # a module that exists only as an extension module, with no stub: unknown
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# -- facts of one module ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What a module binds at its top level.
+
+    ``values`` maps each name to one binding: ``("class", bases)`` with bases as
+    written (dotted text, ``*name`` for a starred base, ``?`` for anything
+    else), ``("import", qualname)``, ``("ref", dotted)`` for ``A = B``,
+    ``("tuple", (dotted, ...))`` or ``("other",)``; a name bound differently
+    in two places is ``("ambiguous",)``.
+    """
+
+    name: str
+    package: str
+    values: Mapping[str, tuple]
+    stars: tuple[str, ...] = ()
+    all: tuple[str, ...] | None = None
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _absolute(package: str, level: int, module: str | None) -> str:
+    if not level:
+        return module or ""
+    parts = package.split(".") if package else []
+    base = ".".join(parts[: max(len(parts) - (level - 1), 0)]) if level - 1 <= len(parts) else ""
+    if module:
+        return f"{base}.{module}" if base else module
+    return base
+
+
+def _statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
+    """Top-level statements, entering blocks that run at import time (not functions or classes)."""
+    stack = [iter(body)]
+    while stack:
+        for stmt in stack[-1]:
+            yield stmt
+            blocks = []
+            if isinstance(stmt, ast.If):
+                blocks = [stmt.body, stmt.orelse]
+            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                blocks = [stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody]
+            elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)):
+                blocks = [stmt.body, getattr(stmt, "orelse", [])]
+            if blocks:
+                stack.append(iter([s for block in blocks for s in block]))
+                break
+        else:
+            stack.pop()
+
+
+def read_facts(source: bytes, name: str, is_package: bool) -> ModuleFacts | None:
+    """The facts of module ``name`` from its bytes; None when CPython cannot parse them."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeError):
+        return None
+    package = name if is_package else name.rpartition(".")[0]
+    values: dict[str, tuple] = {}
+    stars: list[str] = []
+    exported: list[str] | None = None
+
+    def bind(target: str, value: tuple) -> None:
+        if target in values and values[target] != value:
+            values[target] = ("ambiguous",)
+        else:
+            values[target] = value
+
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, ast.ClassDef):
+            bases = []
+            for base in stmt.bases:
+                if isinstance(base, ast.Starred):
+                    text = _dotted(base.value)
+                    bases.append(f"*{text}" if text else "?")
+                else:
+                    bases.append(_dotted(base) or "?")
+            bind(stmt.name, ("class", tuple(bases)))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bind(stmt.name, ("other",))
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    bind(alias.asname, ("import", alias.name))
+                else:
+                    top = alias.name.split(".")[0]
+                    bind(top, ("import", top))
+        elif isinstance(stmt, ast.ImportFrom):
+            module = _absolute(package, stmt.level, stmt.module)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    if module:
+                        stars.append(module)
+                    continue
+                bind(alias.asname or alias.name, ("import", f"{module}.{alias.name}" if module else alias.name))
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = stmt.value
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    for sub in ast.walk(target):  # unpacking: every name bound gets something unknown
+                        if isinstance(sub, ast.Name):
+                            bind(sub.id, ("other",))
+                    continue
+                if target.id == "__all__":
+                    names = _string_list(value)
+                    if isinstance(stmt, ast.AugAssign) and exported is not None and names is not None:
+                        exported = [*exported, *names]
+                    elif isinstance(stmt, ast.Assign) and names is not None and exported is None:
+                        exported = names
+                    else:
+                        exported = None if names is None else exported
+                    continue
+                if isinstance(stmt, ast.AugAssign) or value is None:
+                    bind(target.id, ("other",))
+                elif _dotted(value) is not None:
+                    bind(target.id, ("ref", _dotted(value)))
+                elif isinstance(value, ast.Tuple) and all(_dotted(e) for e in value.elts):
+                    bind(target.id, ("tuple", tuple(_dotted(e) for e in value.elts)))
+                else:
+                    bind(target.id, ("other",))
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            for sub in ast.walk(stmt.target):
+                if isinstance(sub, ast.Name):
+                    bind(sub.id, ("other",))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    for sub in ast.walk(item.optional_vars):
+                        if isinstance(sub, ast.Name):
+                            bind(sub.id, ("other",))
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    bind(target.id, ("ambiguous",))
+    for stmt in _statements(tree.body):  # except ... as e: a binding too, though rarely at top level
+        if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            for h in stmt.handlers:
+                if h.name:
+                    bind(h.name, ("other",))
+    return ModuleFacts(name, package, values, tuple(stars), tuple(exported) if exported is not None else None)
+
+
+def _string_list(node: ast.expr | None) -> list[str] | None:
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return [e.value for e in node.elts]
+    return None
+
+
+# -- finding modules ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Found:
+    path: str  # the file read for the module's facts ("" for a namespace package, COMPILED with no stub)
+    is_package: bool
+
+
+class ModuleFinder:
+    """Dotted module name -> file, searched in ``roots`` the way Python's path finder searches ``sys.path``."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple, Found | None] = {}
+
+    def find(self, name: str, roots: tuple[str, ...]) -> Found | None:
+        key = (name, roots)
+        if key in self._memo:
+            return self._memo[key]
+        found = self._find(name, roots)
+        self._memo[key] = found
+        return found
+
+    def _find(self, name: str, roots: tuple[str, ...]) -> Found | None:
+        parts = name.split(".")
+        if not all(p.isidentifier() for p in parts):
+            return None
+        paths: list[str] = list(roots)
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            found: Found | None = None
+            portions: list[str] = []
+            for directory in paths:
+                base = os.path.join(directory, part)
+                init = os.path.join(base, "__init__.py")
+                if os.path.isfile(init):
+                    found = Found(init, True)
+                    break
+                if os.path.isfile(os.path.join(base, "__init__.pyi")) and _compiled(os.path.join(base, "__init__")):
+                    found = Found(os.path.join(base, "__init__.pyi"), True)
+                    break
+                if _compiled(base):
+                    stub = base + ".pyi"
+                    found = Found(stub if os.path.isfile(stub) else COMPILED, False)
+                    break
+                if os.path.isfile(base + ".py"):
+                    found = Found(base + ".py", False)
+                    break
+                if os.path.isdir(base):
+                    portions.append(base)
+            if found is None:
+                if not portions:
+                    return None
+                if last:
+                    return Found("", True)  # a namespace package: no module of its own
+                paths = portions
+                continue
+            if last:
+                return found
+            if not found.is_package or found.path == COMPILED:
+                return None  # a.b where a is a plain module: not something errlint follows
+            paths = [os.path.dirname(found.path)]
+        return None
+
+
+def _compiled(base: str) -> bool:
+    return any(os.path.isfile(base + suffix) for suffix in EXTENSION_SUFFIXES)
+
+
+def roots_for(path: str, module_name: str, is_package: bool, src: Sequence[str] = ()) -> tuple[str, ...]:
+    """Where imports of the file at ``path`` (module ``module_name``) are searched: the root above its
+    package chain, then the configured ``src`` roots."""
+    from .files import real_path
+
+    p = os.path.abspath(path)
+    real = real_path(p) if os.path.lexists(p) else p
+    directory = os.path.dirname(real)
+    depth = module_name.count(".") + (1 if is_package else 0)
+    for _ in range(depth):
+        directory = os.path.dirname(directory)
+    out = [directory]
+    for root in src:
+        r = os.path.realpath(os.path.abspath(root))
+        if r not in out:
+            out.append(r)
+    return tuple(out)
+
+
+# -- the index: a process's memo of modules ------------------------------------------------------
+class ProjectIndex:
+    """Module files and their facts, memoised for a process (facts by content digest)."""
+
+    def __init__(self, src: Sequence[str] = ()) -> None:
+        self.src = tuple(src)
+        self.finder = ModuleFinder()
+        self._bytes: dict[str, bytes | None] = {}  # real path -> content (None: unreadable)
+        self._facts: dict[tuple[str, str, bool], ModuleFacts | None] = {}
+        self.reads = 0  # modules whose facts were read (not answered by the memo)
+
+    def seed(self, files: Sequence[tuple[str, bytes]]) -> None:
+        """Content already in memory (the files of a run, standard input): not read again."""
+        from .files import real_path
+
+        for path, source in files:
+            if os.path.lexists(path):
+                self._bytes[real_path(os.path.abspath(path))] = source
+
+    def content(self, path: str) -> bytes | None:
+        from .files import real_path
+
+        key = real_path(os.path.abspath(path))
+        if key not in self._bytes:
+            try:
+                with open(key, "rb") as fh:
+                    self._bytes[key] = fh.read()
+            except (OSError, ValueError):
+                self._bytes[key] = None
+        return self._bytes[key]
+
+    def file_digest(self, path: str) -> str | None:
+        data = self.content(path)
+        return None if data is None else digest(data)
+
+    def facts(self, name: str, found: Found) -> tuple[ModuleFacts | None, str | None]:
+        """The facts of module ``name`` read from ``found`` and the digest they were read from."""
+        if not found.path:
+            return ModuleFacts(name, name, {}), ""  # a namespace package binds nothing
+        if found.path == COMPILED:
+            return None, ""
+        data = self.content(found.path)
+        if data is None:
+            return None, None
+        d = digest(data)
+        key = (d, name, found.is_package)
+        if key not in self._facts:
+            self.reads += 1
+            self._facts[key] = read_facts(data, name, found.is_package)
+        return self._facts[key], d
+
+    def layer(self, base: ClassGraph, path: str, module_name: str, is_package: bool) -> ProjectLayer:
+        return ProjectLayer(base, self, roots_for(path, module_name, is_package, self.src), module_name)
+
+    def still_valid(self, path: str, module_name: str, is_package: bool, depends: Mapping[str, list]) -> bool:
+        """Whether every module a cached result of ``path`` depended on is still the same file and bytes."""
+        roots = roots_for(path, module_name, is_package, self.src)
+        for name, recorded in depends.items():
+            if not isinstance(recorded, list) or len(recorded) != 2:
+                return False
+            found = self.finder.find(name, roots)
+            if found is None:
+                if recorded != [None, None]:
+                    return False
+                continue
+            where = found.path
+            if recorded[0] != where:
+                return False
+            if where and where != COMPILED and self.file_digest(where) != recorded[1]:
+                return False
+        return True
+
+
+# -- the lazy layer -------------------------------------------------------------------------------
+class _Lazy:
+    """A mapping whose ``get`` asks the layer (what :class:`ClassGraph` reads of ``_parents``/``_aliases``)."""
+
+    __slots__ = ("_ask", "_known")
+
+    def __init__(self, ask) -> None:
+        self._ask = ask
+        self._known: dict[str, object] = {}
+
+    def get(self, name: str, default=None):
+        value = self._ask(name)
+        return default if value is None else value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._ask(name) is not None
+
+    def __iter__(self):
+        return iter(list(self._known))
+
+    def keys(self):
+        return list(self._known)
+
+
+class ProjectLayer(ClassGraph):
+    """The class graph plus the project modules a file imports, read on first use."""
+
+    def __init__(self, base: ClassGraph, index: ProjectIndex, roots: tuple[str, ...], module_name: str) -> None:
+        super().__init__({}, {}, base)
+        self.index = index
+        self.roots = roots
+        self.own_module = module_name
+        self.depends: dict[str, list] = {}  # module name -> [path or None, digest or None]
+        self._answers: dict[str, tuple | None] = {}
+        self._busy: set[str] = set()
+        self._parents = _Lazy(self._parents_of)  # type: ignore[assignment]
+        self._aliases = _Lazy(self._alias_of)  # type: ignore[assignment]
+
+    # ClassGraph reads these
+    def _parents_of(self, name: str):
+        answer = self._answer(name)
+        if answer is not None and answer[0] == "class":
+            self._parents._known[name] = answer[1]
+            return answer[1]
+        return None
+
+    def _alias_of(self, name: str):
+        answer = self._answer(name)
+        if answer is not None and answer[0] == "alias":
+            self._aliases._known[name] = answer[1]
+            return answer[1]
+        return None
+
+    # -- resolution --------------------------------------------------------------------------------
+    def _module(self, name: str) -> ModuleFacts | None:
+        found = self.index.finder.find(name, self.roots)
+        if found is None:
+            self.depends.setdefault(name, [None, None])
+            return None
+        facts, d = self.index.facts(name, found)
+        self.depends.setdefault(name, [found.path, d])
+        return facts
+
+    def _answer(self, name: str) -> tuple | None:
+        """("class", bases) or ("alias", final target) for a project name; None otherwise."""
+        if name in self._answers:
+            return self._answers[name]
+        if not name or name[0] == "?" or "." not in name or name.startswith("builtins."):
+            return None
+        base = self._base
+        if base is not None and base.canonical(name) is not None:
+            return None  # builtins, stdlib and SDK packs answer first
+        if name in self._busy:
+            return None  # a re-export cycle: unknown
+        self._busy.add(name)
+        try:
+            answer = self._resolve(name)
+        finally:
+            self._busy.discard(name)
+        self._answers[name] = answer
+        return answer
+
+    def _resolve(self, name: str) -> tuple | None:
+        current = name
+        seen = {name}
+        for _ in range(_MAX_STEPS):
+            step = self._step(current)
+            if step is None:
+                return None
+            kind, value = step
+            if kind == "class":
+                return ("class", value) if current == name else ("alias", current)
+            # an alias: follow it here, so a chain of any length is one alias for the graph
+            if value in seen:
+                return None  # a cycle
+            seen.add(value)
+            if self._base is not None and self._base.canonical(value) is not None:
+                return ("alias", value)
+            current = value
+        return None
+
+    def _step(self, name: str) -> tuple | None:
+        """One hop: ("class", bases) if ``name`` is a project class, ("alias", target) if a binding."""
+        parts = name.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            facts = self._module(".".join(parts[:k]))
+            if facts is not None:
+                break
+        else:
+            return None
+        head, rest = parts[k], parts[k + 1:]
+        value = facts.values.get(head)
+        if value is None:
+            star = self._from_star(facts, head)
+            return None if star is None else ("alias", ".".join([star, *rest]))
+        kind = value[0]
+        if kind == "class":
+            if rest:
+                return None  # a nested class: not read
+            return "class", self._bases(facts, value[1])
+        if kind == "import":
+            return "alias", ".".join([value[1], *rest])
+        if kind == "ref":
+            target = self._local(facts, value[1])
+            return None if target is None else ("alias", ".".join([target, *rest]))
+        return None  # ambiguous, a tuple, a function, something else: not a class errlint can name
+
+    def _from_star(self, facts: ModuleFacts, head: str) -> str | None:
+        """``module.head`` for the first star-imported module that provides ``head``."""
+        for module in facts.stars:
+            target = f"{module}.{head}"
+            provided = self._module(module)
+            if provided is None:
+                continue
+            if provided.all is not None:
+                if head not in provided.all:
+                    continue
+            elif head.startswith("_"):
+                continue
+            if self.canonical(target) is not None:
+                return target
+        return None
+
+    def _local(self, facts: ModuleFacts, dotted: str) -> str | None:
+        """The qualified name ``dotted`` has inside module ``facts``."""
+        head, _, rest = dotted.partition(".")
+        if head in facts.values:
+            if facts.values[head][0] in ("ambiguous", "other", "tuple"):
+                return None
+            q = f"{facts.name}.{head}"
+        elif head in _BUILTINS:
+            q = f"builtins.{head}"
+        else:
+            q = f"{facts.name}.{head}"  # perhaps from a star import: the lookup of q follows it
+        return f"{q}.{rest}" if rest else q
+
+    def _bases(self, facts: ModuleFacts, written: tuple[str, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for text in written:
+            if text.startswith("*"):
+                value = facts.values.get(text[1:])
+                if value is not None and value[0] == "tuple":
+                    out.extend(self._local(facts, t) or "?" for t in value[1])
+                else:
+                    out.append("?*")  # bases errlint cannot list
+            elif text == "?":
+                out.append("?")
+            else:
+                out.append(self._local(facts, text) or f"?{text}")
+        return tuple(out) or ("builtins.object",)
