@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from errlint.engine import Linter
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _cache_outside_the_repository(tmp_path_factory):
@@ -17,3 +19,17 @@ def tree(tmp_path, monkeypatch):
     """A temporary directory, made the working directory for the test."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def linted(monkeypatch):
+    """The paths linted (not answered by the cache) since the last ``linted.clear()``."""
+    seen: list[str] = []
+    original = Linter._lint_source
+
+    def counting(self, path, *args, **kwargs):
+        seen.append(path)
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Linter, "_lint_source", counting)
+    return seen

@@ -12,7 +12,6 @@ import stat
 import pytest
 
 import errlint.cache
-from errlint.engine import Linter
 
 from cli_support import ACME_CODE, ACME_PACK, SHADOWED, run
 
@@ -23,20 +22,6 @@ CLEAN_SOURCE = "x = 1\n"
 def cache_dir(tree, monkeypatch):
     monkeypatch.delenv("ERRLINT_CACHE_DIR", raising=False)
     return tree / ".errlint_cache"
-
-
-@pytest.fixture
-def linted(monkeypatch):
-    """The paths linted (not answered by the cache) since the last ``linted.clear()``."""
-    seen: list[str] = []
-    original = Linter._lint_source
-
-    def counting(self, path, *args, **kwargs):
-        seen.append(path)
-        return original(self, path, *args, **kwargs)
-
-    monkeypatch.setattr(Linter, "_lint_source", counting)
-    return seen
 
 
 def lint(capsys, *args):

@@ -129,9 +129,12 @@ def test_every_front_end_gives_the_same_findings(tmp_path):
         proc = _pre_commit(project, hooks, "errlint")
         assert proc.returncode == 1, proc.stdout + proc.stderr
         assert _findings(proc.stdout) == {f for f in expected if f[0] == changed}, proc.stdout
-        fixing = _pre_commit(project, hooks, "errlint-fix")  # the fix hook sees the same findings and fixes them
+        # the fix hook sees the same findings; each is a handler move, an unsafe fix, so the
+        # hook (no --unsafe-fixes) leaves the file as it is
+        fixing = _pre_commit(project, hooks, "errlint-fix")
         assert fixing.returncode == 1, fixing.stdout + fixing.stderr
-        assert target.read_bytes() != original + b"# edited\n"
+        assert _findings(fixing.stdout) == {f for f in expected if f[0] == changed}, fixing.stdout
+        assert target.read_bytes() == original + b"# edited\n"
         target.write_bytes(original)
         _git(project, "add", changed)
 
@@ -147,9 +150,9 @@ def test_fix_gives_the_same_result_for_the_tree_and_for_each_file(tmp_path):
     whole, alone = tmp_path / "whole", tmp_path / "alone"
     shutil.copytree(PROJECT, whole)
     shutil.copytree(PROJECT, alone)
-    _errlint("--fix", ".", cwd=whole)
+    _errlint("--fix", "--unsafe-fixes", ".", cwd=whole)  # every finding here is a handler move: unsafe
     for rel in _files():
-        _errlint("--fix", rel, cwd=alone)
+        _errlint("--fix", "--unsafe-fixes", rel, cwd=alone)
     changed = [rel for rel in _files() if (whole / rel).read_bytes() != (PROJECT / rel).read_bytes()]
     assert set(changed) == {f for f, _, _ in _expected()}  # every file with a finding was fixed
     assert all((whole / rel).read_bytes() == (alone / rel).read_bytes() for rel in _files())

@@ -12,24 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from errlint.engine import Linter
 
 from cli_support import run
 
 SHADOWED_BY_VALUE_ERROR = "try:\n    pass\nexcept ValueError:\n    pass\nexcept {name}:\n    pass\n"
-
-
-@pytest.fixture
-def linted(monkeypatch):
-    seen: list[str] = []
-    original = Linter._lint_source
-
-    def counting(self, path, *args, **kwargs):
-        seen.append(path)
-        return original(self, path, *args, **kwargs)
-
-    monkeypatch.setattr(Linter, "_lint_source", counting)
-    return seen
 
 
 def lint(capsys, *args) -> tuple[int, list[tuple[str, int, str]], str]:
