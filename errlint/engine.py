@@ -1079,9 +1079,7 @@ class Linter:
         if progress is not None:
             hits = [r for r in results if r is not None]
             progress.advance(len(hits), sum(len(r.diagnostics) for r in hits))
-
-            def on_done(result: FileResult) -> None:
-                progress.advance(1, len(result.diagnostics))
+            on_done = lambda result: progress.advance(1, len(result.diagnostics))  # noqa: E731
 
         for i, result in zip(todo, self._lint_all([(*files[i], modules[i]) for i in todo], jobs, on_done)):
             results[i] = result
