@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic, Pending
+from .diagnostics import Diagnostic
 from .fixes import Fix, write_atomically
 
 _FORMAT = 1
@@ -67,12 +67,6 @@ def _result_to_json(result) -> dict:
     return {
         "module_name": result.module_name,
         "skipped": result.skipped,
-        "classes": {k: list(v) for k, v in result.classes.items()},
-        "aliases": result.aliases,
-        "pending": [
-            {"code": p.code, "names": sorted(p.names), "payload": p.payload, "verdicts": p.verdicts}
-            for p in result.pending
-        ],
         "diagnostics": [
             {
                 "line": d.line, "column": d.column, "code": d.code, "message": d.message,
@@ -103,9 +97,6 @@ def _result_from_json(path: str, data: dict):
         path=path,
         diagnostics=diagnostics,
         module_name=data["module_name"],
-        classes={k: tuple(v) for k, v in data["classes"].items()},
-        aliases=dict(data["aliases"]),
-        pending=[Pending(p["code"], frozenset(p["names"]), p["payload"], p["verdicts"]) for p in data["pending"]],
         skipped=data["skipped"],
     )
 

@@ -24,19 +24,3 @@ class Diagnostic:
 PARSE_ERROR = "ERR000"
 INTERNAL_ERROR = "ERR999"
 
-
-@dataclass
-class Pending:
-    """A verdict a check gave while some classes it names were unknown to every layer.
-
-    ``payload`` is plain data the check's ``recount(pending, graph)`` re-judges
-    against another graph. The engine no longer lints a file a second time
-    with the run's classes: project modules are read on demand while the file
-    is linted (see :mod:`errlint.project`), so what is still unknown here is
-    unknown to every front end alike.
-    """
-
-    code: str
-    names: frozenset
-    payload: object
-    verdicts: int

@@ -35,7 +35,7 @@ from .analysis.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .compile_errors import compile_only_error, compiles, lenient_try
-from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic, Pending
+from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .files import real_path
 from .hierarchy import ClassGraph
 from .packs import PackRegistry
@@ -52,9 +52,6 @@ class FileResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     module_name: str = ""
-    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    aliases: dict[str, str] = field(default_factory=dict)
-    pending: list[Pending] = field(default_factory=list)
     error: bool = False  # ERR999: an internal error (exit code 2)
     module: cst.Module | None = field(default=None, repr=False)  # the parsed file, for fixes
     skipped: bool = False  # not parsed: no enabled rule could report on it
@@ -99,7 +96,6 @@ class FileContext:
         self._scope = None
         self.source = b""  # the file's bytes (set by the engine)
         self.reports: list[tuple[str, cst.CSTNode, str, object | None, cst.CSTNode | None]] = []
-        self.pending: list[Pending] = []
 
     # -- facts ---------------------------------------------------------------
     @property
@@ -157,9 +153,6 @@ class FileContext:
     ) -> None:
         """Report at ``node``'s start; the range ends where ``end`` (default ``node``) ends."""
         self.reports.append((code, node, message, fix, end))
-
-    def defer(self, pending: Pending) -> None:
-        self.pending.append(pending)
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # what LibCST's PositionProvider counts as a line break
@@ -899,9 +892,6 @@ class Linter:
             for d in result.diagnostics:
                 if d.fix is not None:
                     d.fix.replacements = ()  # the text edits stay; the nodes would keep the tree alive
-        result.classes = dict(ctx.names.classes)
-        result.aliases = ctx.names.module_aliases()
-        result.pending = ctx.pending
         if layer is not None:
             result.depends = layer.depends
         return result

@@ -9,7 +9,6 @@ import libcst as cst
 
 from ..analysis.names import TypeRef
 from ..analysis.prefilter import several_handlers_possible
-from ..diagnostics import Pending
 from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..hierarchy import ClassGraph
 from .base import Check
@@ -184,10 +183,6 @@ class ShadowedExcept(Check):
     def _qualnames(refs: list[list[TypeRef] | None]) -> list[list[str | None]]:
         return [[BASE_EXCEPTION] if r is None else [t.qualname for t in r] for r in refs]
 
-    @classmethod
-    def recount(cls, pending: Pending, graph: ClassGraph) -> int:
-        return len(find_shadows(pending.payload, graph))
-
     def leave_Module(self, node: cst.Module) -> None:
         graph = self.ctx.graph
         for try_node, refs in zip(self.tries, self.refs):
@@ -195,12 +190,6 @@ class ShadowedExcept(Check):
             shadows = find_shadows(handlers, graph)
             for shadow in shadows:
                 self._report(try_node, refs, shadow)
-            unknown = {
-                q for entries in handlers for q in entries
-                if q is not None and not q.startswith("?") and not graph.knows(q)
-            }
-            if unknown and sum(len(e) for e in handlers) > 1:
-                self.ctx.defer(Pending(self.code, frozenset(unknown), handlers, len(shadows)))
 
     # -- messages ----------------------------------------------------------------
     def _report(self, try_node, refs, shadow: Shadow) -> None:
