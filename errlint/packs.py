@@ -192,6 +192,14 @@ class _Reader:
             raise self.fail(f"{where}.{key}", f"expected a string, got {type(value).__name__}")
         return value
 
+    def choice(self, data: Mapping[str, Any], key: str, where: str, options: tuple[str, ...], default: str | None = None) -> str:
+        """A string that must be one of ``options`` (a missing key is ``default``, if any)."""
+        value = self.string(data, key, where, default)
+        if value not in options:
+            expected = " or ".join(f'"{o}"' for o in options)
+            raise self.fail(f"{where}.{key}", f"expected {expected}, got {value!r}")
+        return value
+
     def strings(self, data: Mapping[str, Any], key: str, where: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
         value = data.get(key, [])
         if isinstance(value, str):
@@ -370,9 +378,7 @@ def load_pack(path: str | Path) -> Pack:
         methods = r.strings(item, "methods", where, _METHOD)
         if not methods:
             raise r.fail(f"{where}.methods", "required")
-        via = r.string(item, "via", where, "client")
-        if via not in ("client", "module"):
-            raise r.fail(f"{where}.via", f"expected \"client\" or \"module\", got {via!r}")
+        via = r.choice(item, "via", where, ("client", "module"), "client")
         attempts = r.integer(item, "attempts", where)
         if attempts is not None and attempts < 1:
             raise r.fail(f"{where}.attempts", f"counts the first attempt too: at least 1, got {attempts}")
@@ -456,13 +462,6 @@ def load_pack(path: str | Path) -> Pack:
     )
 
 
-def _counts(r: _Reader, body: Mapping[str, Any], where: str) -> str:
-    counts = r.string(body, "counts", where)
-    if counts not in _COUNTS:
-        raise r.fail(f"{where}.counts", f"expected \"retries\" or \"attempts\", got {counts!r}")
-    return counts
-
-
 def _settings(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[RetrySetting, ...]:
     out = []
     for i, body in enumerate(_array_of_tables(r, item, "settings")):
@@ -471,10 +470,8 @@ def _settings(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[RetrySet
         path = r.strings(body, "path", at, _NAME)
         if not path:
             raise r.fail(f"{at}.path", "required: the keyword, then the keywords or dict keys inside it")
-        side = r.string(body, "at", at, "client")
-        if side not in ("client", "call"):
-            raise r.fail(f"{at}.at", f"expected \"client\" or \"call\", got {side!r}")
-        out.append(RetrySetting(path, _counts(r, body, at), side))
+        side = r.choice(body, "at", at, ("client", "call"), "client")
+        out.append(RetrySetting(path, r.choice(body, "counts", at, _COUNTS), side))
     return tuple(out)
 
 
@@ -486,7 +483,7 @@ def _globals(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[GlobalSet
         name = r.string(body, "name", at)
         if not name or "." not in name or not _DOTTED.match(name):
             raise r.fail(f"{at}.name", "expected \"module.attribute\"")
-        out.append(GlobalSetting(name, _counts(r, body, at)))
+        out.append(GlobalSetting(name, r.choice(body, "counts", at, _COUNTS)))
     return tuple(out)
 
 
