@@ -1,9 +1,36 @@
 """What the command-line tests share: sample sources and a runner."""
 from __future__ import annotations
 
+import shutil
+import subprocess
 import textwrap
+from pathlib import Path
 
 from errlint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message)
+
+
+def make_hook_repo(repo: Path) -> Path:
+    """A committed copy of this repository in ``repo`` (pre-commit's try-repo needs a git
+    repository with the hooks file at HEAD)."""
+    repo.mkdir(exist_ok=True)
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy2(ROOT / name, repo / name)
+    for folder in ("errlint", "rules"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "init", "-q")
+    commit_all(repo, "hooks")
+    return repo
 
 # ERR004 on line 5: ValueError after Exception; MOVED is what --fix makes of it
 SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"

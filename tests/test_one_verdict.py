@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_support import commit_all, git, make_hook_repo
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "tests" / "fixtures" / "ERR004_project_modules"
 EXPECT = re.compile(r"#\s*expect:\s*(ERR\d{3})")
@@ -55,23 +57,6 @@ def _errlint(*args: str, cwd: Path = PROJECT, stdin: bytes | None = None) -> str
     )
     assert proc.returncode in (0, 1), proc.stderr.decode()
     return proc.stdout.decode()
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def _hook_repo(base: Path) -> Path:
-    repo = base / "hooks"
-    repo.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        shutil.copy2(ROOT / name, repo / name)
-    for folder in ("errlint", "rules"):
-        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "hooks")
-    return repo
 
 
 def _pre_commit(project: Path, hooks: Path, hook: str) -> subprocess.CompletedProcess:
@@ -117,15 +102,14 @@ def test_every_front_end_gives_the_same_findings(tmp_path):
     pytest.importorskip("pre_commit")
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "project")
-    hooks = _hook_repo(tmp_path)
+    git(project, "init", "-q")
+    commit_all(project, "project")
+    hooks = make_hook_repo(tmp_path / "hooks")
     for changed in ("src/app/service.py", "plugins/nsplug/hooks.py"):
         target = project / changed
         original = target.read_bytes()
         target.write_bytes(original + b"# edited\n")
-        _git(project, "add", changed)
+        git(project, "add", changed)
         proc = _pre_commit(project, hooks, "errlint")
         assert proc.returncode == 1, proc.stdout + proc.stderr
         assert _findings(proc.stdout) == {f for f in expected if f[0] == changed}, proc.stdout
@@ -136,7 +120,7 @@ def test_every_front_end_gives_the_same_findings(tmp_path):
         assert _findings(fixing.stdout) == {f for f in expected if f[0] == changed}, fixing.stdout
         assert target.read_bytes() == original + b"# edited\n"
         target.write_bytes(original)
-        _git(project, "add", changed)
+        git(project, "add", changed)
 
 
 def test_the_readme_example_file_alone():

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_support import git, make_hook_repo
+
 ROOT = Path(__file__).resolve().parent.parent
 SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
 REDUNDANT = "try:\n    pass\nexcept (OSError, IOError, ValueError):\n    pass\n"
@@ -23,33 +25,21 @@ if shutil.which("git") is None:  # pragma: no cover
     pytest.skip("git is needed", allow_module_level=True)
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory) -> Path:
     """A committed copy of this repository (try-repo needs a git repo with the hooks file at HEAD)."""
-    repo = tmp_path_factory.mktemp("hooks")
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        shutil.copy2(ROOT / name, repo / name)
-    for folder in ("errlint", "rules"):
-        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "hooks")
-    return repo
+    return make_hook_repo(tmp_path_factory.mktemp("hooks"))
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    _git(tmp_path, "init", "-q")
+    git(tmp_path, "init", "-q")
     (tmp_path / "app.py").write_text(SHADOWED)
     (tmp_path / "io_errors.py").write_text(REDUNDANT)
     (tmp_path / "vendored").mkdir()
     (tmp_path / "vendored" / "lib.py").write_text(SHADOWED)
     (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-exclude = ["vendored"]\n')
-    _git(tmp_path, "add", "-A")
+    git(tmp_path, "add", "-A")
     return tmp_path
 
 
@@ -78,7 +68,7 @@ def test_errlint_fix_hook_applies_safe_fixes_only(project, hook_repo):
     assert (project / "app.py").read_text() == SHADOWED
     assert "app.py:5:1: ERR004 except ValueError is unreachable" in proc.stdout  # reported, left to a person
     assert (project / "vendored" / "lib.py").read_text() == SHADOWED
-    _git(project, "add", "-A")
+    git(project, "add", "-A")
     again = _try_repo(project, hook_repo, "errlint-fix")
     assert again.returncode == 1, again.stdout + again.stderr  # the unsafe finding remains
     assert (project / "io_errors.py").read_text() == REDUNDANT_FIXED
@@ -91,7 +81,7 @@ def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hook_repo}\n    rev: {sha}\n    hooks:\n      - id: errlint\n"
     )
-    _git(project, "add", "-A")
+    git(project, "add", "-A")
     env = dict(os.environ, PRE_COMMIT_HOME=str(hook_repo.parent / "pre-commit-home"))
     proc = subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color=never"],
