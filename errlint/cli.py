@@ -22,7 +22,7 @@ from .gitignore import GitIgnore
 from .output import FORMATS, INFO_URI, count, fix_applies, fixable_summary, hidden_fix, render, render_statistics, render_statistics_json
 from .packs import PackError, PackRegistry
 from .progress import clear_progress, progress_for
-from .selection import Selection, SelectionError, known_codes, select_rules, unknown_selector, unknown_selector_message
+from .selection import Selection, SelectionError, select_rules, unknown_selector_problem
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -159,11 +159,11 @@ def _where(exc: BaseException) -> str:
 
 
 def _check_cli_selectors(args: argparse.Namespace) -> None:
-    codes = known_codes(ALL_CHECKS)
-    for option, selectors in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
-        bad = unknown_selector(selectors or (), codes)
-        if bad is not None:
-            raise SelectionError(f"{option}: {unknown_selector_message(bad, codes)}")
+    problem = unknown_selector_problem(
+        ALL_CHECKS, (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore))
+    )
+    if problem is not None:
+        raise SelectionError(problem)
 
 
 class _Group:

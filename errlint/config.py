@@ -203,15 +203,13 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
 def _check_selectors(where: str, kwargs: dict[str, Any]) -> None:
     """Every rule selector of the table matches a rule: an error names the file and the key."""
     from .checks import ALL_CHECKS
-    from .selection import known_codes, unknown_selector, unknown_selector_message
+    from .selection import unknown_selector_problem
 
-    codes = known_codes(ALL_CHECKS)
     keyed = [(key, kwargs.get(key.replace("-", "_")) or ()) for key in ("select", "extend-select", "ignore")]
     keyed += [(f"per-file-ignores.{pattern!r}".replace("'", '"'), codes_) for pattern, codes_ in kwargs.get("per_file_ignores", ())]
-    for key, selectors in keyed:
-        bad = unknown_selector(selectors, codes)
-        if bad is not None:
-            raise ConfigError(f"{where}: [tool.errlint] {key}: {unknown_selector_message(bad, codes)}")
+    problem = unknown_selector_problem(ALL_CHECKS, keyed)
+    if problem is not None:
+        raise ConfigError(f"{where}: [tool.errlint] {problem}")
 
 
 def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = ()):

@@ -61,6 +61,16 @@ def unknown_selector_message(selector: str, codes: Sequence[str]) -> str:
     return f"unknown rule selector {selector!r} (known codes: {', '.join(sorted(codes))}, or a prefix, or ALL)"
 
 
+def unknown_selector_problem(checks: Iterable[type[Check]], keyed: Iterable[tuple[str, Iterable[str]]]) -> str | None:
+    """``"key: unknown rule selector …"`` for the first ``(key, selectors)`` pair naming no rule, or None."""
+    codes = known_codes(checks)
+    for key, selectors in keyed:
+        bad = unknown_selector(selectors or (), codes)
+        if bad is not None:
+            return f"{key}: {unknown_selector_message(bad, codes)}"
+    return None
+
+
 def resolve(codes: Sequence[str], layers: Sequence[Selection]) -> set[str]:
     """The codes the layers enable, starting from every code."""
     enabled = set(codes)
