@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import libcst as cst
 
-from .analysis.prefilter import python_tree
+from .python.prefilter import python_tree
 from .diagnostics import PARSE_ERROR, Diagnostic
 from .fixes import quiet_compile
 

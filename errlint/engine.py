@@ -26,12 +26,12 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from .analysis.names import NameResolver
-from .analysis.prefilter import python_tree
+from .python.names import NameResolver
+from .python.prefilter import python_tree
 from .fixes import quiet_compile as _quiet_compile
-from .analysis.scan import child_fields as _child_fields
-from .analysis.scan import children as _scan_children
-from .analysis.scan import walk
+from .python.scan import child_fields as _child_fields
+from .python.scan import children as _scan_children
+from .python.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .compile_errors import compile_only_error, compiles, lenient_try
@@ -61,7 +61,7 @@ class FileResult:
 
 def _values_in_scope(values, evidence):
     """A trigger: the file holds one of a module-less pack's values and, unless the pack
-    applies everywhere, a trace of its scope evidence (analysis/scope.py)."""
+    applies everywhere, a trace of its scope evidence (python/scope.py)."""
 
     def trigger(source: bytes) -> bool:
         if values.search(source) is None:
@@ -109,16 +109,16 @@ class FileContext:
     def receivers(self):
         """SDK objects and SDK calls (shared by every check, cached per node)."""
         if self._receivers is None:
-            from .analysis.receivers import ReceiverAnalysis
+            from .python.receivers import ReceiverAnalysis
 
             self._receivers = ReceiverAnalysis(self.names, self.registry)
         return self._receivers
 
     def pack_applies(self, pack) -> bool:
         """Does ``pack`` apply to this file? An SDK pack where the file imports it; a pack
-        without a module where the file is about its API (see analysis/scope.py)."""
+        without a module where the file is about its API (see python/scope.py)."""
         if self._scope is None:
-            from .analysis.scope import PackScope
+            from .python.scope import PackScope
 
             self._scope = PackScope(self.source, self.receivers.imports, self.module)
         return self._scope.applies(pack)
@@ -127,7 +127,7 @@ class FileContext:
     def retries(self):
         """Retry constructs and handler effects (shared by every check, cached per node)."""
         if self._retries is None:
-            from .analysis.retries import RetryAnalysis
+            from .python.retries import RetryAnalysis
 
             self._retries = RetryAnalysis(self.names, lambda: self.graph, self.receivers.index.reauth_actions)
         return self._retries
@@ -899,7 +899,7 @@ class Linter:
     def _triggered(self, check: type[Check], source: bytes) -> bool:
         triggers = self._triggers.get(check)
         if triggers is None:
-            from .analysis.prefilter import literal_pattern
+            from .python.prefilter import literal_pattern
             from .checks.base import SDK_MODULES, PackValues
 
             words: list = []
@@ -907,7 +907,7 @@ class Linter:
                 if t == SDK_MODULES:
                     words.extend(m.encode() for m in sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
                 elif isinstance(t, PackValues):
-                    from .analysis.scope import evidence_pattern
+                    from .python.scope import evidence_pattern
 
                     for pack in self.registry.packs:
                         values = [

@@ -147,7 +147,7 @@ class Pack:
     aliases: Mapping[str, str] = field(default_factory=dict)  # import name -> qualname
     retry_guidance: str = ""  # what the docs ask of a retry (backoff, jitter, cap)
     # A pack without a module applies only where the code is about its API
-    # (analysis/scope.py): a string naming one of these hosts, or one of these
+    # (python/scope.py): a string naming one of these hosts, or one of these
     # class names in the code; or everywhere, when the project enables it.
     scope_hosts: tuple[str, ...] = ()
     scope_classes: tuple[str, ...] = ()

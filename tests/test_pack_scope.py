@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import run
-from errlint.analysis.scope import evidence_pattern, has_evidence
+from errlint.python.scope import evidence_pattern, has_evidence
 from errlint.engine import Linter
 from errlint.packs import PackError, load_pack, load_registry
 

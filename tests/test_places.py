@@ -12,7 +12,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from errlint.analysis.scan import walk
+from errlint.python.scan import walk
 from errlint.compile_errors import lenient_try
 from errlint.engine import Linter, Places, _text_edits
 from errlint.fixes import apply_replacements

@@ -13,7 +13,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from errlint.analysis.prefilter import python_tree, several_handlers_possible
+from errlint.python.prefilter import python_tree, several_handlers_possible
 from errlint.compile_errors import lenient_try
 from errlint.engine import Linter
 from errlint.packs import load_registry

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.retries import RetryConstruct
+from ..python.retries import RetryConstruct
 
 
 def header_end(construct: RetryConstruct) -> cst.CSTNode | None:

@@ -41,7 +41,7 @@ class Check:
     # SDK_MODULES stands for the module names of every loaded pack, PackValues
     # for codes and statuses of packs without a module; a compiled bytes regex,
     # or a function of the file's bytes returning a bool (see
-    # analysis.prefilter), may stand in for a substring. A trigger may
+    # python.prefilter), may stand in for a substring. A trigger may
     # over-estimate, never under-estimate.
     triggers: ClassVar[tuple] = ()
     VALID: ClassVar[tuple[str, ...]] = ()

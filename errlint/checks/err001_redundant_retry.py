@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.effects import flow
-from ..analysis.policy import name_list, short
-from ..analysis.receivers import SdkCall
-from ..analysis.retries import RetryConstruct
-from ..analysis.sdkretry import ConstructVisitor
-from ..analysis.scan import call_name, small_statements, walk
+from ..python.effects import flow
+from ..policy import name_list, short
+from ..python.receivers import SdkCall
+from ..python.retries import RetryConstruct
+from ..python.sdkretry import ConstructVisitor
+from ..python.scan import call_name, small_statements, walk
 from ..fixes import Fix, Replacement
 from .base import SDK_MODULES, Check
 

@@ -5,12 +5,12 @@ import re
 
 import libcst as cst
 
-from ..analysis.effects import HandlerInfo
-from ..analysis.policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
-from ..analysis.retries import RetryConstruct, RetryTry
-from ..analysis.sdkretry import ConstructVisitor
-from ..analysis.statuses import StatusCollections, ValueSet
-from ..analysis.scan import keyword, positional
+from ..python.effects import HandlerInfo
+from ..policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
+from ..python.retries import RetryConstruct, RetryTry
+from ..python.sdkretry import ConstructVisitor
+from ..python.statuses import StatusCollections, ValueSet
+from ..python.scan import keyword, positional
 from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..packs import Pack
 from .base import SDK_MODULES, Check, PackValues

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.policy import REAUTH, covered, deliberate_split, name_list, policies, reaching, tops
+from ..policy import REAUTH, covered, deliberate_split, name_list, policies, reaching, tops
 from ..fixes import Fix, Replacement, reference_for
 from .base import SDK_MODULES, Check
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..analysis.names import TypeRef
-from ..analysis.prefilter import several_handlers_possible
+from ..python.names import TypeRef
+from ..python.prefilter import several_handlers_possible
 from ..fixes import Fix, Replacement, with_except_type, without_elements
 from ..hierarchy import ClassGraph
 from .base import Check

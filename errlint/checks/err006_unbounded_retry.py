@@ -1,8 +1,8 @@
 """ERR006 unbounded-retry."""
 from __future__ import annotations
 
-from ..analysis.retries import RetryConstruct
-from ..analysis.sdkretry import ConstructVisitor, retried_sdk_calls
+from ..python.retries import RetryConstruct
+from ..python.sdkretry import ConstructVisitor, retried_sdk_calls
 from ._constructs import first_call_text, header_end, label
 from .base import SDK_MODULES, Check
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.effects import HandlerInfo
-from ..analysis.policy import RATE_LIMITED, covered, name_list, policies, reaching, short, tops
-from ..analysis.retries import RetryConstruct, _wait_of_sleeps
-from ..analysis.scan import SCOPES, body_of, call_name, walk
-from ..analysis.sdkretry import ConstructVisitor
+from ..python.effects import HandlerInfo
+from ..policy import RATE_LIMITED, covered, name_list, policies, reaching, short, tops
+from ..python.retries import RetryConstruct, _wait_of_sleeps
+from ..python.scan import SCOPES, body_of, call_name, walk
+from ..python.sdkretry import ConstructVisitor
 from .base import SDK_MODULES, Check, PackValues
 
 

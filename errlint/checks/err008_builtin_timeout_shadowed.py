@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.policy import policies
+from ..policy import policies
 from ..fixes import Fix, Replacement, reference_for, with_except_type
 from .base import SDK_MODULES, Check
 
@@ -159,7 +159,7 @@ class BuiltinTimeoutShadowed(Check):
 
 
 def _calls(stmts):
-    from ..analysis.scan import walk
+    from ..python.scan import walk
 
     return [n for n in walk(stmts) if isinstance(n, cst.Call)]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from ..hierarchy import ClassGraph
-from ..packs import ErrorSpec, Pack, PackRegistry
-from .effects import HandlerInfo
+from .hierarchy import ClassGraph
+from .packs import ErrorSpec, Pack, PackRegistry
+from .python.effects import HandlerInfo  # (facts.Handler once the checks read facts)
 
 BASE_EXCEPTION = "builtins.BaseException"
 
