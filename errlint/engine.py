@@ -22,16 +22,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
-from libcst.metadata import CodePosition, CodeRange
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from .python.names import NameResolver
+from .python.build import FactsBuilder
+from .python.context import FileContext
+from .python.fixer import fix_for
+from .python.edits import _text_edits
 from .python.prefilter import python_tree
+from .python.walker import _Walker
 from .fixes import quiet_compile as _quiet_compile
-from .python.scan import child_fields as _child_fields
-from .python.scan import children as _scan_children
-from .python.scan import walk
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .compile_errors import compile_only_error, compiles, lenient_try
@@ -69,465 +67,6 @@ def _values_in_scope(values, evidence):
         return evidence is None or any(e.search(source) is not None for e in evidence)
 
     return trigger
-
-
-class FileContext:
-    """What a check can ask about the file being linted."""
-
-    def __init__(
-        self,
-        path: str,
-        module: cst.Module,
-        module_name: str,
-        is_package: bool,
-        registry: PackRegistry,
-        project: ClassGraph,
-    ) -> None:
-        self.path = path
-        self.module = module
-        self.module_name = module_name
-        self.registry = registry
-        self.names = NameResolver(module, module_name, is_package, known=project.knows)
-        self._project = project
-        self._graph: ClassGraph | None = None
-        self._positions = None
-        self._receivers = None
-        self._retries = None
-        self._scope = None
-        self.source = b""  # the file's bytes (set by the engine)
-        self.reports: list[tuple[str, cst.CSTNode, str, object | None, cst.CSTNode | None]] = []
-
-    # -- facts ---------------------------------------------------------------
-    @property
-    def graph(self) -> ClassGraph:
-        """Static + project classes + this file's classes (complete once the traversal ends)."""
-        if self._graph is None:
-            self._graph = self._project.layer(self.names.classes, self.names.module_aliases())
-        return self._graph
-
-    @property
-    def receivers(self):
-        """SDK objects and SDK calls (shared by every check, cached per node)."""
-        if self._receivers is None:
-            from .python.receivers import ReceiverAnalysis
-
-            self._receivers = ReceiverAnalysis(self.names, self.registry)
-        return self._receivers
-
-    def pack_applies(self, pack) -> bool:
-        """Does ``pack`` apply to this file? An SDK pack where the file imports it; a pack
-        without a module where the file is about its API (see python/scope.py)."""
-        if self._scope is None:
-            from .python.scope import PackScope
-
-            self._scope = PackScope(self.source, self.receivers.imports, self.module)
-        return self._scope.applies(pack)
-
-    @property
-    def retries(self):
-        """Retry constructs and handler effects (shared by every check, cached per node)."""
-        if self._retries is None:
-            from .python.retries import RetryAnalysis
-
-            self._retries = RetryAnalysis(self.names, lambda: self.graph, self.receivers.index.reauth_actions)
-        return self._retries
-
-    @property
-    def places(self) -> Places:
-        if self._positions is None:
-            self._positions = Places(self.module)
-        return self._positions
-
-    def position(self, node: cst.CSTNode):
-        return self.places.position(node)
-
-    def line_of(self, node: cst.CSTNode) -> int:
-        return self.position(node).start.line
-
-    def code_for(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node)
-
-    # -- reporting -------------------------------------------------------------
-    def report(
-        self, code: str, node: cst.CSTNode, message: str, fix: object | None = None, end: cst.CSTNode | None = None
-    ) -> None:
-        """Report at ``node``'s start; the range ends where ``end`` (default ``node``) ends."""
-        self.reports.append((code, node, message, fix, end))
-
-
-_NEWLINE = re.compile(r"\r\n?|\n")  # what LibCST's PositionProvider counts as a line break
-
-
-def _lines_in(code: str) -> int:
-    return len(_NEWLINE.findall(code))
-
-
-class _Recent(dict):
-    """A dict that keeps its :data:`KEEP` most recently stored entries."""
-
-    KEEP = 16
-
-    def __setitem__(self, key, value) -> None:
-        super().__setitem__(key, value)
-        if len(self) > self.KEEP:
-            del self[next(iter(self))]  # the oldest stored
-
-
-class Places:
-    """Positions of nodes, computed one top-level statement at a time.
-
-    LibCST's PositionProvider generates the code of the whole module, which
-    for a large file costs about twice its parse; a finding needs the
-    positions of a few nodes only. The statement that holds a node is
-    positioned on its own (a module of that one statement), then shifted by
-    the lines of the statements before it.
-    """
-
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
-        self._owner: dict[int, int] = {}  # id(node) -> index of its top-level statement
-        self._searched = 0  # top-level statements already indexed in _owner
-        # lines of the module's code before each top-level statement, filled as far as asked
-        self._starts: list[int] = [sum(_lines_in(module.code_for_node(line)) for line in module.header)]
-        # per top-level statement, for the few statements asked about last (findings come
-        # roughly in source order): node positions; for fix edits, its code, where its lines
-        # start, block indents. A file with thousands of findings keeps a few, not all.
-        self._positions: _Recent = _Recent()
-        self._whole = None
-        self._texts: _Recent = _Recent()
-        self._line_starts: _Recent = _Recent()
-        self._indents: _Recent = _Recent()
-
-    def statement_of(self, node: cst.CSTNode) -> int | None:
-        """The index of the top-level statement holding ``node`` (None: not in one)."""
-        body = self.module.body
-        while id(node) not in self._owner and self._searched < len(body):
-            k = self._searched
-            for n in walk([body[k]], enter_scopes=True):
-                self._owner[id(n)] = k
-            self._searched += 1
-        return self._owner.get(id(node))
-
-    def start(self, k: int) -> int:
-        """The number of lines of the module's code before top-level statement ``k``."""
-        body = self.module.body
-        while len(self._starts) <= k:
-            self._starts.append(self._starts[-1] + _lines_in(self.module.code_for_node(body[len(self._starts) - 1])))
-        return self._starts[k]
-
-    def alone(self, k: int) -> cst.Module:
-        """Top-level statement ``k`` as a module of its own (same newline, indent and encoding)."""
-        last = k == len(self.module.body) - 1
-        return self.module.with_changes(
-            header=(), footer=(), body=(self.module.body[k],),
-            has_trailing_newline=self.module.has_trailing_newline or not last or bool(self.module.footer),
-        )
-
-    def text(self, k: int) -> str:
-        """The code of top-level statement ``k`` alone (see :meth:`alone`), generated once."""
-        text = self._texts.get(k)
-        if text is None:
-            text = self._texts[k] = self.alone(k).code
-        return text
-
-    def line_starts(self, k: int) -> list[int]:
-        """Offsets in :meth:`text` where each line begins, line breaks counted as LibCST counts them."""
-        starts = self._line_starts.get(k)
-        if starts is None:
-            starts = self._line_starts[k] = [0, *(m.end() for m in _NEWLINE.finditer(self.text(k)))]
-        return starts
-
-    def indent(self, k: int, node: cst.CSTNode) -> str | None:
-        """The indentation LibCST writes before each line of ``node`` (its enclosing blocks' indents)."""
-        indents = self._indents.get(k)
-        if indents is None:
-            indents = self._indents[k] = {}
-            default = self.module.default_indent
-            stack: list[tuple[cst.CSTNode, str]] = [(self.module.body[k], "")]
-            while stack:
-                n, prefix = stack.pop()
-                indents[id(n)] = prefix
-                if isinstance(n, cst.IndentedBlock):
-                    prefix += default if n.indent is None else n.indent
-                stack.extend((c, prefix) for c in _scan_children(n))
-        return indents.get(id(node))
-
-    def local_position(self, k: int, node: cst.CSTNode):
-        """``node``'s position in the code of top-level statement ``k`` alone."""
-        positions = self._positions.get(k)
-        if positions is None:
-            positions = self._positions[k] = _positions_in(self.alone(k))
-        return positions[node]
-
-    def position(self, node: cst.CSTNode):
-        k = self.statement_of(node)
-        if k is None:  # the module itself, or a node the walk does not enter: whole-module positions
-            if self._whole is None:
-                self._whole = _positions_in(self.module)
-            return self._whole[node]
-        local = self.local_position(k, node)
-        shift = self.start(k)
-        if not shift:
-            return local
-        return CodeRange(CodePosition(local.start.line + shift, local.start.column), CodePosition(local.end.line + shift, local.end.column))
-
-
-def _positions_in(module: cst.Module) -> dict:
-    """LibCST's PositionProvider positions of every node of ``module``.
-
-    What ``MetadataWrapper(module).resolve(PositionProvider)`` gives, without the
-    wrapper's visit of the whole tree (which rebuilds every node, for nothing here).
-    """
-    recorder = _Recorder()
-    module._codegen(PositionProvidingCodegenState(module.default_indent, module.default_newline, provider=recorder))
-    return recorder._computed
-
-
-_ANALYSIS_NODES = frozenset({"ClassDef", "FunctionDef", "Lambda", "Import", "ImportFrom", "Assign", "AnnAssign"})
-
-
-class _Walker:
-    """One traversal: the name analysis first, then every check, for each node.
-
-    LibCST's own ``visit`` rebuilds and re-validates every node even for a
-    read-only visitor, which costs more than the parse. This walker reads the
-    dataclass fields instead, skips whitespace and token nodes, and does not
-    descend into expressions unless a check subscribes to an expression node.
-    """
-
-    def __init__(self, ctx: FileContext, checks: Sequence[Check]) -> None:
-        self.names = ctx.names
-        self.visits: dict[str, list] = {}
-        self.leaves: dict[str, list] = {}
-        for check in checks:
-            for attr in type(check).handlers():
-                kind, _, node_name = attr.partition("_")
-                table = self.visits if kind == "visit" else self.leaves
-                table.setdefault(node_name, []).append((check, getattr(check, attr)))
-        subscribed = set(self.visits) | set(self.leaves)
-        self.expressions = any(
-            isinstance(getattr(cst, n, None), type) and issubclass(getattr(cst, n), cst.BaseExpression)
-            for n in subscribed
-        )
-        self.skip: tuple[type, ...] = (
-            (cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.Comment, cst.Newline, cst.TrailingWhitespace)
-            if self.expressions
-            else (cst.BaseExpression, cst.BaseParenthesizableWhitespace, cst.EmptyLine, cst.Comment, cst.Newline, cst.TrailingWhitespace)
-        )
-        self._skip_type: dict[type, bool] = {}
-        self.current: Check | None = None
-
-    def _skipped(self, cls: type) -> bool:
-        skipped = self._skip_type.get(cls)
-        if skipped is None:
-            skipped = self._skip_type[cls] = issubclass(cls, self.skip)
-        return skipped
-
-    def walk(self, node: cst.CSTNode) -> None:
-        kind = type(node).__name__
-        names = self.names
-        if kind in _ANALYSIS_NODES:
-            if kind == "ClassDef":
-                names.enter_class(node)
-            elif kind in ("FunctionDef", "Lambda"):
-                names.enter_function(node)
-            elif len(names.scopes) > 1:
-                names.bind_statement(node)
-        for check, fn in self.visits.get(kind, ()):
-            self.current = check
-            fn(node)
-        skip_type = self._skip_type
-        for name in _child_fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, (tuple, list)):
-                for item in value:
-                    cls = type(item)
-                    skipped = skip_type.get(cls)
-                    if skipped is None:
-                        skipped = self._skipped(cls) if isinstance(item, cst.CSTNode) else True
-                        skip_type[cls] = skipped
-                    if not skipped:
-                        self.walk(item)
-            elif value is not None:
-                cls = type(value)
-                skipped = skip_type.get(cls)
-                if skipped is None:
-                    skipped = self._skipped(cls) if isinstance(value, cst.CSTNode) else True
-                    skip_type[cls] = skipped
-                if not skipped:
-                    self.walk(value)
-        for check, fn in self.leaves.get(kind, ()):
-            self.current = check
-            fn(node)
-        if kind in ("ClassDef", "FunctionDef", "Lambda"):
-            names.leave_scope()
-
-
-def _text_edits(places: Places, fix) -> list[dict]:
-    """ruff-style edits: for each replacement, the changed text and its 1-based range in the original.
-
-    The replacement is applied to its top-level statement alone (see :class:`Places`);
-    only a replacement of something outside every statement is applied to the whole module.
-    """
-    from .fixes import apply_replacements
-
-    module = places.module
-    edits = []
-    # replacements inside one top-level statement make one edit (edits of one fix never overlap)
-    groups: dict[int | None, list] = {}
-    for r in fix.replacements:
-        groups.setdefault(places.statement_of(r.old), []).append(r)
-    for k, group in groups.items():
-        # one replacement: an edit at the cost of the replaced node (h4); several in one
-        # statement: one edit of the whole statement, so the fix's edits never overlap
-        edit = _edit_in_place(places, k, group[0]) if k is not None and len(group) == 1 else None
-        if edit is not None:
-            edits.append(edit)
-            continue
-        one = type(fix)(fix.applicability, fix.message, tuple(group))
-        if k is None:
-            part, lines_before = module, 0
-        else:
-            part, lines_before = places.alone(k), places.start(k)
-        original = part.code
-        changed = apply_replacements(part, [one]).code
-        start = 0
-        limit = min(len(original), len(changed))
-        while start < limit and original[start] == changed[start]:
-            start += 1
-        end_o, end_c = len(original), len(changed)
-        while end_o > start and end_c > start and original[end_o - 1] == changed[end_c - 1]:
-            end_o -= 1
-            end_c -= 1
-        # whole lines read better than a character-level diff
-        start = original.rfind("\n", 0, start) + 1
-        newline = original.find("\n", end_o)
-        grow = (newline + 1 if newline != -1 else len(original)) - end_o
-        if end_o > start and original[end_o - 1] == "\n":
-            grow = 0
-        end_o += grow
-        end_c += grow
-        edits.append(
-            {
-                "content": changed[start:end_c],
-                "location": _row_col(original, start, lines_before),
-                "end_location": _row_col(original, end_o, lines_before),
-            }
-        )
-    return edits
-
-
-def _edit_in_place(places: Places, k: int, r) -> dict | None:
-    """The edit of :func:`_text_edits` for replacement ``r`` in statement ``k``, at a cost that
-    follows the size of the replaced node, not of its statement (a class of thousands of methods).
-
-    Only the old and the new node are generated, with the indentation of their blocks; the
-    statement's code with the replacement in is read through offsets, never built. None when a
-    precondition does not hold (a removal, or the old node's code is not where its position
-    says): the caller then applies the replacement to the whole statement.
-    """
-    new_nodes = r.new.nodes if isinstance(r.new, cst.FlattenSentinel) else (r.new,)
-    if not new_nodes or not all(isinstance(n, cst.CSTNode) for n in new_nodes):
-        return None  # a removal can leave a block that LibCST fills with `pass`: not local
-    indent = places.indent(k, r.old)
-    if indent is None:
-        return None
-    module = places.module
-    places.position(r.old)  # positions of statement k, local to its text
-    local = places.local_position(k, r.old)
-    # the old node's code, and where its syntactic start lies in that code
-    state = PositionProvidingCodegenState(module.default_indent, module.default_newline, provider=_Recorder())
-    state.indent_tokens = [indent] if indent else []
-    r.old._codegen(state)
-    old_code = "".join(state.tokens)
-    own = state.provider._computed[r.old].start
-    text = places.text(k)
-    starts = places.line_starts(k)
-    first = local.start.line - own.line + 1  # the line (1-based, in text) where old_code starts
-    if first < 1 or first > len(starts):
-        return None
-    a = starts[first - 1] + (local.start.column - own.column if own.line == 1 else 0)
-    b = a + len(old_code)
-    if text[a:b] != old_code:
-        return None
-    tokens: list[str] = []
-    for n in new_nodes:
-        gen = CodegenState(module.default_indent, module.default_newline)
-        gen.indent_tokens = [indent] if indent else []
-        n._codegen(gen)
-        tokens.extend(gen.tokens)
-    new_code = "".join(tokens)
-    # as _text_edits would on text and changed = text[:a] + new_code + text[b:], without building changed
-    shift = len(new_code) - len(old_code)
-    a_new = a + len(new_code)
-
-    def changed(i: int) -> str:
-        if i < a:
-            return text[i]
-        if i < a_new:
-            return new_code[i - a]
-        return text[i - shift]
-
-    len_o, len_c = len(text), len(text) + shift
-    limit = min(len_o, len_c)
-    start = a
-    while start < limit and text[start] == changed(start):
-        start += 1
-    # the tails after the node are equal: skip them, then compare back through the node
-    tail = min(len_o - b, len_o - start, len_c - start)
-    end_o, end_c = len_o - max(tail, 0), len_c - max(tail, 0)
-    while end_o > start and end_c > start and text[end_o - 1] == changed(end_c - 1):
-        end_o -= 1
-        end_c -= 1
-    start = text.rfind("\n", 0, start) + 1
-    newline = text.find("\n", end_o)
-    grow = (newline + 1 if newline != -1 else len_o) - end_o
-    if end_o > start and text[end_o - 1] == "\n":
-        grow = 0
-    end_o += grow
-    end_c += grow
-    content = _slice(text, new_code, a, a_new, shift, start, end_c)
-    lines_before = places.start(k)
-    return {
-        "content": content,
-        "location": _row_col_in(starts, start, lines_before),
-        "end_location": _row_col_in(starts, end_o, lines_before),
-    }
-
-
-def _slice(text: str, new_code: str, a: int, a_new: int, shift: int, i: int, j: int) -> str:
-    """``(text[:a] + new_code + text[a + len(new_code) - shift:])[i:j]`` without building the whole."""
-    parts = []
-    if i < a:
-        parts.append(text[i:min(j, a)])
-    if j > a and i < a_new:
-        parts.append(new_code[max(i, a) - a:min(j, a_new) - a])
-    if j > a_new:
-        parts.append(text[max(i, a_new) - shift:j - shift])
-    return "".join(parts)
-
-
-class _Recorder:
-    """The provider a PositionProvidingCodegenState writes its positions to."""
-
-    def __init__(self) -> None:
-        self._computed: dict = {}
-
-
-def _row_col_in(starts: list[int], offset: int, lines_before: int) -> dict:
-    """As :func:`_row_col`, from the line starts of the text (a bisection, not a count)."""
-    from bisect import bisect_right
-
-    row = bisect_right(starts, offset)
-    return {"row": lines_before + row, "column": offset - starts[row - 1] + 1}
-
-
-def _row_col(text: str, offset: int, lines_before: int = 0) -> dict:
-    """1-based row and column of ``offset``, line breaks counted as LibCST counts them."""
-    row, line_start = lines_before + 1, 0
-    for brk in _NEWLINE.finditer(text, 0, offset):
-        row, line_start = row + 1, brk.end()
-    return {"row": row, "column": offset - line_start + 1}
 
 
 # LibCST's native parser recurses on the machine stack: nesting a few thousand
@@ -869,7 +408,10 @@ class Linter:
         ctx = FileContext(path, module, module_name, is_package, self.registry, project)
         ctx.source = source
         checks = [cls(ctx) for cls in enabled]
-        dispatcher = _Walker(ctx, checks)
+        needs = frozenset().union(*(type(c).needs for c in checks))
+        visitors: list = [FactsBuilder(ctx, needs)] if needs else []
+        visitors += [c for c in checks if not type(c).needs]
+        dispatcher = _Walker(ctx, visitors)
         try:
             dispatcher.walk(module)
         except RecursionError:
@@ -878,9 +420,17 @@ class Linter:
             )
             return result
         except Exception as exc:
-            return self._internal_error(result, dispatcher.current, exc)
+            current = dispatcher.current
+            return self._internal_error(result, current if isinstance(current, Check) else None, exc)
+        for check in checks:
+            if type(check).needs:
+                try:
+                    check.run()
+                except Exception as exc:
+                    return self._internal_error(result, check, exc)
         try:
             diagnostics = [self._diagnostic(ctx, *r) for r in ctx.reports]
+            diagnostics += [self._found(ctx, *r) for r in ctx.found]
         except Exception as exc:
             return self._internal_error(result, None, exc)
         if self.noqa and diagnostics:
@@ -900,11 +450,15 @@ class Linter:
         triggers = self._triggers.get(check)
         if triggers is None:
             from .python.prefilter import literal_pattern
-            from .checks.base import SDK_MODULES, PackValues
+            from .checks.base import SDK_MODULES, SEVERAL_HANDLERS, PackValues
 
             words: list = []
             for t in check.triggers:
-                if t == SDK_MODULES:
+                if t == SEVERAL_HANDLERS:
+                    from .python.prefilter import several_handlers_possible
+
+                    words.append(several_handlers_possible)
+                elif t == SDK_MODULES:
                     words.extend(m.encode() for m in sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
                 elif isinstance(t, PackValues):
                     from .python.scope import evidence_pattern
@@ -937,6 +491,17 @@ class Linter:
         return Diagnostic(
             ctx.path, start.line, start.column + 1, code, message,
             end_line=stop.line, end_column=stop.column + 1, rule=rule, fix=fix,
+        )
+
+    def _found(self, ctx: FileContext, code: str, at, message: str, request) -> Diagnostic:
+        """The diagnostic of a finding of a check that reads facts; its fix request made into edits."""
+        fix = fix_for(ctx, request)
+        if fix is not None:
+            fix.edits = _text_edits(ctx.places, fix)
+        rule = next((c.name for c in self.checks if c.code == code), "")
+        return Diagnostic(
+            ctx.path, at.line, at.column, code, message,
+            end_line=at.end_line, end_column=at.end_column, rule=rule, fix=fix,
         )
 
     def _internal_error(self, result: FileResult, check: Check | None, exc: BaseException) -> FileResult:

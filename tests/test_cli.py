@@ -210,14 +210,14 @@ def test_internal_error_is_err999_exit_2_and_other_files_still_run(tree, capsys,
     """A crash in a check is reported against the file it hit; the run goes on."""
     from errlint.checks.err004_shadowed_except import ShadowedExcept
 
-    real = ShadowedExcept.visit_Try
+    real = ShadowedExcept.run
 
-    def exploding(self, node):
-        if self.ctx.path.endswith("a.py"):
+    def exploding(self):
+        if self.file.path.endswith("a.py"):
             raise RuntimeError("boom")
-        return real(self, node)
+        return real(self)
 
-    monkeypatch.setattr(ShadowedExcept, "visit_Try", exploding)
+    monkeypatch.setattr(ShadowedExcept, "run", exploding)
     (tree / "a.py").write_text(SHADOWED)
     (tree / "b.py").write_text(SHADOWED)
     code, out, _ = run(capsys, "a.py", "b.py")

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from errlint import engine
-from errlint.engine import Linter, Places, _text_edits
+from errlint.python import edits as engine  # the text edits live in python/edits.py
+from errlint.engine import Linter
+from errlint.python.edits import _text_edits
+from errlint.python.places import Places
 from errlint.packs import load_registry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

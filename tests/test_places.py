@@ -14,7 +14,9 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from errlint.python.scan import walk
 from errlint.compile_errors import lenient_try
-from errlint.engine import Linter, Places, _text_edits
+from errlint.engine import Linter
+from errlint.python.edits import _text_edits
+from errlint.python.places import Places
 from errlint.fixes import apply_replacements
 from errlint.packs import load_registry
 

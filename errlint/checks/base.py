@@ -1,13 +1,17 @@
-"""The shape of a check: a small visitor with its documentation and examples.
+"""The shape of a check: rule logic over facts, with its documentation and examples.
 
 A check subclasses :class:`Check`, sets ``code`` and ``name``, documents itself
 in its docstring the way ruff documents rules (What it does / Why is this bad? /
 Example / Use instead / Fix safety), lists ``VALID`` and ``INVALID`` snippets
-(the test suite runs them), and defines ``visit_<Node>`` / ``leave_<Node>``
-methods.  The engine instantiates every enabled check once per file and calls
-all of them from one traversal; a check reports with ``self.ctx.report(...)``
-and asks the shared analysis in ``self.ctx`` for facts instead of re-deriving
-them.
+(the test suite runs them), declares the facts it reads in ``needs`` and
+defines :meth:`Check.run`. The front end gathers the facts every enabled check
+needs in one traversal (errlint/facts.py); then each check's ``run`` reads
+``self.file`` (a :class:`~errlint.facts.FileFacts`) and reports with
+:meth:`Check.report`, where a fix is a request (errlint/requests.py) that the
+language's fixer turns into edits.
+
+(During the move to facts, a check with empty ``needs`` is still a LibCST
+visitor: ``visit_<Node>`` / ``leave_<Node>`` methods called from the traversal.)
 """
 from __future__ import annotations
 
@@ -15,11 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from ..engine import FileContext
+    from ..facts import FileFacts, Span
+    from ..requests import FixRequest
 
 
 # In ``triggers``: the top-level module names of every loaded SDK pack.
 SDK_MODULES = "<sdk-modules>"
+# In ``triggers``: a statement that may have two handlers or a tuple handler (the front end's
+# cheap test of the bytes, which may over-estimate, never under-estimate).
+SEVERAL_HANDLERS = "<several-handlers>"
 
 
 @dataclass(frozen=True)
@@ -49,9 +57,18 @@ class Check:
     # What the rule reads from the packs: "errors" (class trees), "never",
     # "by-status", "reauth", "auto_retry", "codes", "statuses", "irreversible".
     uses: ClassVar[tuple[str, ...]] = ("errors",)
+    # The facts the check reads (see python/build.py): "tries", "effects", "calls", "constructs".
+    needs: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
+    def __init__(self, file: FileFacts) -> None:
+        self.file = file
+        self.ctx = file  # (visitor checks, until they read facts)
+
+    def run(self) -> None:
+        """Read ``self.file`` and report (checks that read facts)."""
+
+    def report(self, at: Span, message: str, fix: FixRequest | None = None) -> None:
+        self.file.report_at(self.code, at, message, fix)
 
     @classmethod
     def handlers(cls) -> dict[str, str]:

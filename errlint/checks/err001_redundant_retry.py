@@ -192,7 +192,7 @@ class RedundantRetry(ConstructVisitor, Check):
         configured = call.retries if call.retries is not None and call.retries.where is not None else None
         how = []
         if configured is not None:
-            how.append(f"{configured.attempts} attempts, set by {configured.note} on line {self.ctx.line_of(configured.where)}")
+            how.append(f"{configured.attempts} attempts, set by {configured.note} on line {configured.where.line}")
         elif configured is None and call.retries is not None and call.retries.state == "known" and call.retries.note:
             how.append(f"{call.retries.attempts} attempts, set by {call.retries.note}")
         elif auto.policy:

@@ -1,17 +1,13 @@
 """ERR004 shadowed-except."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import libcst as cst
-
-from ..python.names import TypeRef
-from ..python.prefilter import several_handlers_possible
-from ..fixes import Fix, Replacement, with_except_type, without_elements
+from ..facts import ClassRef, TryStatement
 from ..hierarchy import ClassGraph
-from .base import Check
+from ..requests import DropEntries, MoveHandler
+from .base import SEVERAL_HANDLERS, Check
 
 BASE_EXCEPTION = "builtins.BaseException"
 
@@ -141,7 +137,7 @@ class ShadowedExcept(Check):
     name = "shadowed-except"
     fix_availability = "sometimes"
     summary = "An except handler or tuple entry that an earlier handler or entry always catches first"
-    triggers = (several_handlers_possible,)
+    triggers = (SEVERAL_HANDLERS,)
 
     VALID = (
         "try:\n    pass\nexcept ValueError:\n    pass\nexcept Exception:\n    pass\n",
@@ -157,49 +153,29 @@ class ShadowedExcept(Check):
         "try:\n    pass\nexcept BackendError:\n    pass\nexcept GrantExpiredError:\n    pass\n",
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.tries: list[cst.Try | cst.TryStar] = []
-        self.refs: list[list[list[TypeRef] | None]] = []
+    needs = frozenset({"tries"})
 
-    def visit_Try(self, node: cst.Try) -> None:
-        self._record(node)
-
-    def visit_TryStar(self, node: cst.TryStar) -> None:
-        self._record(node)
-
-    def _record(self, node: cst.Try | cst.TryStar) -> None:
-        # Names are resolved now, in the scope of the handler; judged at the end
-        # of the module, when every class of the file is known.
-        if len(node.handlers) < 2 and not (
-            node.handlers and isinstance(node.handlers[0].type, cst.Tuple)
-        ):
-            return
-        names = self.ctx.names
-        self.tries.append(node)
-        self.refs.append([list(names.exception_refs(h.type)) if h.type is not None else None for h in node.handlers])
-
-    @staticmethod
-    def _qualnames(refs: list[list[TypeRef] | None]) -> list[list[str | None]]:
-        return [[BASE_EXCEPTION] if r is None else [t.qualname for t in r] for r in refs]
-
-    def leave_Module(self, node: cst.Module) -> None:
-        graph = self.ctx.graph
-        for try_node, refs in zip(self.tries, self.refs):
-            handlers = self._qualnames(refs)
-            shadows = find_shadows(handlers, graph)
-            for shadow in shadows:
-                self._report(try_node, refs, shadow)
+    def run(self) -> None:
+        # Names were resolved in the scope of each handler; judged now, when every class
+        # of the file is known.
+        graph = self.file.graph
+        for t in self.file.tries:
+            handlers = t.handlers
+            if len(handlers) < 2 and not (handlers and handlers[0].written_as_tuple):
+                continue
+            qualnames = [[BASE_EXCEPTION] if h.refs is None else [r.qualname for r in h.refs] for h in handlers]
+            for shadow in find_shadows(qualnames, graph):
+                self._report(t, shadow, graph)
 
     # -- messages ----------------------------------------------------------------
-    def _report(self, try_node, refs, shadow: Shadow) -> None:
-        handler = try_node.handlers[shadow.handler]
-        star = "*" if isinstance(try_node, cst.TryStar) else ""
-        killer_handler = try_node.handlers[shadow.by_handler]
-        killer_refs = refs[shadow.by_handler]
+    def _report(self, t: TryStatement, shadow: Shadow, graph: ClassGraph) -> None:
+        handlers = t.handlers
+        handler = handlers[shadow.handler]
+        star = "*" if t.star else ""
+        killer_handler = handlers[shadow.by_handler]
+        killer_refs = killer_handler.refs
         killer = self._describe(killer_refs, shadow.by_entry)
-        victim_refs = refs[shadow.handler]
-        graph = self.ctx.graph
+        victim_refs = handler.refs
         if shadow.entry is None:
             if victim_refs is None:
                 what = "bare except"
@@ -210,17 +186,17 @@ class ShadowedExcept(Check):
             else:
                 what = f"except{star} {_written(victim_refs)}"
                 victim_q = None
-            line = self.ctx.line_of(killer_handler)
+            line = killer_handler.at.line
             if victim_q is None:
                 parts = [
-                    f"{victim_refs[i].text} by {self._describe(refs[khi], kei)} on line {self.ctx.line_of(try_node.handlers[khi])}"
+                    f"{victim_refs[i].text} by {self._describe(handlers[khi].refs, kei)} on line {handlers[khi].at.line}"
                     for i, (khi, kei) in enumerate(shadow.killers)
                 ]
                 reason = "earlier handlers catch every class in it (" + "; ".join(parts) + ")"
             else:
                 reason = f"{killer} on line {line} catches it first{self._relation(graph, victim_refs[0] if victim_refs else None, killer_refs, shadow.by_entry)}"
-            fix = self._move_fix(try_node, refs, shadow, what, killer, graph)
-            self.ctx.report(self.code, handler, f"{what} is unreachable: {reason}", fix=fix, end=_header_end(handler))
+            fix = self._move_fix(t, shadow, what, killer, graph)
+            self.report(handler.at, f"{what} is unreachable: {reason}", fix)
             return
         entry = victim_refs[shadow.entry]
         tuple_text = _written(victim_refs)
@@ -231,54 +207,36 @@ class ShadowedExcept(Check):
                 f"{killer_refs[shadow.by_entry].text} in the same tuple already catches it{relation}"
             )
         else:
-            line = self.ctx.line_of(killer_handler)
             message = (
                 f"{entry.text} in except{star} {tuple_text} is unreachable: "
-                f"{killer} on line {line} catches it first{relation}"
+                f"{killer} on line {killer_handler.at.line} catches it first{relation}"
             )
-        self.ctx.report(self.code, handler, message, fix=self._drop_fix(handler, victim_refs, shadow.entry), end=_header_end(handler))
+        drop = DropEntries("safe", f"Remove {entry.text} from the tuple", handler.handler, frozenset({shadow.entry}), len(victim_refs))
+        self.report(handler.at, message, drop)
 
     # -- fixes -------------------------------------------------------------------
-    def _move_fix(self, try_node, refs, shadow: Shadow, what: str, killer: str, graph: ClassGraph) -> Fix | None:
-        if refs[shadow.by_handler] is None or refs[shadow.handler] is None:
+    def _move_fix(self, t: TryStatement, shadow: Shadow, what: str, killer: str, graph: ClassGraph) -> MoveHandler | None:
+        victim, by = t.handlers[shadow.handler], t.handlers[shadow.by_handler]
+        if by.refs is None or victim.refs is None:
             return None  # a bare except: must stay last
         if len({k[0] for k in shadow.killers}) != 1:
             return None  # shadowed by several handlers
-        victims = [t.qualname for t in refs[shadow.handler]]
-        killers = [refs[shadow.by_handler][k[1]].qualname for k in shadow.killers]
+        victims = [r.qualname for r in victim.refs]
+        killers = [by.refs[k[1]].qualname for k in shadow.killers]
         if any(v is None or k is None or graph.same_class(v, k) for v, k in zip(victims, killers)):
             return None  # the same class twice: which body is meant is not ours to say
-        handlers = list(try_node.handlers)
-        moved = handlers.pop(shadow.handler)
-        handlers.insert(shadow.by_handler, moved)
-        if shadow.by_handler == 0:
-            # the first handler carries no blank line above it; the old first one keeps its comments
-            first_old = try_node.handlers[0]
-            handlers[0] = moved.with_changes(leading_lines=moved.leading_lines)
-            handlers[1] = first_old
-        new = try_node.with_changes(handlers=handlers)
         # unsafe: the moved handler was dead code, and now it runs (ruff's rule: a safe fix keeps behaviour)
-        return Fix("unsafe", f"Move {what} above {killer}", (Replacement(try_node, new),))
-
-    def _drop_fix(self, handler, refs, entry: int) -> Fix | None:
-        tup = handler.type
-        if not isinstance(tup, cst.Tuple) or len(tup.elements) != len(refs):
-            return None  # a tuple constant, or a starred entry
-        new = with_except_type(handler, without_elements(tup, {entry}))
-        # a comment inside the tuple that the new code no longer holds would be lost
-        lost = _comments(self.ctx.module, handler.type) - _comments(self.ctx.module, new.type)
-        applicability = "unsafe" if lost else "safe"
-        return Fix(applicability, f"Remove {refs[entry].text} from the tuple", (Replacement(handler, new),))
+        return MoveHandler("unsafe", f"Move {what} above {killer}", t.node, shadow.handler, shadow.by_handler)
 
     @staticmethod
-    def _describe(refs: list[TypeRef] | None, entry: int) -> str:
+    def _describe(refs: list[ClassRef] | None, entry: int) -> str:
         if refs is None:
             return "bare except:"
         ref = refs[entry]
         return f"{ref.text} in {ref.via}" if ref.via is not None and ref.via != ref.text else ref.text
 
     @staticmethod
-    def _relation(graph: ClassGraph, victim: TypeRef | None, killer_refs, killer_entry: int) -> str:
+    def _relation(graph: ClassGraph, victim: ClassRef | None, killer_refs, killer_entry: int) -> str:
         if victim is None or victim.qualname is None:
             return ""
         killer_q = BASE_EXCEPTION if killer_refs is None else killer_refs[killer_entry].qualname
@@ -291,7 +249,7 @@ class ShadowedExcept(Check):
         return ""
 
 
-def _written(refs: list[TypeRef]) -> str:
+def _written(refs: list[ClassRef]) -> str:
     """A handler's classes as written: ``(A, B)``, ``A``, or a tuple constant ``RETRYABLE (A, B)``."""
     entries = ", ".join(t.text for t in refs)
     via = {t.via for t in refs}
@@ -300,13 +258,5 @@ def _written(refs: list[TypeRef]) -> str:
     return refs[0].text if len(refs) == 1 else f"({entries})"
 
 
-def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
-    return set(re.findall(r"#[^\n]*", module.code_for_node(node)))
-
-
 def _short(qualname: str) -> str:
     return qualname[len("builtins."):] if qualname.startswith("builtins.") else qualname
-
-
-def _header_end(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> cst.CSTNode:
-    return handler.type if handler.type is not None else handler

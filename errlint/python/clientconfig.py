@@ -22,28 +22,15 @@ The answer is a :class:`Retries`:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 
 from ..packs import AutoRetry
+from ..facts import Retries
 from .names import dotted
 from .scan import body_of, walk
 
 _MISSING = object()  # the path is not written: the documented default applies
 _OPAQUE = object()  # written, but not something errlint can evaluate
-
-
-@dataclass(frozen=True)
-class Retries:
-    state: str  # "known" | "assumed" | "unknown"
-    attempts: int | None
-    note: str = ""  # how errlint knows, for messages ("max_retries=5", "assumed: ...")
-    where: cst.CSTNode | None = None  # the call whose setting decided, for "on line N"
-
-    @property
-    def off(self) -> bool:
-        return self.state != "unknown" and self.attempts is not None and self.attempts <= 1
 
 
 def _integer(node) -> int | object:
@@ -66,10 +53,15 @@ class ClientConfig:
 
     def __init__(self, receivers) -> None:
         self.receivers = receivers
+
         self.names = receivers.names
         self._assigned: dict[int, dict[str, list[cst.BaseExpression]]] = {}
         self._self_assigned: dict[int, dict[str, list[cst.BaseExpression]]] = {}
         self._globals: dict[str, list[cst.BaseExpression]] | None = None
+
+    def _where(self, call):
+        span = self.receivers.span
+        return span(call) if span is not None else None
 
     # -- entry point -------------------------------------------------------------
     def retries(self, call: cst.Call, auto: AutoRetry, through_client: bool) -> Retries:
@@ -83,7 +75,7 @@ class ClientConfig:
                 if value is _OPAQUE:
                     return Retries("unknown", None)
                 if value is not _MISSING:
-                    return Retries("known", setting.attempts(value), f"{setting.path[-1]}={value}", call)
+                    return Retries("known", setting.attempts(value), f"{setting.path[-1]}={value}", self._where(call))
         if not through_client:
             return self._global(auto, default)
         func = call.func
@@ -132,7 +124,7 @@ class ClientConfig:
             if value is _OPAQUE:
                 return Retries("unknown", None)
             if value is not _MISSING:
-                return Retries("known", setting.attempts(value), f"{setting.path[-1]}={value}", call)
+                return Retries("known", setting.attempts(value), f"{setting.path[-1]}={value}", self._where(call))
         if _has_star_kwargs(call):
             return Retries("unknown", None)
         func = call.func

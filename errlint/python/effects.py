@@ -17,65 +17,18 @@ For each handler errlint works out, from the handler's statements alone:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .names import NameResolver, TypeRef, dotted
+from ..facts import Effect, Handler
+from .names import NameResolver, dotted
 from .scan import body_of, call_name, walk
 
 _EXITING_CALLS = {"sys.exit", "exit", "quit", "os._exit", "os.abort"}
 _LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print", "print_exc"}
 
 
-@dataclass(frozen=True)
-class Effect:
-    exits: frozenset[str]
-    guarded: bool  # a raise / retry decision tests the caught error
-    reauth: str | None  # the re-auth action it calls, if any
-    escapes: tuple[str, ...] = ()  # classes `if isinstance(e, X): raise` re-raises
-    summary: str = ""  # what a swallowing handler does, for messages
-    name: str | None = None  # the ``as`` name
-
-    @property
-    def reraises(self) -> bool:
-        """Every path out of the handler raises."""
-        return self.exits == frozenset({"raise"})
-
-    @property
-    def may_raise(self) -> bool:
-        return "raise" in self.exits
-
-    @property
-    def swallows(self) -> bool:
-        """Neither re-raises on every path, nor on a path guarded by a test of the error, nor re-authenticates."""
-        if self.reauth is not None or self.reraises:
-            return False
-        return not (self.may_raise and self.guarded)
-
-
-@dataclass
-class HandlerInfo:
-    handler: cst.ExceptHandler | cst.ExceptStarHandler
-    refs: list[TypeRef] | None  # None: bare ``except:``
-    effect: Effect
-    index: int = 0
-    retries: bool = False  # set by the retry analysis: falls through to the next attempt
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def qualnames(self) -> list[str | None]:
-        return ["builtins.BaseException"] if self.refs is None else [r.qualname for r in self.refs]
-
-    @property
-    def text(self) -> str:
-        if self.refs is None:
-            return "bare except:"
-        if self.refs and self.refs[0].via is not None:  # a tuple constant: its name and its entries
-            return f"except {self.refs[0].via} (" + ", ".join(r.text for r in self.refs) + ")"
-        if isinstance(self.handler.type, cst.Tuple) or len(self.refs) > 1:
-            return "except (" + ", ".join(r.text for r in self.refs) + ")"
-        return "except " + self.refs[0].text if self.refs else "except"
+HandlerInfo = Handler  # the facts dataclass, under the name the Python analyses use
 
 
 def flow(stmts: Sequence[cst.CSTNode]) -> frozenset[str]:

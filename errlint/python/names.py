@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from ..facts import ClassRef
 from .scan import code_of
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"ExceptionGroup", "BaseExceptionGroup", "EncodingWarning"}
@@ -37,14 +38,7 @@ class TupleBinding:
 Binding = "str | TupleBinding"
 
 
-@dataclass(frozen=True)
-class TypeRef:
-    """One class named in an ``except`` clause (a tuple gives several)."""
-
-    qualname: str | None  # None: not a name errlint can follow (a call, a subscript)
-    node: cst.CSTNode  # the expression as written (for a tuple constant: the name)
-    text: str  # source text, for messages (an entry of a tuple constant: the entry's text)
-    via: str | None = None  # the tuple constant the entry comes from (``except RETRYABLE:``)
+TypeRef = ClassRef  # one class named in an ``except`` clause (a tuple gives several)
 
 
 class _Scope:

@@ -25,33 +25,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import libcst as cst
 
-from ..packs import AutoRetry, Irreversible, Pack, PackRegistry
-from .clientconfig import Retries, effective
+from ..packs import Irreversible, Pack, PackRegistry
+from ..facts import Client, SdkCall
+from .clientconfig import effective
 from .names import NameResolver, dotted
 from .scan import SCOPES, body_of, keyword, walk
-
-
-@dataclass(frozen=True)
-class Client:
-    pack: Pack
-    cls: str | None  # the client class, when known
-    how: str  # how errlint knows: "constructed", "annotated", "factory", "attribute", "self attribute", "conventional name"
-
-
-@dataclass(frozen=True)
-class SdkCall:
-    node: cst.Call
-    pack: Pack
-    method: str
-    text: str  # ``vault.request`` as written, for messages
-    client: Client | None
-    auto_retry: AutoRetry | None
-    irreversible: Irreversible | None
-    retries: Retries | None = None  # how often auto_retry runs, as the client was built (clientconfig)
 
 
 class SdkIndex:
@@ -101,8 +82,9 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 class ReceiverAnalysis:
-    def __init__(self, names: NameResolver, registry: PackRegistry) -> None:
+    def __init__(self, names: NameResolver, registry: PackRegistry, span=None) -> None:
         self.names = names
+        self.span = span  # node -> Span (facts carry where they are)
         self.registry = registry
         self.index = sdk_index(registry)
         self._scope_clients: dict[int, dict[str, Client]] = {}
@@ -412,7 +394,8 @@ class ReceiverAnalysis:
                 irreversible = item
                 break
         text = _call_text(call.func) or method
-        return SdkCall(call, pack, method, text, client, auto, irreversible, retries)
+        at = self.span(call) if self.span is not None else None
+        return SdkCall(call, pack, method, text, client, auto, irreversible, retries, at)
 
     @staticmethod
     def called_packs(calls: Iterable[SdkCall]) -> list[Pack]:

@@ -28,11 +28,10 @@ how it waits; for loops, which handlers of which ``try`` retry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..hierarchy import ClassGraph
+from ..facts import RetryConstruct, RetryTry
 from .effects import HandlerInfo, flow, handler_effect
 from .names import NameResolver
 from .scan import body_of, code_of, call_name, int_value, is_true, keyword, positional, walk
@@ -49,54 +48,12 @@ _SLEEPS = {"sleep"}
 _RANGES = {"builtins.range", "itertools.count"}
 
 
-@dataclass
-class RetryTry:
-    """A ``try`` in a retry loop, with its handlers (``retries`` set on those that retry)."""
-
-    node: cst.Try | cst.TryStar
-    handlers: list[HandlerInfo]
-
-    @property
-    def retrying(self) -> list[HandlerInfo]:
-        return [h for h in self.handlers if h.retries]
-
-
-@dataclass
-class RetryConstruct:
-    kind: str
-    node: cst.CSTNode  # the For / While / FunctionDef / Call
-    report_node: cst.CSTNode  # where findings about the construct go
-    body: tuple[cst.CSTNode, ...]  # the code that is run again
-    tries: list[RetryTry] = field(default_factory=list)  # loops: the retrying try statements
-    on: tuple[str, ...] = ()  # decorators / iterators: classes retried on
-    excluded: tuple[str, ...] = ()  # retry_if_not_exception_type
-    guarded: bool = False  # a predicate errlint cannot read decides
-    cap: int | None = None  # attempts, when a literal says
-    bounded: bool = True  # False: nothing stops it
-    wait: str = "none"  # none | constant | backoff | retry-after | unknown
-    sleeps: tuple[cst.Call, ...] = ()
-    after: tuple[cst.CSTNode, ...] = ()  # loops: what runs once the attempts are used up
-    description: str = ""  # "retry loop", "@retry", ...
-
-    def covers(self, graph: ClassGraph, cls: str) -> bool:
-        """Decorators / iterators: does the construct retry ``cls`` when it escapes the body?"""
-        if any(graph.is_subclass(cls, x) for x in self.excluded if x):
-            return False
-        return any(graph.is_subclass(cls, x) for x in self.on if x)
-
-    def exhausted_raises(self) -> bool:
-        """Loops: once the last attempt fails, does the code after the loop raise?"""
-        if self.kind != "loop":
-            return True  # the libraries re-raise (or raise RetryError) when they give up
-        after = flow(self.after) if self.after else frozenset({"fall"})
-        return after == frozenset({"raise"})
-
-
 class RetryAnalysis:
     """Finds retry constructs on demand; results are cached per node."""
 
-    def __init__(self, names: NameResolver, graph_getter, reauth_actions: Iterable[str] = ()) -> None:
+    def __init__(self, names: NameResolver, graph_getter, reauth_actions: Iterable[str] = (), span=None) -> None:
         self.names = names
+        self.span = span  # node, end -> Span (facts carry where they are)
         self._graph_getter = graph_getter
         self.reauth_actions = tuple(reauth_actions)
         self._constructs: dict[int, list[RetryConstruct]] = {}
@@ -132,9 +89,18 @@ class RetryAnalysis:
         info = self._effects.get(key)
         if info is None:
             refs = None if handler.type is None else list(self.names.exception_refs(handler.type))
-            info = HandlerInfo(handler, refs, handler_effect(handler, self.names, self.reauth_actions), index)
+            info = HandlerInfo(
+                handler, refs, handler_effect(handler, self.names, self.reauth_actions), index,
+                written_as_tuple=isinstance(handler.type, cst.Tuple), at=self.handler_span(handler),
+            )
             self._effects[key] = info
         return info
+
+    def handler_span(self, handler):
+        """A handler's span: its start to the end of its classes (a bare except: the whole handler)."""
+        if self.span is None:
+            return None
+        return self.span(handler, handler.type if handler.type is not None else handler)
 
     def handlers_of(self, node: cst.Try | cst.TryStar) -> list[HandlerInfo]:
         return [self.handler_info(h, i) for i, h in enumerate(node.handlers)]
@@ -159,8 +125,21 @@ class RetryAnalysis:
                     c = self._decorator(node, dec)
                     if c is not None:
                         found.append(c)
+            for c in found:
+                self._complete(c)
             self._constructs[key] = found
         return found
+
+    def _complete(self, c: RetryConstruct) -> None:
+        """The facts a construct carries for the checks: its span, its keyword, how it ends."""
+        report = c.report_node
+        end = report.iter if isinstance(report, cst.For) else report.test if isinstance(report, cst.While) else report
+        if self.span is not None:
+            c.at = self.span(report, end)
+        if c.kind == "loop":
+            c.keyword = "while" if isinstance(c.node, cst.While) else "for"
+            after = flow(c.after) if c.after else frozenset({"fall"})
+            c.raises_when_exhausted = after == frozenset({"raise"})
 
     # manual loops ------------------------------------------------------------------
     def _loop(self, node: cst.For | cst.While, after: Sequence[cst.CSTNode]) -> RetryConstruct | None:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import http
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import libcst as cst
 
+from ..facts import ValueCollection
 from .effects import HandlerInfo, flow
 from .names import NameResolver, dotted
 from .scan import body_of, int_value, walk
@@ -34,13 +34,7 @@ _STATUS_MODULES = ("http.HTTPStatus.",)
 _GIVE_UP = frozenset({"raise", "return", "break"})
 
 
-@dataclass(frozen=True)
-class ValueSet:
-    """A collection of statuses (ints) or codes (strs) as written."""
-
-    node: cst.CSTNode  # the collection expression (for a named one: its value where it is bound)
-    entries: tuple[tuple[cst.CSTNode, int | str], ...]  # (where the value is written, the value)
-    name: str | None = None  # the name it is bound to, when it was found through one
+ValueSet = ValueCollection
 
 
 class StatusCollections:

@@ -1,0 +1,103 @@
+"""The facts of a Python file, gathered during the one traversal (see python/walker.py).
+
+:class:`FactsBuilder` is a visitor like any other: the walker calls it with the
+name analysis in the scope of each node, so every name in a fact is resolved
+where it is written. It gathers only what the enabled checks declare they read
+(``Check.needs``):
+
+``tries``
+    every ``try`` statement with its handlers' classes (:class:`~errlint.facts.TryStatement`);
+``effects``
+    what each handler does (re-raises, swallows, re-authenticates);
+``calls``
+    the SDK calls of each try body and of each retry construct;
+``constructs``
+    retry constructs (loops, decorators, iterators), in the order the traversal meets them.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..facts import Handler, RetryConstruct, TryStatement
+from .scan import walk
+
+NEEDS = frozenset({"tries", "effects", "calls", "constructs"})
+
+
+class FactsBuilder:
+    def __init__(self, ctx, needs: frozenset[str]) -> None:
+        self.ctx = ctx
+        self.needs = needs
+
+    def handlers(self) -> list[str]:
+        """The node callbacks the walker calls: only those of the facts asked for."""
+        out = []
+        if "constructs" in self.needs:
+            out += ["visit_Module", "visit_IndentedBlock", "visit_FunctionDef", "visit_For"]
+        if "tries" in self.needs:
+            out += ["visit_Try", "visit_TryStar"]
+        return out
+
+    # -- retry constructs --------------------------------------------------------------
+    def _add(self, c: RetryConstruct) -> None:
+        if "calls" in self.needs:
+            receivers = self.ctx.receivers
+            if c.kind == "loop":
+                found: list = []
+                for rt in c.tries:
+                    rt.calls = tuple(receivers.sdk_calls(rt.node.body.body))
+                    found.extend(rt.calls)
+                c.calls = tuple(found)
+            else:
+                c.calls = tuple(receivers.sdk_calls(c.body))
+        self.ctx.constructs.append(c)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scan(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._scan(node)
+
+    def _scan(self, block) -> None:
+        for c in self.ctx.retries.scan_block(block):
+            if c.kind == "loop":  # iterators are visited as For nodes
+                self._add(c)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for c in self.ctx.retries.constructs(node):
+            self._add(c)
+
+    def visit_For(self, node: cst.For) -> None:
+        for c in self.ctx.retries.constructs(node):
+            if c.kind != "loop":
+                self._add(c)
+
+    # -- try statements -------------------------------------------------------------------
+    def visit_Try(self, node: cst.Try) -> None:
+        self._try(node, star=False)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._try(node, star=True)
+
+    def _try(self, node, star: bool) -> None:
+        ctx = self.ctx
+        if "effects" in self.needs:
+            handlers = ctx.retries.handlers_of(node)
+        else:  # the classes only: no effect analysis, no receivers
+            names = ctx.names
+            handlers = [
+                Handler(
+                    h, None if h.type is None else list(names.exception_refs(h.type)), None, i,
+                    written_as_tuple=isinstance(h.type, cst.Tuple),
+                    at=ctx.span(h, h.type if h.type is not None else h),
+                )
+                for i, h in enumerate(node.handlers)
+            ]
+        fact = TryStatement(node, handlers, star=star, at=ctx.span(node))
+        if "calls" in self.needs:
+            body = node.body.body
+            fact.calls = tuple(ctx.receivers.sdk_calls(body))
+            fact.other_calls = sum(isinstance(n, cst.Call) for n in walk(body)) > len(fact.calls)
+        if "constructs" in self.needs:
+            fact.loop = ctx.retries.loop_of_try(node)
+        ctx.tries.append(fact)

@@ -1,0 +1,41 @@
+"""Fix requests: what a check asks the language's fixer to do, as plain data.
+
+A check does not edit code. It says what the edit is (move this handler above
+that one, drop these entries from this tuple, ...), naming the places by the
+opaque handles its facts carry; the language's fixer (``errlint/python/fixer.py``
+for Python) turns the request into edits, or into nothing when the code's
+shape does not allow the edit (then the finding is reported without a fix).
+
+``applicability`` follows ruff: a *safe* fix never changes what the program
+does; the fixer may lower a safe request to unsafe (a comment the edit would
+lose), never raise an unsafe one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .facts import Handle
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    applicability: str  # "safe" | "unsafe"
+    message: str  # what the fix does, as shown to the user
+
+
+@dataclass(frozen=True)
+class MoveHandler(FixRequest):
+    """Move handler ``handler`` of ``statement`` so that it comes right before handler ``before``."""
+
+    statement: Handle
+    handler: int
+    before: int
+
+
+@dataclass(frozen=True)
+class DropEntries(FixRequest):
+    """Drop ``entries`` (indexes) from the class tuple written in ``handler``; one left: the bare class."""
+
+    handler: Handle
+    entries: frozenset[int]
+    count: int  # how many entries the facts list for the handler: the tuple must hold exactly these
