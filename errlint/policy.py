@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .hierarchy import ClassGraph
 from .packs import ErrorSpec, Pack, PackRegistry
-from .python.effects import HandlerInfo  # (facts.Handler once the checks read facts)
+from .facts import Handler as HandlerInfo
 
 BASE_EXCEPTION = "builtins.BaseException"
 
