@@ -1,13 +1,12 @@
 """ERR005 retry-without-backoff."""
 from __future__ import annotations
 
-from ..python.retries import RetryConstruct
-from ..python.sdkretry import ConstructVisitor, retried_sdk_calls
-from ._constructs import first_call_text, header_end, label
+from ..facts import RetryConstruct
+from ._constructs import first_call_text
 from .base import SDK_MODULES, Check
 
 
-class RetryWithoutBackoff(ConstructVisitor, Check):
+class RetryWithoutBackoff(Check):
     """
     ## What it does
     Flags a retry construct around an SDK call that does not back off: a
@@ -60,15 +59,21 @@ class RetryWithoutBackoff(ConstructVisitor, Check):
         "        except VaultError:\n            time.sleep(1)\n",
     )
 
-    def construct(self, construct: RetryConstruct) -> None:
+    needs = frozenset({"constructs", "calls"})
+
+    def run(self) -> None:
+        for construct in self.file.constructs:
+            self._construct(construct)
+
+    def _construct(self, construct: RetryConstruct) -> None:
         if construct.wait not in ("none", "constant"):
             return
-        calls = retried_sdk_calls(self.ctx, construct)
+        calls = construct.calls
         if not calls:
             return
         pack = calls[0].pack
         how = "retries at once, without waiting" if construct.wait == "none" else "waits a constant delay between attempts"
-        message = f"{label(self.ctx, construct)} around {first_call_text(calls)} {how}"
+        message = f"{construct.label} around {first_call_text(calls)} {how}"
         if pack.retry_guidance:
             message += f"; {pack.name} docs: {pack.retry_guidance}"
-        self.ctx.report(self.code, construct.report_node, message, end=header_end(construct))
+        self.report(construct.at, message)

@@ -1,13 +1,12 @@
 """ERR006 unbounded-retry."""
 from __future__ import annotations
 
-from ..python.retries import RetryConstruct
-from ..python.sdkretry import ConstructVisitor, retried_sdk_calls
-from ._constructs import first_call_text, header_end, label
+from ..facts import RetryConstruct
+from ._constructs import first_call_text
 from .base import SDK_MODULES, Check
 
 
-class UnboundedRetry(ConstructVisitor, Check):
+class UnboundedRetry(Check):
     """
     ## What it does
     Flags a retry construct around an SDK call that nothing stops: a `while
@@ -56,10 +55,16 @@ class UnboundedRetry(ConstructVisitor, Check):
         "        except VaultError:\n            attempt += 1\n            time.sleep(2 ** attempt)\n",
     )
 
-    def construct(self, construct: RetryConstruct) -> None:
+    needs = frozenset({"constructs", "calls"})
+
+    def run(self) -> None:
+        for construct in self.file.constructs:
+            self._construct(construct)
+
+    def _construct(self, construct: RetryConstruct) -> None:
         if construct.bounded:
             return
-        calls = retried_sdk_calls(self.ctx, construct)
+        calls = construct.calls
         if not calls:
             return
         what = {
@@ -71,7 +76,7 @@ class UnboundedRetry(ConstructVisitor, Check):
             "stamina-iterator": "sets neither attempts nor timeout",
         }.get(construct.kind, "has no cap")
         pack = calls[0].pack
-        message = f"{label(self.ctx, construct)} around {first_call_text(calls)} {what}"
+        message = f"{construct.label} around {first_call_text(calls)} {what}"
         if pack.retry_guidance:
             message += f"; {pack.name} docs: {pack.retry_guidance}"
-        self.ctx.report(self.code, construct.report_node, message, end=header_end(construct))
+        self.report(construct.at, message)

@@ -1,13 +1,11 @@
 """ERR009 retry-irreversible."""
 from __future__ import annotations
 
-from ..python.retries import RetryConstruct
-from ..python.sdkretry import ConstructVisitor, retried_sdk_calls
-from ._constructs import header_end, label
+from ..facts import RetryConstruct
 from .base import SDK_MODULES, Check
 
 
-class RetryIrreversible(ConstructVisitor, Check):
+class RetryIrreversible(Check):
     """
     ## What it does
     Flags a retry construct that runs again an operation the pack marks
@@ -60,11 +58,17 @@ class RetryIrreversible(ConstructVisitor, Check):
         "        except Exception:\n            continue\n",
     )
 
-    def construct(self, construct: RetryConstruct) -> None:
-        for call in retried_sdk_calls(self.ctx, construct):
+    needs = frozenset({"constructs", "calls"})
+
+    def run(self) -> None:
+        for construct in self.file.constructs:
+            self._construct(construct)
+
+    def _construct(self, construct: RetryConstruct) -> None:
+        for call in construct.calls:
             if call.irreversible is None:
                 continue
             reason = call.irreversible.reason
-            message = f"{label(self.ctx, construct)} runs {call.text}() again ({call.pack.name}): {reason} Don't retry it."
-            self.ctx.report(self.code, construct.report_node, message, end=header_end(construct))
+            message = f"{construct.label} runs {call.text}() again ({call.pack.name}): {reason} Don't retry it."
+            self.report(construct.at, message)
             return
