@@ -39,3 +39,22 @@ class DropEntries(FixRequest):
     handler: Handle
     entries: frozenset[int]
     count: int  # how many entries the facts list for the handler: the tuple must hold exactly these
+
+
+@dataclass(frozen=True)
+class UnwrapLoop(FixRequest):
+    """Replace retry loop ``loop`` by the body of its one ``try_`` (which retries the one call ``call``);
+    the statements ``after`` the loop that can then no longer run are removed with it."""
+
+    loop: Handle
+    try_: Handle
+    call: Handle
+    after: Handle = ()
+
+
+@dataclass(frozen=True)
+class DropDecorator(FixRequest):
+    """Remove ``decorator`` from the decorators of ``function``."""
+
+    function: Handle
+    decorator: Handle

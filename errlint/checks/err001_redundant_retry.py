@@ -1,19 +1,13 @@
 """ERR001 redundant-retry."""
 from __future__ import annotations
 
-import libcst as cst
-
-from ..python.effects import flow
+from ..facts import RetryConstruct, RetryTry, SdkCall, first_catcher
 from ..policy import name_list, short
-from ..python.receivers import SdkCall
-from ..python.retries import RetryConstruct
-from ..python.sdkretry import ConstructVisitor
-from ..python.scan import call_name, small_statements, walk
-from ..fixes import Fix, Replacement
+from ..requests import DropDecorator, UnwrapLoop
 from .base import SDK_MODULES, Check
 
 
-class RedundantRetry(ConstructVisitor, Check):
+class RedundantRetry(Check):
     """
     ## What it does
     Flags a call that already retries by itself (a pack's `[[auto_retry]]`
@@ -91,47 +85,47 @@ class RedundantRetry(ConstructVisitor, Check):
         "                await asyncio.sleep(2 ** attempt)\n",
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.reported: set[int] = set()
+    needs = frozenset({"constructs", "calls", "effects"})
 
-    def construct(self, construct: RetryConstruct) -> None:
-        if construct.kind == "loop":
-            self._loop(construct)
-        else:
-            self._whole_body(construct)
+    def run(self) -> None:
+        self.reported: set[int] = set()
+        for construct in self.file.constructs:
+            if construct.kind == "loop":
+                self._loop(construct)
+            else:
+                self._whole_body(construct)
 
     def _loop(self, construct: RetryConstruct) -> None:
-        retries = self.ctx.retries
+        graph = self.file.graph
         for rt in construct.tries:
-            for call in self.ctx.receivers.sdk_calls(rt.node.body.body):
+            for call in rt.calls:
                 if call.auto_retry is None:
                     continue
                 for cls in self._auto_classes(call):
-                    handler = retries.first_catcher(rt.handlers, cls)
+                    handler = first_catcher(rt.handlers, cls, graph)
                     if handler is not None and handler.retries:
                         if handler.effect.guarded and self._by_status(cls):
                             continue  # the handler picks codes / statuses: errlint cannot tell if the SDK retries those
-                        where = f"{handler.text} on line {self.ctx.line_of(handler.handler)}"
+                        where = f"{handler.text} on line {handler.at.line}"
                         self._report(call, construct, where, self._unwrap_fix(construct, rt, call))
                         break
 
     def _whole_body(self, construct: RetryConstruct) -> None:
         if construct.guarded:
             return
-        graph = self.ctx.graph
-        for call in self.ctx.receivers.sdk_calls(construct.body):
+        graph = self.file.graph
+        for call in construct.calls:
             if call.auto_retry is None:
                 continue
             if any(construct.covers(graph, cls) for cls in self._auto_classes(call)):
                 self._report(call, construct, None, self._drop_decorator_fix(construct, call))
 
     def _by_status(self, cls: str) -> bool:
-        spec = self.ctx.registry.spec(cls)
+        spec = self.file.registry.spec(cls)
         return spec is not None and spec.retry == "by-status"
 
     def _auto_classes(self, call: SdkCall) -> list[str]:
-        graph = self.ctx.graph
+        graph = self.file.graph
         out: dict[str, None] = {}
         for q in call.auto_retry.on:
             out[graph.canonical(q) or q] = None
@@ -139,52 +133,29 @@ class RedundantRetry(ConstructVisitor, Check):
 
     # -- fixes -------------------------------------------------------------------
     def _only_auto(self, classes, call: SdkCall) -> bool:
-        graph = self.ctx.graph
+        graph = self.file.graph
         auto = self._auto_classes(call)
         return bool(classes) and all(
             q is not None and not q.startswith("?") and any(graph.is_subclass(q, a) for a in auto) for q in classes
         )
 
-    def _unwrap_fix(self, construct: RetryConstruct, rt, call: SdkCall) -> Fix | None:
-        loop = construct.node
-        if loop.orelse is not None or len(construct.body) != 1 or construct.body[0] is not rt.node:
-            return None
-        t = rt.node
-        if not isinstance(t, cst.Try) or t.orelse is not None or t.finalbody is not None:
-            return None
+    def _unwrap_fix(self, construct: RetryConstruct, rt: RetryTry, call: SdkCall) -> UnwrapLoop | None:
         for h in rt.handlers:
-            if h.refs is None or not self._only_auto(h.qualnames, call) or not _idle(h.handler.body.body):
-                return None
-        stmts = list(t.body.body)
-        if stmts and isinstance(stmts[-1], cst.SimpleStatementLine) and len(stmts[-1].body) == 1 and isinstance(stmts[-1].body[0], cst.Break):
-            stmts.pop()
-        if not stmts or any(isinstance(n, (cst.Break, cst.Continue)) for n in walk(stmts)):
-            return None
-        calls = list(self.ctx.receivers.sdk_calls(stmts))
-        if [c.node for c in calls] != [call.node] or sum(isinstance(n, cst.Call) for n in walk(stmts)) > 1:
-            return None  # the loop does more than retry the one call
-        stmts[0] = stmts[0].with_changes(leading_lines=loop.leading_lines)
-        dead = _dead_after(stmts, construct.after)
-        if dead is None:
-            return None  # the unwrapped call would leave code behind it that never runs
-        replacements = [Replacement(loop, cst.FlattenSentinel(stmts))]
-        replacements += [Replacement(stmt, cst.RemovalSentinel.REMOVE) for stmt in dead]
-        return Fix("unsafe", f"Remove the retry loop around {call.text}()", tuple(replacements))
+            if h.refs is None or not self._only_auto(h.qualnames, call):
+                return None  # a handler retries something the call does not retry itself
+        # the fixer checks the shape: the loop is the one try around the one call, its handlers only wait
+        return UnwrapLoop("unsafe", f"Remove the retry loop around {call.text}()", construct.node, rt.node, call.node, construct.after)
 
-    def _drop_decorator_fix(self, construct: RetryConstruct, call: SdkCall) -> Fix | None:
-        fn = construct.node
-        if not isinstance(fn, cst.FunctionDef) or construct.excluded or construct.guarded:
+    def _drop_decorator_fix(self, construct: RetryConstruct, call: SdkCall) -> DropDecorator | None:
+        if construct.excluded or construct.guarded:
             return None
         if not self._only_auto(construct.on, call):
             return None
-        decorators = [d for d in fn.decorators if d is not construct.report_node]
-        new = fn.with_changes(decorators=decorators)
-        if fn.decorators and fn.decorators[0] is construct.report_node and decorators:
-            decorators[0] = decorators[0].with_changes(leading_lines=construct.report_node.leading_lines)
-            new = fn.with_changes(decorators=decorators)
-        return Fix("unsafe", f"Remove {construct.description}: {call.text}() already retries", (Replacement(fn, new),))
+        return DropDecorator(
+            "unsafe", f"Remove {construct.description}: {call.text}() already retries", construct.node, construct.report_node
+        )
 
-    def _report(self, call: SdkCall, construct: RetryConstruct, where: str | None, fix: Fix | None = None) -> None:
+    def _report(self, call: SdkCall, construct: RetryConstruct, where: str | None, fix: UnwrapLoop | DropDecorator | None = None) -> None:
         if id(call.node) in self.reported:
             return
         self.reported.add(id(call.node))
@@ -202,7 +173,7 @@ class RedundantRetry(ConstructVisitor, Check):
         if auto.backoff and not auto.policy:
             how.append(auto.backoff)
         detail = f" ({call.pack.name}: {', '.join(how)})" if how else f" ({call.pack.name})"
-        line = self.ctx.line_of(construct.report_node)
+        line = construct.at.line
         them = "them" if len(auto.on) > 1 else "it"
         again = f"the {construct.description} on line {line} retries {them} again"
         if where:
@@ -212,48 +183,5 @@ class RedundantRetry(ConstructVisitor, Check):
         if call.retries is not None and call.retries.state == "assumed" and call.retries.note:
             again += f" ({call.retries.note})"
         classes = name_list([short(q) for q in auto.on], limit=4)
-        self.ctx.report(
-            self.code,
-            call.node,
-            f"{call.text}() already retries {classes} itself{detail}; {again}",
-            fix=fix,
-        )
+        self.report(call.at, f"{call.text}() already retries {classes} itself{detail}; {again}", fix)
 
-
-def _dead_after(stmts, after) -> list[cst.CSTNode] | None:
-    """The statements after the loop that can no longer run once ``stmts`` replace it.
-
-    None when ``stmts`` always leave the block (``return`` or ``raise``) and a
-    statement after them cannot be removed without changing something else: a
-    dead assignment, import or ``def`` still makes its name local to the
-    function, so the fix is not offered rather than leave unreachable code.
-    """
-    if not after or "fall" in flow(stmts):
-        return []
-    for stmt in after:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            return None
-        for small in stmt.body:
-            if not isinstance(small, (cst.Return, cst.Raise, cst.Pass, cst.Expr)):
-                return None
-        if any(isinstance(n, cst.NamedExpr) for n in walk([stmt], enter_scopes=True)):
-            return None
-    return list(after)
-
-
-def _idle(stmts) -> bool:
-    """A handler body that only waits, logs, passes or continues."""
-    for small in small_statements(stmts):
-        if isinstance(small, (cst.Pass, cst.Continue)):
-            continue
-        if isinstance(small, cst.Expr):
-            value = small.value.expression if isinstance(small.value, cst.Await) else small.value
-            if isinstance(value, cst.Call) and call_name(value) in _IDLE_CALLS:
-                continue
-            if isinstance(value, cst.Ellipsis):
-                continue
-        return False
-    return True
-
-
-_IDLE_CALLS = {"sleep", "debug", "info", "warning", "warn", "error", "exception", "log", "print"}

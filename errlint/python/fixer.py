@@ -12,7 +12,9 @@ import re
 import libcst as cst
 
 from ..fixes import Fix, Replacement, with_except_type, without_elements
-from ..requests import DropEntries, FixRequest, MoveHandler
+from ..requests import DropDecorator, DropEntries, FixRequest, MoveHandler, UnwrapLoop
+from .effects import flow
+from .scan import body_of, call_name, small_statements, walk
 
 
 def fix_for(ctx, request: FixRequest | None) -> Fix | None:
@@ -59,7 +61,88 @@ def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
     return set(re.findall(r"#[^\n]*", module.code_for_node(node)))
 
 
+def _unwrap_loop(ctx, r: UnwrapLoop) -> Fix | None:
+    loop, t = r.loop, r.try_
+    if loop.orelse is not None:
+        return None
+    body = body_of(loop.body)
+    if len(body) != 1 or body[0] is not t:
+        return None  # the loop does something besides the try
+    if not isinstance(t, cst.Try) or t.orelse is not None or t.finalbody is not None:
+        return None
+    if not all(_idle(h.body.body) for h in t.handlers):
+        return None
+    stmts = list(t.body.body)
+    if stmts and isinstance(stmts[-1], cst.SimpleStatementLine) and len(stmts[-1].body) == 1 and isinstance(stmts[-1].body[0], cst.Break):
+        stmts.pop()
+    if not stmts or any(isinstance(n, (cst.Break, cst.Continue)) for n in walk(stmts)):
+        return None
+    calls = [n for n in walk(stmts) if isinstance(n, cst.Call)]
+    if len(calls) != 1 or calls[0] is not r.call:
+        return None  # the loop does more than retry the one call
+    stmts[0] = stmts[0].with_changes(leading_lines=loop.leading_lines)
+    dead = _dead_after(stmts, r.after)
+    if dead is None:
+        return None  # the unwrapped call would leave code behind it that never runs
+    replacements = [Replacement(loop, cst.FlattenSentinel(stmts))]
+    replacements += [Replacement(stmt, cst.RemovalSentinel.REMOVE) for stmt in dead]
+    return Fix(r.applicability, r.message, tuple(replacements))
+
+
+def _dead_after(stmts, after) -> list[cst.CSTNode] | None:
+    """The statements after the loop that can no longer run once ``stmts`` replace it.
+
+    None when ``stmts`` always leave the block (``return`` or ``raise``) and a
+    statement after them cannot be removed without changing something else: a
+    dead assignment, import or ``def`` still makes its name local to the
+    function, so the fix is not offered rather than leave unreachable code.
+    """
+    if not after or "fall" in flow(stmts):
+        return []
+    for stmt in after:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return None
+        for small in stmt.body:
+            if not isinstance(small, (cst.Return, cst.Raise, cst.Pass, cst.Expr)):
+                return None
+        if any(isinstance(n, cst.NamedExpr) for n in walk([stmt], enter_scopes=True)):
+            return None
+    return list(after)
+
+
+def _idle(stmts) -> bool:
+    """A handler body that only waits, logs, passes or continues."""
+    for small in small_statements(stmts):
+        if isinstance(small, (cst.Pass, cst.Continue)):
+            continue
+        if isinstance(small, cst.Expr):
+            value = small.value.expression if isinstance(small.value, cst.Await) else small.value
+            if isinstance(value, cst.Call) and call_name(value) in _IDLE_CALLS:
+                continue
+            if isinstance(value, cst.Ellipsis):
+                continue
+        return False
+    return True
+
+
+_IDLE_CALLS = {"sleep", "debug", "info", "warning", "warn", "error", "exception", "log", "print"}
+
+
+def _drop_decorator(ctx, r: DropDecorator) -> Fix | None:
+    fn, decorator = r.function, r.decorator
+    if not isinstance(fn, cst.FunctionDef):
+        return None  # an iterator, not a decorator
+    decorators = [d for d in fn.decorators if d is not decorator]
+    new = fn.with_changes(decorators=decorators)
+    if fn.decorators and fn.decorators[0] is decorator and decorators:
+        decorators[0] = decorators[0].with_changes(leading_lines=decorator.leading_lines)
+        new = fn.with_changes(decorators=decorators)
+    return Fix(r.applicability, r.message, (Replacement(fn, new),))
+
+
 _MAKERS = {
     MoveHandler: _move_handler,
     DropEntries: _drop_entries,
+    UnwrapLoop: _unwrap_loop,
+    DropDecorator: _drop_decorator,
 }
