@@ -58,3 +58,21 @@ class DropDecorator(FixRequest):
 
     function: Handle
     decorator: Handle
+
+
+@dataclass(frozen=True)
+class CatchSdkClass(FixRequest):
+    """Catch the SDK's class ``qualname`` (of the pack named ``pack``) where entry ``entry`` of
+    ``handler``'s classes names another: instead of it, or beside it when ``keep_builtin``.
+
+    The fixer names the class the way the module already imports from the SDK, or adds it
+    to an existing ``from`` import as ``alias``; no fix when the module does not import the
+    SDK. ``message`` names the class as ``{reference}``: only the fixer knows how it is written.
+    """
+
+    handler: Handle
+    entry: int
+    qualname: str
+    pack: str
+    alias: str
+    keep_builtin: bool

@@ -1,10 +1,8 @@
 """ERR008 builtin-timeout-shadowed."""
 from __future__ import annotations
 
-import libcst as cst
-
-from ..policy import policies
-from ..fixes import Fix, Replacement, reference_for, with_except_type
+from ..facts import TryStatement
+from ..requests import CatchSdkClass
 from .base import SDK_MODULES, Check
 
 BUILTIN_TIMEOUT = "builtins.TimeoutError"
@@ -70,43 +68,38 @@ class BuiltinTimeoutShadowed(Check):
         "    except TimeoutError:\n        return None\n",
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.pol = policies(ctx.registry)
+    needs = frozenset({"tries", "calls"})
 
-    def visit_Try(self, node: cst.Try) -> None:
-        self._try(node)
-
-    def visit_TryStar(self, node: cst.TryStar) -> None:
-        self._try(node)
+    def run(self) -> None:
+        for t in self.file.tries:
+            self._try(t)
 
     def _sdk_timeout(self, pack) -> str | None:
-        graph = self.ctx.graph
+        graph = self.file.graph
         for q, spec in pack.errors.items():
             if spec.name == "TimeoutError" and not graph.is_subclass(q, BUILTIN_TIMEOUT):
                 return q
         return None
 
-    def _try(self, node) -> None:
-        calls = list(self.ctx.receivers.sdk_calls(node.body.body))
+    def _try(self, t: TryStatement) -> None:
+        calls = t.calls
         timeouts = []
         for c in calls:
             q = self._sdk_timeout(c.pack)
-            if q is not None and all(q != t[1] for t in timeouts):
+            if q is not None and all(q != x[1] for x in timeouts):
                 timeouts.append((c, q))
         if not timeouts:
             return
-        graph = self.ctx.graph
-        retries = self.ctx.retries
-        other_calls = sum(isinstance(n, cst.Call) for n in _calls(node.body.body)) > len(calls)
+        graph = self.file.graph
+        other_calls = t.other_calls
         sdk_named = False
-        for h in retries.handlers_of(node):
+        for h in t.handlers:
             if h.refs is None:
                 continue
             # the SDK's class named in this handler or an earlier one: the builtin is there for other code
             sdk_named = sdk_named or any(
-                ref.qualname and any(graph.is_subclass(t[1], ref.qualname) and ref.qualname != "builtins.BaseException"
-                                     and graph.canonical(ref.qualname) not in ("builtins.Exception",) for t in timeouts)
+                ref.qualname and any(graph.is_subclass(x[1], ref.qualname) and ref.qualname != "builtins.BaseException"
+                                     and graph.canonical(ref.qualname) not in ("builtins.Exception",) for x in timeouts)
                 for ref in h.refs
             )
             if sdk_named:
@@ -122,46 +115,14 @@ class BuiltinTimeoutShadowed(Check):
                     "this handler never sees the SDK's timeouts"
                 )
                 fix = self._fix(h, i, call.pack, sdk_q, keep_builtin=other_calls)
-                self.ctx.report(self.code, h.handler, message, fix=fix, end=h.handler.type)
+                self.report(h.at, message, fix)
 
-    def _fix(self, h, index: int, pack, sdk_q: str, keep_builtin: bool) -> Fix | None:
-        ref_text, import_edit = self._reference(pack, sdk_q)
-        if ref_text is None:
-            return None
-        new_expr = cst.parse_expression(ref_text)
-        old_type = h.handler.type
-        if isinstance(old_type, cst.Tuple):
-            elements = list(old_type.elements)
-            el = elements[index]
-            if keep_builtin:
-                elements.insert(index + 1, cst.Element(new_expr, comma=el.comma))
-                elements[index] = el.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            else:
-                elements[index] = el.with_changes(value=new_expr)
-            new_type = old_type.with_changes(elements=elements)
-        elif keep_builtin:
-            new_type = cst.Tuple([cst.Element(old_type, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Element(new_expr)])
-        else:
-            new_type = new_expr
-        replacements = [Replacement(h.handler, with_except_type(h.handler, new_type))]
-        if import_edit is not None:
-            replacements.append(Replacement(*import_edit))
-        what = f"also catch {ref_text}" if keep_builtin else f"catch {ref_text} instead"
-        # unsafe: the handler never ran for the SDK's timeouts, and now it does
-        return Fix("unsafe", what[0].upper() + what[1:], tuple(replacements))
-
-    def _reference(self, pack, sdk_q: str):
-        spec = self.pol.spec(sdk_q)
-        if spec is None:
-            return None, None
+    def _fix(self, h, index: int, pack, sdk_q: str, keep_builtin: bool) -> CatchSdkClass:
+        # named as the module imports from the SDK, never shadowing the builtin (the fixer knows how)
         alias = pack.name.split("_")[0].capitalize() + "TimeoutError"
-        return reference_for(self.ctx, spec, pack, alias=alias)
-
-
-def _calls(stmts):
-    from ..python.scan import walk
-
-    return [n for n in walk(stmts) if isinstance(n, cst.Call)]
+        what = "Also catch {reference}" if keep_builtin else "Catch {reference} instead"
+        # unsafe: the handler never ran for the SDK's timeouts, and now it does
+        return CatchSdkClass("unsafe", what, h.handler, index, sdk_q, pack.name, alias, keep_builtin)
 
 
 def _short(q: str) -> str:

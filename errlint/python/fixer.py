@@ -11,8 +11,8 @@ import re
 
 import libcst as cst
 
-from ..fixes import Fix, Replacement, with_except_type, without_elements
-from ..requests import DropDecorator, DropEntries, FixRequest, MoveHandler, UnwrapLoop
+from ..fixes import Fix, Replacement, reference_for, with_except_type, without_elements
+from ..requests import CatchSdkClass, DropDecorator, DropEntries, FixRequest, MoveHandler, UnwrapLoop
 from .effects import flow
 from .scan import body_of, call_name, small_statements, walk
 
@@ -140,9 +140,41 @@ def _drop_decorator(ctx, r: DropDecorator) -> Fix | None:
     return Fix(r.applicability, r.message, (Replacement(fn, new),))
 
 
+def _catch_sdk_class(ctx, r: CatchSdkClass) -> Fix | None:
+    registry = ctx.registry
+    spec = registry.spec(r.qualname)
+    pack = registry.pack_named(r.pack)
+    if spec is None or pack is None:
+        return None
+    ref_text, import_edit = reference_for(ctx, spec, pack, alias=r.alias)
+    if ref_text is None:
+        return None
+    handler = r.handler
+    new_expr = cst.parse_expression(ref_text)
+    old_type = handler.type
+    if isinstance(old_type, cst.Tuple):
+        elements = list(old_type.elements)
+        el = elements[r.entry]
+        if r.keep_builtin:
+            elements.insert(r.entry + 1, cst.Element(new_expr, comma=el.comma))
+            elements[r.entry] = el.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        else:
+            elements[r.entry] = el.with_changes(value=new_expr)
+        new_type = old_type.with_changes(elements=elements)
+    elif r.keep_builtin:
+        new_type = cst.Tuple([cst.Element(old_type, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Element(new_expr)])
+    else:
+        new_type = new_expr
+    replacements = [Replacement(handler, with_except_type(handler, new_type))]
+    if import_edit is not None:
+        replacements.append(Replacement(*import_edit))
+    return Fix(r.applicability, r.message.format(reference=ref_text), tuple(replacements))
+
+
 _MAKERS = {
     MoveHandler: _move_handler,
     DropEntries: _drop_entries,
     UnwrapLoop: _unwrap_loop,
     DropDecorator: _drop_decorator,
+    CatchSdkClass: _catch_sdk_class,
 }
