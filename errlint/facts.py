@@ -119,6 +119,10 @@ class Handler:
     written_as_tuple: bool = False  # the classes are a literal tuple in the handler itself
     at: Span | None = None  # the handler's start to the end of its classes
     extra: dict = field(default_factory=dict)
+    # need "waits" (the retrying handlers of retry loops): the ``if`` statements of its body whose
+    # test holds a literal, in source order, and how the handler's own sleeps wait
+    branches: tuple[Branch, ...] = ()
+    wait: str | None = None  # none | constant | backoff | retry-after | unknown (None: not gathered)
 
     @property
     def qualnames(self) -> list[str | None]:
@@ -133,6 +137,15 @@ class Handler:
         if self.written_as_tuple or len(self.refs) > 1:
             return "except (" + ", ".join(r.text for r in self.refs) + ")"
         return "except " + self.refs[0].text if self.refs else "except"
+
+
+@dataclass(frozen=True)
+class Branch:
+    """An ``if`` in a handler whose test holds literals (``if exc.status_code == 429:``)."""
+
+    values: tuple[str, ...]  # the integer (in decimal) and string literals of its test, in source order
+    wait: str = "none"  # how the sleeps of its body wait: none (no sleep) | constant | backoff | retry-after | unknown
+    at: Span | None = None
 
 
 @dataclass(frozen=True)

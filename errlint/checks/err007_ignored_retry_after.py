@@ -1,17 +1,12 @@
 """ERR007 ignored-retry-after."""
 from __future__ import annotations
 
-import libcst as cst
-
-from ..python.effects import HandlerInfo
+from ..facts import Branch, Handler, RetryConstruct, RetryTry, first_catcher
 from ..policy import RATE_LIMITED, covered, name_list, policies, reaching, short, tops
-from ..python.retries import RetryConstruct, _wait_of_sleeps
-from ..python.scan import SCOPES, body_of, call_name, walk
-from ..python.sdkretry import ConstructVisitor
 from .base import SDK_MODULES, Check, PackValues
 
 
-class IgnoredRetryAfter(ConstructVisitor, Check):
+class IgnoredRetryAfter(Check):
     """
     ## What it does
     Flags a retry that waits on a rate-limit error without using the delay the
@@ -70,12 +65,15 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
         "        except RateLimitError:\n            time.sleep(2 ** attempt)\n",
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.pol = policies(ctx.registry)
+    needs = frozenset({"constructs", "effects", "waits"})
+
+    def run(self) -> None:
+        self.pol = policies(self.file.registry)
+        for construct in self.file.constructs:
+            self.construct(construct)
 
     def construct(self, construct: RetryConstruct) -> None:
-        graph = self.ctx.graph
+        graph = self.file.graph
         if construct.kind == "loop":
             for rt in construct.tries:
                 for h in rt.retrying:
@@ -86,27 +84,26 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
         limited = [q for q in covered(construct.on, RATE_LIMITED, (), graph, self.pol) if construct.covers(graph, q)]
         if limited:
             listed = tops(limited, graph)
-            self.ctx.report(
-                self.code, construct.report_node,
+            self.report(
+                construct.at,
                 f"{construct.description} retries {name_list(listed)} with its own backoff, ignoring the error's retry_after"
                 + self._action(listed[0]),
             )
 
-    def _handler(self, construct: RetryConstruct, rt, h: HandlerInfo, called) -> None:
-        graph = self.ctx.graph
-        stmts = body_of(h.handler.body)
-        limited = reaching(covered(h.qualnames, RATE_LIMITED, called, graph, self.pol), h, rt.handlers, self.ctx.retries.first_catcher, graph)
-        branch = self._rate_limit_branch(stmts)
+    def _handler(self, construct: RetryConstruct, rt: RetryTry, h: Handler, called) -> None:
+        graph = self.file.graph
+        limited = reaching(
+            covered(h.qualnames, RATE_LIMITED, called, graph, self.pol), h, rt.handlers,
+            lambda handlers, q: first_catcher(handlers, q, graph), graph,
+        )
+        branch = self._rate_limit_branch(h.branches)
         if not limited and branch is None:
             return
-        region = body_of(branch.body) if branch is not None else stmts
-        sleeps = [n for n in walk(region) if isinstance(n, cst.Call) and call_name(n) == "sleep" and not isinstance(n, SCOPES)]
-        if branch is None and not sleeps:
-            sleeps = list(construct.sleeps)
-        wait = _wait_of_sleeps(sleeps, self.ctx.names)
-        if wait in ("retry-after", "unknown") or not sleeps:
+        # the sleeps of the branch, else of the handler, else (no sleep in the handler) of the loop
+        wait = branch.wait if branch is not None else h.wait if h.wait != "none" else construct.wait
+        if wait in ("retry-after", "unknown", "none"):
             return  # a delay errlint cannot read is given the benefit of the doubt; no wait at all is ERR005's
-        line = self.ctx.line_of(construct.report_node)
+        line = construct.at.line
         if branch is not None and not limited:
             what = f"the rate-limit branch of {h.text}"
             action = ""
@@ -116,30 +113,21 @@ class IgnoredRetryAfter(ConstructVisitor, Check):
             # "except X, which catches X" says X twice: name what it catches only when the handler does not
             what = h.text if {short(q) for q in listed} <= named else f"{h.text}, which catches {name_list(listed)},"
             action = self._action(listed[0])
-        self.ctx.report(
-            self.code, h.handler,
+        self.report(
+            h.at,
             f"{what} waits a delay that ignores the error's retry_after before the next attempt (retry loop on line {line})" + action,
-            end=h.handler.type if h.handler.type is not None else None,
         )
 
-    def _rate_limit_branch(self, stmts) -> cst.If | None:
-        """``if exc.status_code == 429:`` / ``if e.code == "RATE_LIMIT_EXCEEDED":`` in the handler."""
-        for node in walk(stmts):
-            if not isinstance(node, cst.If):
-                continue
-            for n in walk([node.test]):
-                value = None
-                if isinstance(n, cst.Integer):
-                    value = str(int(n.value.replace("_", ""), 0))
-                elif isinstance(n, cst.SimpleString) and isinstance(n.evaluated_value, str):
-                    value = n.evaluated_value
-                if value is not None and self._honors_retry_after(value):
-                    return node
+    def _rate_limit_branch(self, branches: tuple[Branch, ...]) -> Branch | None:
+        """``if exc.status_code == 429:`` / ``if e.code == "RATE_LIMIT_EXCEEDED":`` in the handler: the first that honours retry-after."""
+        for branch in branches:
+            if any(self._honors_retry_after(value) for value in branch.values):
+                return branch
         return None
 
     def _honors_retry_after(self, value: str) -> bool:
-        for pack in self.ctx.registry.packs:
-            if not self.ctx.pack_applies(pack):
+        for pack in self.file.registry.packs:
+            if not self.file.pack_applies(pack):
                 continue  # an SDK's codes count where the SDK is used; an API's (Altus 4) where the code is about it
             policy = pack.statuses.get(value) if value.isdigit() else pack.codes.get(value)
             if policy is not None and policy.retry == "honor-retry-after":

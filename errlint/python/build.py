@@ -12,16 +12,19 @@ where it is written. It gathers only what the enabled checks declare they read
 ``calls``
     the SDK calls of each try body and of each retry construct;
 ``constructs``
-    retry constructs (loops, decorators, iterators), in the order the traversal meets them.
+    retry constructs (loops, decorators, iterators), in the order the traversal meets them;
+``waits``
+    for each retrying handler of a retry loop, how its sleeps wait and the ``if``
+    statements of its body whose test holds a literal (``Handler.wait``, ``Handler.branches``).
 """
 from __future__ import annotations
 
 import libcst as cst
 
 from ..facts import Handler, RetryConstruct, TryStatement
-from .scan import walk
+from .scan import body_of, walk
 
-NEEDS = frozenset({"tries", "effects", "calls", "constructs"})
+NEEDS = frozenset({"tries", "effects", "calls", "constructs", "waits"})
 
 
 class FactsBuilder:
@@ -50,6 +53,16 @@ class FactsBuilder:
                 c.calls = tuple(found)
             else:
                 c.calls = tuple(receivers.sdk_calls(c.body))
+        if "waits" in self.needs and c.kind == "loop":
+            from .retries import _wait_of_sleeps, literal_branches, sleeps_in
+
+            names, span = self.ctx.names, self.ctx.span
+            for rt in c.tries:
+                for h in rt.retrying:
+                    if h.wait is None:
+                        stmts = body_of(h.handler.body)
+                        h.branches = literal_branches(stmts, names, span)
+                        h.wait = _wait_of_sleeps(sleeps_in(stmts), names)
         self.ctx.constructs.append(c)
 
     def visit_Module(self, node: cst.Module) -> None:

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
-from ..facts import RetryConstruct, RetryTry
+from ..facts import Branch, RetryConstruct, RetryTry
 from .effects import HandlerInfo, flow, handler_effect
 from .names import NameResolver
 from .scan import body_of, code_of, call_name, int_value, is_true, keyword, positional, walk
@@ -421,3 +421,30 @@ def _wait_of_sleeps(sleeps: Sequence[cst.Call], names: NameResolver) -> str:
         if k in kinds:
             return k
     return "none"
+
+
+def sleeps_in(stmts: Sequence[cst.CSTNode]) -> tuple[cst.Call, ...]:
+    """The ``sleep(...)`` calls under ``stmts`` (not in nested functions)."""
+    return tuple(n for n in walk(stmts) if isinstance(n, cst.Call) and call_name(n) in _SLEEPS)
+
+
+def literal_branches(stmts: Sequence[cst.CSTNode], names: NameResolver, span=None) -> tuple[Branch, ...]:
+    """The ``if`` statements under ``stmts`` whose test holds an integer or string literal, in walk order.
+
+    ``if exc.status_code == 429:`` / ``if e.code == "RATE_LIMIT_EXCEEDED":``: each with
+    its test's literals (integers in decimal) and how the sleeps of its body wait.
+    """
+    out = []
+    for node in walk(stmts):
+        if not isinstance(node, cst.If):
+            continue
+        values = []
+        for n in walk([node.test]):
+            if isinstance(n, cst.Integer):
+                values.append(str(int(n.value.replace("_", ""), 0)))
+            elif isinstance(n, cst.SimpleString) and isinstance(n.evaluated_value, str):
+                values.append(n.evaluated_value)
+        if values:
+            wait = _wait_of_sleeps(sleeps_in(body_of(node.body)), names)
+            out.append(Branch(tuple(values), wait, at=span(node, node.test) if span is not None else None))
+    return tuple(out)
