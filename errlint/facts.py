@@ -119,6 +119,9 @@ class Handler:
     written_as_tuple: bool = False  # the classes are a literal tuple in the handler itself
     at: Span | None = None  # the handler's start to the end of its classes
     extra: dict = field(default_factory=dict)
+    # the collections a retrying handler tests the error's status or code against, as the
+    # retried set (`if e.status in RETRY_STATUSES: continue`), in order (when asked for)
+    retry_decisions: tuple[ValueCollection, ...] = ()
 
     @property
     def qualnames(self) -> list[str | None]:
@@ -209,6 +212,11 @@ class RetryConstruct:
     raises_when_exhausted: bool = True  # once the last attempt fails, the error (or another) is raised
     at: Span | None = None  # the loop header, or the decorator / call
     calls: tuple[SdkCall, ...] = ()  # the SDK calls it runs again (when asked for)
+    seq: int = 0  # its place in the traversal among the facts that carry one (FileFacts.collections)
+    # decorators / iterators: the classes of the one expression that names what it retries on
+    # (tenacity's `retry=retry_if_exception_type(<this>)`, backoff's exception, stamina's `on=`),
+    # entry by entry as written; None: no such expression
+    on_refs: list[ClassRef] | None = None
 
     def covers(self, graph: ClassGraph, cls: str) -> bool:
         """Decorators / iterators: does the construct retry ``cls`` when it escapes the body?"""
@@ -248,6 +256,7 @@ class ValueCollection:
     node: Handle  # the collection expression (for a named one: its value where it is bound)
     entries: tuple[tuple[Handle, int | str], ...]  # (where the value is written, the value)
     name: str | None = None  # the name it is bound to, when it was found through one
+    seq: int = 0  # its place in the traversal (FileFacts.collections; see RetryConstruct.seq)
 
 
 def first_catcher(handlers: Sequence[Handler], cls: str, graph: ClassGraph) -> Handler | None:
@@ -269,7 +278,10 @@ class FileFacts:
     registry: PackRegistry
     tries: list[TryStatement]
     constructs: list[RetryConstruct]
-    collections: list[tuple[str, ValueCollection]]  # (bound name, collection) of retryable-looking names
+    # (bound name, collection) for each collection assigned to a retryable-looking name
+    # (``retryable_codes``, ``RETRY_STATUSES``; not ``NON_RETRYABLE_STATUSES``), in traversal
+    # order; ``seq`` places them among the ``constructs``
+    collections: list[tuple[str, ValueCollection]]
 
     @property
     def graph(self) -> ClassGraph:  # pragma: no cover - provided by the front end

@@ -12,7 +12,8 @@ import re
 import libcst as cst
 
 from ..fixes import Fix, Replacement, with_except_type, without_elements
-from ..requests import DropEntries, FixRequest, MoveHandler
+from ..requests import DropConstructEntries, DropEntries, FixRequest, MoveHandler
+from .retries import classes_holder
 
 
 def fix_for(ctx, request: FixRequest | None) -> Fix | None:
@@ -55,6 +56,20 @@ def _drop_entries(ctx, r: DropEntries) -> Fix | None:
     return Fix(applicability, r.message, (Replacement(handler, new),))
 
 
+def _drop_construct_entries(ctx, r: DropConstructEntries) -> Fix | None:
+    holder = classes_holder(r.construct, r.kind)
+    if not isinstance(holder, cst.Tuple):
+        return None  # one class, or a tuple constant: its other users keep it
+    if len(holder.elements) != r.count:
+        return None  # the entries are not the tuple's elements one for one (a starred or nested tuple)
+    new = without_elements(holder, set(r.entries))
+    if new is None:
+        return None
+    lost = _comments(ctx.module, holder) - _comments(ctx.module, new)
+    applicability = "unsafe" if lost else r.applicability
+    return Fix(applicability, r.message, (Replacement(holder, new),))
+
+
 def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
     return set(re.findall(r"#[^\n]*", module.code_for_node(node)))
 
@@ -62,4 +77,5 @@ def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
 _MAKERS = {
     MoveHandler: _move_handler,
     DropEntries: _drop_entries,
+    DropConstructEntries: _drop_construct_entries,
 }

@@ -421,3 +421,23 @@ def _wait_of_sleeps(sleeps: Sequence[cst.Call], names: NameResolver) -> str:
         if k in kinds:
             return k
     return "none"
+
+
+def classes_holder(report_node: cst.CSTNode, kind: str) -> cst.BaseExpression | None:
+    """The one expression a decorator / iterator construct names its retried classes in
+    (``RetryConstruct.on_refs``; the fixer edits it): tenacity's first argument of the
+    ``retry=`` predicate call, backoff's exceptions (2nd positional or ``exception=``),
+    stamina's ``on=``. ``report_node``: the construct's decorator or iterator call."""
+    call = report_node.decorator if isinstance(report_node, cst.Decorator) else report_node
+    if not isinstance(call, cst.Call):
+        return None
+    if kind.startswith("tenacity"):
+        pred = keyword(call, "retry")
+        if isinstance(pred, cst.Call) and pred.args:
+            return pred.args[0].value
+        return None
+    if kind == "backoff":
+        return positional(call, 1) or keyword(call, "exception")
+    if kind.startswith("stamina"):
+        return keyword(call, "on")
+    return None
