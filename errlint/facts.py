@@ -123,6 +123,9 @@ class Handler:
     # test holds a literal, in source order, and how the handler's own sleeps wait
     branches: tuple[Branch, ...] = ()
     wait: str | None = None  # none | constant | backoff | retry-after | unknown (None: not gathered)
+    # the collections a retrying handler tests the error's status or code against, as the
+    # retried set (`if e.status in RETRY_STATUSES: continue`), in order (when asked for)
+    retry_decisions: tuple[ValueCollection, ...] = ()
 
     @property
     def qualnames(self) -> list[str | None]:
@@ -222,6 +225,11 @@ class RetryConstruct:
     raises_when_exhausted: bool = True  # once the last attempt fails, the error (or another) is raised
     at: Span | None = None  # the loop header, or the decorator / call
     calls: tuple[SdkCall, ...] = ()  # the SDK calls it runs again (when asked for)
+    seq: int = 0  # its place in the traversal among the facts that carry one (FileFacts.collections)
+    # decorators / iterators: the classes of the one expression that names what it retries on
+    # (tenacity's `retry=retry_if_exception_type(<this>)`, backoff's exception, stamina's `on=`),
+    # entry by entry as written; None: no such expression
+    on_refs: list[ClassRef] | None = None
 
     def covers(self, graph: ClassGraph, cls: str) -> bool:
         """Decorators / iterators: does the construct retry ``cls`` when it escapes the body?"""
@@ -261,6 +269,7 @@ class ValueCollection:
     node: Handle  # the collection expression (for a named one: its value where it is bound)
     entries: tuple[tuple[Handle, int | str], ...]  # (where the value is written, the value)
     name: str | None = None  # the name it is bound to, when it was found through one
+    seq: int = 0  # its place in the traversal (FileFacts.collections; see RetryConstruct.seq)
 
 
 def first_catcher(handlers: Sequence[Handler], cls: str, graph: ClassGraph) -> Handler | None:
@@ -282,7 +291,10 @@ class FileFacts:
     registry: PackRegistry
     tries: list[TryStatement]
     constructs: list[RetryConstruct]
-    collections: list[tuple[str, ValueCollection]]  # (bound name, collection) of retryable-looking names
+    # (bound name, collection) for each collection assigned to a retryable-looking name
+    # (``retryable_codes``, ``RETRY_STATUSES``; not ``NON_RETRYABLE_STATUSES``), in traversal
+    # order; ``seq`` places them among the ``constructs``
+    collections: list[tuple[str, ValueCollection]]
 
     @property
     def graph(self) -> ClassGraph:  # pragma: no cover - provided by the front end

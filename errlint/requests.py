@@ -76,3 +76,14 @@ class CatchSdkClass(FixRequest):
     pack: str
     alias: str
     keep_builtin: bool
+
+
+@dataclass(frozen=True)
+class DropConstructEntries(FixRequest):
+    """Drop ``entries`` (indexes) from the class tuple a retry construct retries on
+    (``RetryConstruct.on_refs``): ``construct`` is the construct's ``report_node``, ``kind`` its kind."""
+
+    construct: Handle
+    kind: str
+    entries: frozenset[int]
+    count: int  # how many entries the facts list (``on_refs``): the tuple must hold exactly these

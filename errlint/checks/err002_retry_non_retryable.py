@@ -1,26 +1,16 @@
 """ERR002 retry-non-retryable."""
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 
-import libcst as cst
-
-from ..python.effects import HandlerInfo
-from ..policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
-from ..python.retries import RetryConstruct, RetryTry
-from ..python.sdkretry import ConstructVisitor
-from ..python.statuses import StatusCollections, ValueSet
-from ..python.scan import keyword, positional
-from ..fixes import Fix, Replacement, with_except_type, without_elements
+from ..facts import ClassRef, Handler, RetryConstruct, RetryTry, Span, ValueCollection, first_catcher
 from ..packs import Pack
+from ..policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
+from ..requests import DropConstructEntries, DropEntries, FixRequest
 from .base import SDK_MODULES, Check, PackValues
 
-# retry, retrying, retries, retried, retryable, retriable -- not retrieve or retrieval
-_RETRYABLE_NAME = re.compile(r"retr(?:y|ie[sd]|iab)", re.IGNORECASE)
-_NEGATED_NAME = re.compile(r"(^|_)(non|not|no|never|dont|do_not|fatal|permanent)(_|$)|nonretr|unretr", re.IGNORECASE)
 
-
-class RetryNonRetryable(ConstructVisitor, Check):
+class RetryNonRetryable(Check):
     """
     ## What it does
     Flags a retry construct that retries an error its SDK documents as never
@@ -95,11 +85,23 @@ class RetryNonRetryable(ConstructVisitor, Check):
         "BASE_URL = 'https://api.altus4.dev'\nretryable_codes = ['DATABASE_ERROR', 'VALIDATION_ERROR']\n",
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.pol = policies(ctx.registry)
-        self.statuses = StatusCollections(ctx.names)
+    needs = frozenset({"constructs", "calls", "collections"})
+
+    def run(self) -> None:
+        self.pol = policies(self.file.registry)
         self.checked_collections: set[int] = set()
+        # Collections are reported once each, under the name they are first met by: the
+        # constructs (with the collections their handlers test) and the collections assigned
+        # to retryable-looking names, in the order the traversal met them.
+        named = self.file.collections
+        i = 0
+        for construct in self.file.constructs:
+            while i < len(named) and named[i][1].seq < construct.seq:
+                self._collection(named[i][1], named[i][0])
+                i += 1
+            self.construct(construct)
+        for name, coll in named[i:]:
+            self._collection(coll, name)
 
     # -- constructs ------------------------------------------------------------
     def construct(self, construct: RetryConstruct) -> None:
@@ -109,38 +111,43 @@ class RetryNonRetryable(ConstructVisitor, Check):
         else:
             self._predicate_construct(construct)
 
-    def _called_packs(self, stmts) -> list[Pack]:
-        return self.ctx.receivers.called_packs(self.ctx.receivers.sdk_calls(stmts))
+    @staticmethod
+    def _called_packs(calls) -> list[Pack]:
+        """The packs of ``calls``, each once, in the order first called."""
+        out: dict[str, Pack] = {}
+        for call in calls:
+            out.setdefault(call.pack.name, call.pack)
+        return list(out.values())
 
     def _retry_try(self, construct: RetryConstruct, rt: RetryTry) -> None:
-        graph = self.ctx.graph
-        retries = self.ctx.retries
-        called = self._called_packs(rt.node.body.body)
+        graph = self.file.graph
+        catcher = lambda handlers, cls: first_catcher(handlers, cls, graph)  # noqa: E731
+        called = self._called_packs(rt.calls)
         for h in rt.retrying:
-            for coll in self.statuses.retry_decisions(h):
+            for coll in h.retry_decisions:
                 self._collection(coll, coll.name)
             if h.effect.guarded or h.effect.reauth is not None:
                 continue  # the handler decides on the error's status / code / type, or re-authenticates first
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
-            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
-            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, retries.first_catcher, graph)
+            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, catcher, graph)
+            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, catcher, graph)
             fix = self._handler_fix(h) if never else None
-            self._report(h.handler, h.text, construct, never, by_status, fix=fix)
+            self._report(h.at, h.text, construct, never, by_status, fix=fix)
 
     def _predicate_construct(self, construct: RetryConstruct) -> None:
         if construct.guarded:
             return
-        graph = self.ctx.graph
-        called = self._called_packs(construct.body)
+        graph = self.file.graph
+        called = self._called_packs(construct.calls)
         entries = list(construct.on)
         never = [q for q in covered(entries, NEVER, called, graph, self.pol) if construct.covers(graph, q)]
         by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol) if construct.covers(graph, q)]
         what = construct.description
         fix = self._construct_fix(construct) if never else None
-        self._report(construct.report_node, what, construct, never, by_status, decorator=True, fix=fix)
+        self._report(construct.at, what, construct, never, by_status, decorator=True, fix=fix)
 
     # -- fixes -------------------------------------------------------------------
-    def _never_indexes(self, refs) -> set[int]:
+    def _never_indexes(self, refs: Sequence[ClassRef]) -> set[int]:
         out = set()
         for i, ref in enumerate(refs):
             spec = self.pol.spec(ref.qualname) if ref.qualname else None
@@ -148,48 +155,34 @@ class RetryNonRetryable(ConstructVisitor, Check):
                 out.add(i)
         return out
 
-    def _handler_fix(self, h: HandlerInfo) -> Fix | None:
-        tup = h.handler.type
-        if h.refs is None or not isinstance(tup, cst.Tuple) or len(tup.elements) != len(h.refs):
+    def _handler_fix(self, h: Handler) -> FixRequest | None:
+        """Drop the never-retryable classes from the handler's tuple (the fixer: when it is one written there)."""
+        if h.refs is None:
             return None
         drop = self._never_indexes(h.refs)
-        new_type = without_elements(tup, drop) if drop else None
-        if new_type is None:
+        if not drop:
             return None
-        new = with_except_type(h.handler, new_type)
         names = ", ".join(h.refs[i].text for i in sorted(drop))
-        return Fix("unsafe", f"Stop retrying {names}", (Replacement(h.handler, new),))
+        return DropEntries("unsafe", f"Stop retrying {names}", h.handler, frozenset(drop), len(h.refs))
 
-    def _construct_fix(self, construct: RetryConstruct) -> Fix | None:
-        call = construct.report_node.decorator if isinstance(construct.report_node, cst.Decorator) else construct.report_node
-        if not isinstance(call, cst.Call):
-            return None
-        holder = None
-        if construct.kind.startswith("tenacity"):
-            pred = keyword(call, "retry")
-            if isinstance(pred, cst.Call) and pred.args:
-                holder = pred.args[0].value
-        elif construct.kind == "backoff":
-            holder = positional(call, 1) or keyword(call, "exception")
-        elif construct.kind.startswith("stamina"):
-            holder = keyword(call, "on")
-        if not isinstance(holder, cst.Tuple):
-            return None
-        refs = list(self.ctx.names.exception_refs(holder))
-        if len(refs) != len(holder.elements):
+    def _construct_fix(self, construct: RetryConstruct) -> FixRequest | None:
+        """Drop the never-retryable classes from the construct's class tuple (the fixer: when it is one)."""
+        refs = construct.on_refs
+        if refs is None:
             return None
         drop = self._never_indexes(refs)
-        new = without_elements(holder, drop) if drop else None
-        if new is None:
+        if not drop:
             return None
         names = ", ".join(refs[i].text for i in sorted(drop))
-        return Fix("unsafe", f"Stop retrying {names}", (Replacement(holder, new),))
+        return DropConstructEntries(
+            "unsafe", f"Stop retrying {names}", construct.report_node, construct.kind, frozenset(drop), len(refs)
+        )
 
-    def _report(self, node, what: str, construct: RetryConstruct, never, by_status, decorator: bool = False, fix=None) -> None:
+    def _report(self, at: Span, what: str, construct: RetryConstruct, never, by_status, decorator: bool = False, fix=None) -> None:
         if not never and not by_status:
             return
-        graph = self.ctx.graph
-        line = self.ctx.line_of(construct.report_node)
+        graph = self.file.graph
+        line = construct.at.line
         where = "" if decorator else f" ({construct.description} on line {line})"
         # One sentence per kind of class, each naming its classes, its condition and the
         # documented action; the construct's line is said once, in the first.
@@ -214,26 +207,10 @@ class RetryNonRetryable(ConstructVisitor, Check):
                 + (f": {spec.action}" if spec and spec.action else "")
             )
         message = " ".join(s if s.endswith(".") or i == len(sentences) - 1 else s + "." for i, s in enumerate(sentences))
-        self.ctx.report(self.code, node, message, fix=fix, end=_header_end(node))
+        self.report(at, message, fix)
 
     # -- collections of retryable codes / statuses -------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
-        names = [t.target for t in node.targets]
-        self._assigned(names, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._assigned([node.target], node.value)
-
-    def _assigned(self, targets, value) -> None:
-        for t in targets:
-            name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
-            if name and _RETRYABLE_NAME.search(name) and not _NEGATED_NAME.search(name):
-                coll = self.statuses.literal(value)
-                if coll is not None:
-                    self._collection(coll, name)
-
-    def _collection(self, coll: ValueSet, name: str | None) -> None:
+    def _collection(self, coll: ValueCollection, name: str | None) -> None:
         if id(coll.node) in self.checked_collections:
             return
         self.checked_collections.add(id(coll.node))
@@ -248,7 +225,7 @@ class RetryNonRetryable(ConstructVisitor, Check):
             pack, pol = found[0][2]
             shown = [f"{v!r}" if isinstance(v, str) else str(v) for _, v, _ in found]
             kind = "code" if isinstance(found[0][1], str) else "status"
-            written = self.ctx.code_for(element)
+            written = self.file.text_of(element)
             if len(found) == 1:
                 what = f"{shown[0]}, a {kind}" if written == shown[0] or isinstance(found[0][1], str) else f"{shown[0]} ({written}), a {kind}"
                 message = f"{holder} holds {what} {pack} documents as never retryable"
@@ -258,13 +235,13 @@ class RetryNonRetryable(ConstructVisitor, Check):
                 message = f"{holder} holds {listed} ({written}), {kinds} {pack} documents as never retryable"
             if pol.action and len({id(p[1]) for _, _, p in found}) == 1:
                 message += f": {pol.action}"
-            self.ctx.report(self.code, element, message)
+            self.report(self.file.span(element), message)
 
     def _policy_of(self, value):
         """(pack name, Policy) when every relevant pack that knows ``value`` says never."""
         found = []
-        for pack in sorted(self.ctx.registry.packs, key=lambda p: not p.modules):
-            if not self.ctx.pack_applies(pack):
+        for pack in sorted(self.file.registry.packs, key=lambda p: not p.modules):
+            if not self.file.pack_applies(pack):
                 continue  # an SDK's codes count where the SDK is used; an API's (Altus 4) where the code is about it
             table = pack.codes if isinstance(value, str) else pack.statuses
             key = value if isinstance(value, str) else str(value)
@@ -275,9 +252,3 @@ class RetryNonRetryable(ConstructVisitor, Check):
             return found[0]  # an imported SDK first, then hand-written APIs (Altus 4)
 
         return None
-
-
-def _header_end(node):
-    if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
-        return node.type if node.type is not None else node
-    return None

@@ -13,24 +13,36 @@ where it is written. It gathers only what the enabled checks declare they read
     the SDK calls of each try body and of each retry construct;
 ``constructs``
     retry constructs (loops, decorators, iterators), in the order the traversal meets them;
+    a decorator's / iterator's class tuple entry by entry (``on_refs``);
 ``waits``
     for each retrying handler of a retry loop, how its sleeps wait and the ``if``
-    statements of its body whose test holds a literal (``Handler.wait``, ``Handler.branches``).
+    statements of its body whose test holds a literal (``Handler.wait``, ``Handler.branches``);
+``collections``
+    collections of statuses or codes that decide a retry: those each retrying handler of a
+    retry loop tests the error against (``Handler.retry_decisions``, with ``constructs``), and
+    those assigned to a name that says it holds what is retried (``FileFacts.collections``,
+    see ``statuses.retryable_name``); ``seq`` orders the two kinds as the traversal met them.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import libcst as cst
 
 from ..facts import Handler, RetryConstruct, TryStatement
+from .retries import classes_holder
 from .scan import body_of, walk
+from .statuses import StatusCollections, retryable_name
 
-NEEDS = frozenset({"tries", "effects", "calls", "constructs", "waits"})
+NEEDS = frozenset({"tries", "effects", "calls", "constructs", "waits", "collections"})
 
 
 class FactsBuilder:
     def __init__(self, ctx, needs: frozenset[str]) -> None:
         self.ctx = ctx
         self.needs = needs
+        self._seq = 0  # RetryConstruct.seq / ValueCollection.seq: the traversal's order
+        self._statuses = None
 
     def handlers(self) -> list[str]:
         """The node callbacks the walker calls: only those of the facts asked for."""
@@ -39,7 +51,19 @@ class FactsBuilder:
             out += ["visit_Module", "visit_IndentedBlock", "visit_FunctionDef", "visit_For"]
         if "tries" in self.needs:
             out += ["visit_Try", "visit_TryStar"]
+        if "collections" in self.needs:
+            out += ["visit_Assign", "visit_AnnAssign"]
         return out
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    @property
+    def statuses(self):
+        if self._statuses is None:
+            self._statuses = StatusCollections(self.ctx.names)
+        return self._statuses
 
     # -- retry constructs --------------------------------------------------------------
     def _add(self, c: RetryConstruct) -> None:
@@ -63,6 +87,15 @@ class FactsBuilder:
                         stmts = body_of(h.handler.body)
                         h.branches = literal_branches(stmts, names, span)
                         h.wait = _wait_of_sleeps(sleeps_in(stmts), names)
+        if c.kind != "loop":
+            holder = classes_holder(c.report_node, c.kind)
+            if holder is not None:
+                c.on_refs = list(self.ctx.names.exception_refs(holder))
+        elif "collections" in self.needs:
+            for rt in c.tries:
+                for h in rt.retrying:
+                    h.retry_decisions = tuple(self.statuses.retry_decisions(h))
+        c.seq = self._next_seq()
         self.ctx.constructs.append(c)
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -114,3 +147,19 @@ class FactsBuilder:
         if "constructs" in self.needs:
             fact.loop = ctx.retries.loop_of_try(node)
         ctx.tries.append(fact)
+
+    # -- collections named as retryable -------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._assigned([t.target for t in node.targets], node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigned([node.target], node.value)
+
+    def _assigned(self, targets, value) -> None:
+        for t in targets:
+            name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
+            if name and retryable_name(name):
+                coll = self.statuses.literal(value)
+                if coll is not None:
+                    self.ctx.collections.append((name, replace(coll, seq=self._next_seq())))

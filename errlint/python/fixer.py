@@ -12,8 +12,9 @@ import re
 import libcst as cst
 
 from ..fixes import Fix, Replacement, reference_for, with_except_type, without_elements
-from ..requests import CatchSdkClass, DropDecorator, DropEntries, FixRequest, MoveHandler, UnwrapLoop
+from ..requests import CatchSdkClass, DropConstructEntries, DropDecorator, DropEntries, FixRequest, MoveHandler, UnwrapLoop
 from .effects import flow
+from .retries import classes_holder
 from .scan import body_of, call_name, small_statements, walk
 
 
@@ -55,6 +56,20 @@ def _drop_entries(ctx, r: DropEntries) -> Fix | None:
     lost = _comments(ctx.module, handler.type) - _comments(ctx.module, new.type)
     applicability = "unsafe" if lost else r.applicability
     return Fix(applicability, r.message, (Replacement(handler, new),))
+
+
+def _drop_construct_entries(ctx, r: DropConstructEntries) -> Fix | None:
+    holder = classes_holder(r.construct, r.kind)
+    if not isinstance(holder, cst.Tuple):
+        return None  # one class, or a tuple constant: its other users keep it
+    if len(holder.elements) != r.count:
+        return None  # the entries are not the tuple's elements one for one (a starred or nested tuple)
+    new = without_elements(holder, set(r.entries))
+    if new is None:
+        return None
+    lost = _comments(ctx.module, holder) - _comments(ctx.module, new)
+    applicability = "unsafe" if lost else r.applicability
+    return Fix(applicability, r.message, (Replacement(holder, new),))
 
 
 def _comments(module: cst.Module, node: cst.CSTNode) -> set[str]:
@@ -177,4 +192,5 @@ _MAKERS = {
     UnwrapLoop: _unwrap_loop,
     DropDecorator: _drop_decorator,
     CatchSdkClass: _catch_sdk_class,
+    DropConstructEntries: _drop_construct_entries,
 }

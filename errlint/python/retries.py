@@ -448,3 +448,21 @@ def literal_branches(stmts: Sequence[cst.CSTNode], names: NameResolver, span=Non
             wait = _wait_of_sleeps(sleeps_in(body_of(node.body)), names)
             out.append(Branch(tuple(values), wait, at=span(node, node.test) if span is not None else None))
     return tuple(out)
+def classes_holder(report_node: cst.CSTNode, kind: str) -> cst.BaseExpression | None:
+    """The one expression a decorator / iterator construct names its retried classes in
+    (``RetryConstruct.on_refs``; the fixer edits it): tenacity's first argument of the
+    ``retry=`` predicate call, backoff's exceptions (2nd positional or ``exception=``),
+    stamina's ``on=``. ``report_node``: the construct's decorator or iterator call."""
+    call = report_node.decorator if isinstance(report_node, cst.Decorator) else report_node
+    if not isinstance(call, cst.Call):
+        return None
+    if kind.startswith("tenacity"):
+        pred = keyword(call, "retry")
+        if isinstance(pred, cst.Call) and pred.args:
+            return pred.args[0].value
+        return None
+    if kind == "backoff":
+        return positional(call, 1) or keyword(call, "exception")
+    if kind.startswith("stamina"):
+        return keyword(call, "on")
+    return None
