@@ -1,8 +1,10 @@
-"""Command line: argument parsing and exit codes only.
+"""Command line: the entry point and the check command, exit codes only.
 
 ``errlint [check] [PATHS...]`` lints; ``errlint rule CODE`` prints a rule's
 documentation; ``errlint rules`` lists the rules.  Exit codes (as ruff): 0 no
-findings, 1 findings, 2 usage, configuration, pack or internal error.
+findings, 1 findings, 2 usage, configuration, pack or internal error.  The
+arguments are parsed in :mod:`errlint.cli_args`, the rule documentation is in
+:mod:`errlint.cli_rules`, ``--show-settings`` in :mod:`errlint.cli_settings`.
 """
 from __future__ import annotations
 
@@ -299,8 +301,6 @@ def _unified_diff(path: str, old: bytes, new: bytes) -> str:
         return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
 
     return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
-
-
 
 
 if __name__ == "__main__":  # pragma: no cover

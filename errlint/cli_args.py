@@ -87,11 +87,9 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
-
 def _selection_layers(args: argparse.Namespace, config: Config) -> list[Selection]:
     """The rule selectors of a run, weakest first: [tool.errlint], then the command line."""
     return [
         Selection(config.select, config.extend_select, config.ignore),
         Selection(tuple(args.select) if args.select is not None else None, tuple(args.extend_select), tuple(args.ignore)),
     ]
-

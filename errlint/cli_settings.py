@@ -11,6 +11,7 @@ from .config import Config, find_config, project_registry
 from .diagnostics import PARSE_ERROR
 from .selection import Selection, select_rules
 
+
 def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
     """Print the settings each path is linted with (one block per configuration), exit 0."""
     seen: set[str | None] = set()
@@ -69,5 +70,3 @@ def _selector_rows(layers: list[Selection]) -> list[tuple[str, str]]:
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
-
-

@@ -135,4 +135,3 @@ class Pack:
     def is_language(self) -> bool:
         """The generated stdlib pack (it records the Python it was generated from): class trees only, no SDK calls."""
         return self.python is not None
-

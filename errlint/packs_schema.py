@@ -382,4 +382,3 @@ def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
 
     for q in errors:
         visit(q, [])
-

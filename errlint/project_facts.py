@@ -166,4 +166,3 @@ def _string_list(node: ast.expr | None) -> list[str] | None:
     ):
         return [e.value for e in node.elts]
     return None
-

@@ -92,4 +92,3 @@ def roots_for(path: str, module_name: str, is_package: bool, src: Sequence[str] 
         if r not in out:
             out.append(r)
     return tuple(out)
-
