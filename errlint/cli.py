@@ -1,8 +1,10 @@
-"""Command line: argument parsing and exit codes only.
+"""Command line: the entry point and the check command, exit codes only.
 
 ``errlint [check] [PATHS...]`` lints; ``errlint rule CODE`` prints a rule's
 documentation; ``errlint rules`` lists the rules.  Exit codes (as ruff): 0 no
-findings, 1 findings, 2 usage, configuration, pack or internal error.
+findings, 1 findings, 2 usage, configuration, pack or internal error.  The
+arguments are parsed in :mod:`errlint.cli_args`, the rule documentation is in
+:mod:`errlint.cli_rules`, ``--show-settings`` in :mod:`errlint.cli_settings`.
 """
 from __future__ import annotations
 
@@ -11,86 +13,22 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import __version__
 from .checks import ALL_CHECKS
+from .cli_args import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, _error, _selection_layers, build_parser
+from .cli_rules import _rule_command, _rules_command, readme_rule_table, rule_metadata
+from .cli_settings import _show_settings
 from .config import Config, ConfigError, find_config, load_config, project_registry
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .engine import Linter
 from .files import PathError, discover
 from .fixes import FixError, write_atomically
 from .gitignore import GitIgnore
-from .output import FORMATS, INFO_URI, count, fix_applies, fixable_summary, hidden_fix, render, render_statistics, render_statistics_json
+from .output import count, fix_applies, fixable_summary, hidden_fix, render, render_statistics, render_statistics_json
 from .packs import PackError, PackRegistry
-from .progress import clear_progress, progress_for
-from .selection import Selection, SelectionError, select_rules, unknown_selector_problem
+from .progress import progress_for
+from .selection import SelectionError, select_rules, unknown_selector_problem
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _codes(value: str) -> list[str]:
-    return [c.strip() for c in value.split(",") if c.strip()]
-
-
-USAGE = """errlint [check] [OPTIONS] [PATHS ...]
-       errlint rule CODE
-       errlint rules"""
-
-EPILOG = """commands:
-  check                 lint the paths (the default; `errlint PATHS` is `errlint check PATHS`)
-  rule CODE             print a rule's documentation
-  rules                 list the rules, their fixes and the packs they read
-
-exit status:
-  0  no findings (or --exit-zero, --show-files, --show-settings)
-  1  findings (with --diff: changes to make)
-  2  usage, configuration, pack or internal error; a path that does not exist;
-     a fix that would not parse; a report that cannot be written"""
-
-
-def _jobs(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="errlint",
-        usage=USAGE,
-        description="Lint error handling around HTTP and auth SDK calls against the SDKs' documented exception trees.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("paths", nargs="*", default=["."], help="files or directories to lint (default: .); - reads standard input")
-    parser.add_argument("--select", type=_codes, default=None, metavar="CODES", help="comma-separated codes or prefixes to enable (default: all rules); replaces the configured select")
-    parser.add_argument("--extend-select", type=_codes, default=[], metavar="CODES", help="codes or prefixes to enable in addition to the selected ones")
-    parser.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="comma-separated codes or prefixes to disable")
-    parser.add_argument("--output-format", choices=FORMATS, default="text", help="how findings are printed (default: text)")
-    parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of the findings")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print the findings and errors only: no summary line")
-    parser.add_argument("-s", "--silent", action="store_true", help="print no findings and no summary, only errors (the exit code still tells)")
-    parser.add_argument("--output-file", "-o", metavar="PATH", help="write the report (findings, JSON, SARIF, statistics) to this file instead of standard output")
-    parser.add_argument("--show-files", action="store_true", help="list the files that would be linted, then exit")
-    parser.add_argument("--show-settings", action="store_true", help="print the settings resolved for the paths (configuration, rules, packs, excludes, cache, jobs), then exit")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    parser.add_argument("--fix", action="store_true", help="apply safe fixes (and unsafe ones with --unsafe-fixes), then report what remains")
-    parser.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply fixes marked unsafe")
-    parser.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help="do not apply unsafe fixes even if the configuration allows them")
-    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 if there are changes)")
-    parser.add_argument("--config", metavar="PATH", help="use this pyproject.toml (or TOML file) instead of searching for [tool.errlint]")
-    parser.add_argument("--respect-gitignore", action="store_true", default=None, help="skip files and directories that .gitignore or .git/info/exclude ignore (the default; respect-gitignore in the configuration)")
-    parser.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="lint gitignored files too")
-    parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
-    parser.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of unchanged files' results")
-    parser.add_argument("--cache-dir", metavar="PATH", help="keep the cache here (default: $ERRLINT_CACHE_DIR, else the configured cache-dir, else .errlint_cache beside the configuration or in the current directory)")
-    parser.add_argument("--stdin-filename", default="-", metavar="PATH", help="the name to report for standard input")
-    parser.add_argument("--version", action="version", version=f"errlint {__version__}")
-    return parser
+__all__ = ["build_parser", "main", "readme_rule_table", "rule_metadata"]  # what tests and scripts import from here
 
 
 def _display_path(path: str) -> str:
@@ -103,12 +41,6 @@ def _display_path(path: str) -> str:
     except ValueError:
         return path
     return path if rel.startswith("..") else rel
-
-
-def _error(message: str) -> int:
-    clear_progress()
-    print(f"errlint: error: {message}", file=sys.stderr)
-    return EXIT_ERROR
 
 
 SUBCOMMANDS = ("check", "rule", "rules")
@@ -351,74 +283,6 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
 
 
-def _selection_layers(args: argparse.Namespace, config: Config) -> list[Selection]:
-    """The rule selectors of a run, weakest first: [tool.errlint], then the command line."""
-    return [
-        Selection(config.select, config.extend_select, config.ignore),
-        Selection(tuple(args.select) if args.select is not None else None, tuple(args.extend_select), tuple(args.ignore)),
-    ]
-
-
-def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
-    """Print the settings each path is linted with (one block per configuration), exit 0."""
-    seen: set[str | None] = set()
-    blocks = []
-    for raw in args.paths:
-        start = args.stdin_filename if raw == "-" else raw
-        config = override or find_config(start if start != "-" else ".")
-        if config.path in seen:
-            continue
-        seen.add(config.path)
-        layers = _selection_layers(args, config)
-        checks, report_parse_errors = select_rules(ALL_CHECKS, layers)
-        registry = project_registry(config)
-        respect = config.respect_gitignore if args.respect_gitignore is None else args.respect_gitignore
-        if args.no_cache:
-            cache = "off (--no-cache)"
-        else:
-            cache = str(args.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory)
-        rows = [
-            ("config file", config.path or "none (the defaults)"),
-            ("root", str(config.root)),
-            ("rules", ", ".join([c.code for c in checks] + ([PARSE_ERROR] if report_parse_errors else [])) or "none"),
-            *_selector_rows(layers),
-            ("per-file-ignores", "; ".join(f"{p} = {', '.join(codes)}" for p, codes in config.per_file_ignores) or "-"),
-            ("exclude", ", ".join(config.excludes) or "-"),
-            ("force-exclude", _bool(args.force_exclude)),
-            ("respect-gitignore", _bool(respect)),
-            ("packs", "".join(f"\n    {pack.name}: {pack.path}" for pack in registry.packs) or "none"),
-            ("disable-packs", ", ".join(config.disable_packs) or "-"),
-            ("enable-packs", ", ".join(config.enable_packs) or "-"),
-            ("unsafe-fixes", _bool(config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes)),
-            ("cache", cache),
-            ("jobs", str(max(1, args.jobs))),
-            ("output-format", args.output_format),
-        ]
-        width = max(len(k) for k, _ in rows)
-        blocks.append(f"Settings for {start}:\n" + "".join(f"  {k.ljust(width)}  {v}\n" for k, v in rows))
-    sys.stdout.write("\n".join(blocks))
-    return EXIT_CLEAN
-
-
-def _selector_rows(layers: list[Selection]) -> list[tuple[str, str]]:
-    """select / extend-select / ignore in force: a layer that sets ``select`` starts over."""
-    select, extend, ignore = None, [], []
-    for layer in layers:
-        if layer.select is not None:
-            select, extend, ignore = layer.select, [], []
-        extend += layer.extend_select
-        ignore += layer.ignore
-    return [
-        ("select", ", ".join(select) if select is not None else "ALL (the default)"),
-        ("extend-select", ", ".join(extend) or "-"),
-        ("ignore", ", ".join(ignore) or "-"),
-    ]
-
-
-def _bool(value: bool) -> str:
-    return "true" if value else "false"
-
-
 def _write_report(path: str, report: str) -> str | None:
     """Write the report through a temporary file and a rename; a one-line problem, or None."""
     try:
@@ -437,95 +301,6 @@ def _unified_diff(path: str, old: bytes, new: bytes) -> str:
         return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
 
     return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
-
-
-# -- rule documentation ----------------------------------------------------------------
-META_RULES = (
-    (PARSE_ERROR, "parse-error", "The file cannot be read, decoded or parsed; the run goes on with the other files."),
-    (INTERNAL_ERROR, "internal-error", "A check failed on this file (a bug in errlint); the exit code is 2."),
-)
-
-
-# A heading of README.md (## Rules); tests/test_outputs.py checks that the anchor exists.
-RULES_URI = f"{INFO_URI}/blob/main/README.md#rules"
-
-
-def rule_metadata() -> list[dict]:
-    """SARIF ``reportingDescriptor`` objects for every rule, from the checks' docstrings."""
-    rules = []
-    for check in ALL_CHECKS:
-        docs = check.docs()
-        rules.append(
-            {
-                "id": check.code,
-                "name": check.name,
-                "shortDescription": {"text": check.summary},
-                "fullDescription": {"text": check.short_docs()},
-                "help": {"text": docs, "markdown": docs},
-                "helpUri": RULES_URI,  # the README's rule table; the rule's own text is in "help"
-                "defaultConfiguration": {"level": "error"},
-            }
-        )
-    for code, name, text in META_RULES:
-        rules.append(
-            {
-                "id": code,
-                "name": name,
-                "shortDescription": {"text": text},
-                "fullDescription": {"text": text},
-                "help": {"text": text},
-                "helpUri": RULES_URI,
-                "defaultConfiguration": {"level": "error"},
-            }
-        )
-    return rules
-
-
-def _rule_command(argv: list[str]) -> int:
-    if len(argv) != 1:
-        return _error("usage: errlint rule CODE")
-    wanted = argv[0].upper()
-    for check in ALL_CHECKS:
-        if check.code == wanted or check.name == argv[0]:
-            print(f"# {check.name} ({check.code})\n")
-            print(f"Fix is {'not available' if check.fix_availability == 'none' else check.fix_availability + ' available'}.\n")
-            print(check.docs())
-            return EXIT_CLEAN
-    for code, name, text in META_RULES:
-        if code == wanted:
-            print(f"# {name} ({code})\n\n{text}")
-            return EXIT_CLEAN
-    return _error(f"unknown rule {argv[0]!r} (known: {', '.join(c.code for c in ALL_CHECKS)})")
-
-
-def _rules_command(argv: list[str]) -> int:
-    """The rules and the packs they read, for the project of the current directory
-    (its ``[tool.errlint]`` extend-packs, disable-packs and enable-packs), or of ``--config PATH``."""
-    if argv and argv[0] == "--config" and len(argv) == 2:
-        config = load_config(argv[1])
-    elif argv and argv[0].startswith("--config=") and len(argv) == 1:
-        config = load_config(argv[0].partition("=")[2])
-    elif not argv:
-        config = find_config(".")
-    else:
-        return _error("usage: errlint rules [--config PATH] (to lint a path named 'rules': errlint check rules)")
-    registry = project_registry(config)
-    rows = [("code", "name", "fix", "packs")]
-    for check in ALL_CHECKS:
-        rows.append((check.code, check.name, check.fix_availability, ", ".join(check.packs_involved(registry)) or "-"))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for row in rows:
-        print("  ".join(col.ljust(widths[i]) for i, col in enumerate(row[:3])) + "  " + row[3])
-    return EXIT_CLEAN
-
-
-def readme_rule_table() -> str:
-    """The README's rule table, generated from the checks (tests/test_docs.py keeps README in sync)."""
-    lines = ["| code | name | what it flags | fix |", "| --- | --- | --- | --- |"]
-    for check in ALL_CHECKS:
-        fix = {"none": "—", "sometimes": "sometimes", "always": "always"}[check.fix_availability]
-        lines.append(f"| {check.code} | {check.name} | {check.summary} | {fix} |")
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

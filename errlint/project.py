@@ -5,16 +5,18 @@ SyncError``, ``from app import ConfigError``). Whatever front end lints it
 (a whole tree, the file alone, flake8, pre-commit, standard input, ``--fix``),
 those names are resolved the same way, from disk, only when a check asks:
 
-* :class:`ModuleFinder` maps a dotted module name to a file the way Python's
-  path finder would from the linted file's location: the root above its chain
-  of ``__init__.py`` packages first, then the configured ``src`` roots; a
-  regular package wins over a module, a module over a namespace package
-  (directories without ``__init__.py``, whose portions merge across roots); a
-  compiled module is read from the ``.pyi`` stub beside it, or not at all.
-* :func:`read_facts` reads a module's top-level classes (with their bases),
-  import bindings, assignments, ``__all__`` and star imports from CPython's
-  ``ast`` (never LibCST). A name bound differently in two places (``try:
-  from x import A`` / ``except ImportError: A = ValueError``) is unknown.
+* :class:`ModuleFinder` (in :mod:`errlint.project_finder`) maps a dotted
+  module name to a file the way Python's path finder would from the linted
+  file's location: the root above its chain of ``__init__.py`` packages first,
+  then the configured ``src`` roots; a regular package wins over a module, a
+  module over a namespace package (directories without ``__init__.py``, whose
+  portions merge across roots); a compiled module is read from the ``.pyi``
+  stub beside it, or not at all.
+* :func:`read_facts` (in :mod:`errlint.project_facts`) reads a module's
+  top-level classes (with their bases), import bindings, assignments,
+  ``__all__`` and star imports from CPython's ``ast`` (never LibCST). A name
+  bound differently in two places (``try: from x import A`` / ``except
+  ImportError: A = ValueError``) is unknown.
   Facts are memoised by the digest of the module's bytes.
 * :class:`ProjectLayer` is a layer of :class:`~errlint.hierarchy.ClassGraph`
   whose lookups fall through to those modules: re-export chains of any depth
@@ -28,272 +30,21 @@ builtins and SDK classes reads no other module.
 """
 from __future__ import annotations
 
-import ast
 import builtins
 import hashlib
 import os
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from importlib.machinery import EXTENSION_SUFFIXES
+from collections.abc import Mapping, Sequence
 
 from .hierarchy import ClassGraph
+from .project_facts import ModuleFacts, read_facts
+from .project_finder import COMPILED, Found, ModuleFinder, roots_for
 
 _BUILTINS = frozenset(dir(builtins)) | {"ExceptionGroup", "BaseExceptionGroup", "EncodingWarning"}
 _MAX_STEPS = 10_000  # alias hops in one lookup: far beyond any real re-export chain, and never a hang
-COMPILED = "<compiled>"  # a module that exists only as an extension module, with no stub: unknown
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-# -- facts of one module ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class ModuleFacts:
-    """What a module binds at its top level.
-
-    ``values`` maps each name to one binding: ``("class", bases)`` with bases as
-    written (dotted text, ``*name`` for a starred base, ``?`` for anything
-    else), ``("import", qualname)``, ``("ref", dotted)`` for ``A = B``,
-    ``("tuple", (dotted, ...))`` or ``("other",)``; a name bound differently
-    in two places is ``("ambiguous",)``.
-    """
-
-    name: str
-    package: str
-    values: Mapping[str, tuple]
-    stars: tuple[str, ...] = ()
-    all: tuple[str, ...] | None = None
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
-def _absolute(package: str, level: int, module: str | None) -> str:
-    if not level:
-        return module or ""
-    parts = package.split(".") if package else []
-    base = ".".join(parts[: max(len(parts) - (level - 1), 0)]) if level - 1 <= len(parts) else ""
-    if module:
-        return f"{base}.{module}" if base else module
-    return base
-
-
-def _statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
-    """Top-level statements, entering blocks that run at import time (not functions or classes)."""
-    stack = [iter(body)]
-    while stack:
-        for stmt in stack[-1]:
-            yield stmt
-            blocks = []
-            if isinstance(stmt, ast.If):
-                blocks = [stmt.body, stmt.orelse]
-            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                blocks = [stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody]
-            elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)):
-                blocks = [stmt.body, getattr(stmt, "orelse", [])]
-            if blocks:
-                stack.append(iter([s for block in blocks for s in block]))
-                break
-        else:
-            stack.pop()
-
-
-def read_facts(source: bytes, name: str, is_package: bool) -> ModuleFacts | None:
-    """The facts of module ``name`` from its bytes; None when CPython cannot parse them."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeError):
-        return None
-    package = name if is_package else name.rpartition(".")[0]
-    values: dict[str, tuple] = {}
-    stars: list[str] = []
-    exported: list[str] | None = None
-
-    def bind(target: str, value: tuple) -> None:
-        if target in values and values[target] != value:
-            values[target] = ("ambiguous",)
-        else:
-            values[target] = value
-
-    for stmt in _statements(tree.body):
-        if isinstance(stmt, ast.ClassDef):
-            bases = []
-            for base in stmt.bases:
-                if isinstance(base, ast.Starred):
-                    text = _dotted(base.value)
-                    bases.append(f"*{text}" if text else "?")
-                else:
-                    bases.append(_dotted(base) or "?")
-            bind(stmt.name, ("class", tuple(bases)))
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            bind(stmt.name, ("other",))
-        elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                if alias.asname:
-                    bind(alias.asname, ("import", alias.name))
-                else:
-                    top = alias.name.split(".")[0]
-                    bind(top, ("import", top))
-        elif isinstance(stmt, ast.ImportFrom):
-            module = _absolute(package, stmt.level, stmt.module)
-            for alias in stmt.names:
-                if alias.name == "*":
-                    if module:
-                        stars.append(module)
-                    continue
-                bind(alias.asname or alias.name, ("import", f"{module}.{alias.name}" if module else alias.name))
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            value = stmt.value
-            for target in targets:
-                if not isinstance(target, ast.Name):
-                    for sub in ast.walk(target):  # unpacking: every name bound gets something unknown
-                        if isinstance(sub, ast.Name):
-                            bind(sub.id, ("other",))
-                    continue
-                if target.id == "__all__":
-                    names = _string_list(value)
-                    if isinstance(stmt, ast.AugAssign) and exported is not None and names is not None:
-                        exported = [*exported, *names]
-                    elif isinstance(stmt, ast.Assign) and names is not None and exported is None:
-                        exported = names
-                    else:
-                        exported = None if names is None else exported
-                    continue
-                if isinstance(stmt, ast.AugAssign) or value is None:
-                    bind(target.id, ("other",))
-                elif _dotted(value) is not None:
-                    bind(target.id, ("ref", _dotted(value)))
-                elif isinstance(value, ast.Tuple) and all(_dotted(e) for e in value.elts):
-                    bind(target.id, ("tuple", tuple(_dotted(e) for e in value.elts)))
-                else:
-                    bind(target.id, ("other",))
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            for sub in ast.walk(stmt.target):
-                if isinstance(sub, ast.Name):
-                    bind(sub.id, ("other",))
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                if item.optional_vars is not None:
-                    for sub in ast.walk(item.optional_vars):
-                        if isinstance(sub, ast.Name):
-                            bind(sub.id, ("other",))
-        elif isinstance(stmt, ast.Delete):
-            for target in stmt.targets:
-                if isinstance(target, ast.Name):
-                    bind(target.id, ("ambiguous",))
-    for stmt in _statements(tree.body):  # except ... as e: a binding too, though rarely at top level
-        if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            for h in stmt.handlers:
-                if h.name:
-                    bind(h.name, ("other",))
-    return ModuleFacts(name, package, values, tuple(stars), tuple(exported) if exported is not None else None)
-
-
-def _string_list(node: ast.expr | None) -> list[str] | None:
-    if isinstance(node, (ast.List, ast.Tuple)) and all(
-        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
-    ):
-        return [e.value for e in node.elts]
-    return None
-
-
-# -- finding modules ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Found:
-    path: str  # the file read for the module's facts ("" for a namespace package, COMPILED with no stub)
-    is_package: bool
-
-
-class ModuleFinder:
-    """Dotted module name -> file, searched in ``roots`` the way Python's path finder searches ``sys.path``."""
-
-    def __init__(self) -> None:
-        self._memo: dict[tuple, Found | None] = {}
-
-    def find(self, name: str, roots: tuple[str, ...]) -> Found | None:
-        key = (name, roots)
-        if key in self._memo:
-            return self._memo[key]
-        found = self._find(name, roots)
-        self._memo[key] = found
-        return found
-
-    def _find(self, name: str, roots: tuple[str, ...]) -> Found | None:
-        parts = name.split(".")
-        if not all(p.isidentifier() for p in parts):
-            return None
-        paths: list[str] = list(roots)
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            found: Found | None = None
-            portions: list[str] = []
-            for directory in paths:
-                base = os.path.join(directory, part)
-                init = os.path.join(base, "__init__.py")
-                if os.path.isfile(init):
-                    found = Found(init, True)
-                    break
-                if os.path.isfile(os.path.join(base, "__init__.pyi")) and _compiled(os.path.join(base, "__init__")):
-                    found = Found(os.path.join(base, "__init__.pyi"), True)
-                    break
-                if _compiled(base):
-                    stub = base + ".pyi"
-                    found = Found(stub if os.path.isfile(stub) else COMPILED, False)
-                    break
-                if os.path.isfile(base + ".py"):
-                    found = Found(base + ".py", False)
-                    break
-                if os.path.isdir(base):
-                    portions.append(base)
-            if found is None:
-                if not portions:
-                    return None
-                if last:
-                    return Found("", True)  # a namespace package: no module of its own
-                paths = portions
-                continue
-            if last:
-                return found
-            if not found.is_package or found.path == COMPILED:
-                return None  # a.b where a is a plain module: not something errlint follows
-            paths = [os.path.dirname(found.path)]
-        return None
-
-
-def _compiled(base: str) -> bool:
-    return any(os.path.isfile(base + suffix) for suffix in EXTENSION_SUFFIXES)
-
-
-def roots_for(path: str, module_name: str, is_package: bool, src: Sequence[str] = ()) -> tuple[str, ...]:
-    """Where imports of the file at ``path`` (module ``module_name``) are searched: the root above its
-    package chain, then the configured ``src`` roots."""
-    from .files import real_path
-
-    p = os.path.abspath(path)
-    real = real_path(p) if os.path.lexists(p) else p
-    directory = os.path.dirname(real)
-    depth = module_name.count(".") + (1 if is_package else 0)
-    for _ in range(depth):
-        directory = os.path.dirname(directory)
-    out = [directory]
-    for root in src:
-        r = os.path.realpath(os.path.abspath(root))
-        if r not in out:
-            out.append(r)
-    return tuple(out)
 
 
 # -- the index: a process's memo of modules ------------------------------------------------------

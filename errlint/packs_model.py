@@ -1,0 +1,137 @@
+"""Rule packs' immutable model: the data classes a pack file is read into (see :mod:`errlint.packs`)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+RETRY_POLICIES = (
+    "never",  # retrying can never succeed: fix the call, re-authenticate, ...
+    "transient",  # retry with exponential backoff, jitter and a cap
+    "by-status",  # depends on the status code the error carries
+    "honor-retry-after",  # retry after the delay the error carries
+    "once-after-refresh",  # refresh the credential, then retry once
+    "conditional",  # only when the operation is idempotent (e.g. 409)
+    "unspecified",  # the docs say nothing
+)
+
+
+class PackError(Exception):
+    """A rule pack is invalid; ``str()`` is one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    name: str  # as the pack names it
+    qualname: str  # defining module + name: the class's identity in the graph
+    parents: tuple[str, ...]  # qualified
+    import_names: tuple[str, ...]  # every "module.Name" the real package exports it as
+    retry: str = "unspecified"
+    reauth: bool = False
+    action: str = ""
+    statuses: tuple[int, ...] = ()
+    codes: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    docs_only: bool = False
+    source: str = ""
+    docs_names: tuple[str, ...] = ()  # names the docs use that the real package lacks
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.qualname, *self.import_names, *self.docs_names)
+
+
+@dataclass(frozen=True)
+class RetrySetting:
+    """Where code sets how often a client retries: a keyword path and what its number counts."""
+
+    path: tuple[str, ...]  # keyword, then keyword of the call or key of the dict it holds, ...
+    counts: str  # "retries" (attempts = value + 1) or "attempts"
+    at: str = "client"  # "client": the call that builds the client; "call": the SDK call itself
+
+    def attempts(self, value: int) -> int:
+        return value + 1 if self.counts == "retries" else value
+
+
+@dataclass(frozen=True)
+class GlobalSetting:
+    """A module attribute that sets the retries of module-level calls (``stripe.max_network_retries``)."""
+
+    name: str
+    counts: str
+
+    def attempts(self, value: int) -> int:
+        return value + 1 if self.counts == "retries" else value
+
+
+@dataclass(frozen=True)
+class AutoRetry:
+    methods: tuple[str, ...]  # "*": every method called on a client of the pack
+    on: tuple[str, ...]  # qualified class names
+    attempts: int | None  # documented default, first attempt included
+    backoff: str
+    source: str
+    not_methods: tuple[str, ...] = ()
+    via: str = "client"  # "client": calls on a client object; "module": calls through the module itself
+    policy: str = ""  # the documented policy in words, for messages
+    way_out: str = ""  # what to change instead of adding a retry layer, for messages
+    settings: tuple[RetrySetting, ...] = ()
+    reconfigure: tuple[str, ...] = ()  # client methods that return a copy with other settings
+    globals: tuple[GlobalSetting, ...] = ()
+
+    def applies_to(self, method: str) -> bool:
+        if method in self.not_methods:
+            return False
+        return method in self.methods or "*" in self.methods
+
+
+@dataclass(frozen=True)
+class Irreversible:
+    methods: tuple[str, ...]
+    reason: str
+    unless_kwargs: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Retry policy of an HTTP status or an error code."""
+
+    key: str
+    retry: str
+    action: str = ""
+    status: int | None = None
+    exception: str | None = None  # qualified class name
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    path: str
+    modules: tuple[str, ...]
+    defined_in: str
+    docs: str
+    package: str | None
+    version: str | None
+    python: str | None
+    client_classes: tuple[str, ...]
+    factories: Mapping[str, str]
+    conventional_names: tuple[str, ...]
+    reauth_actions: tuple[str, ...]
+    auto_retry: tuple[AutoRetry, ...]
+    irreversible: tuple[Irreversible, ...]
+    errors: Mapping[str, ErrorSpec]  # keyed by qualname
+    statuses: Mapping[str, Policy]
+    codes: Mapping[str, Policy]
+    aliases: Mapping[str, str] = field(default_factory=dict)  # import name -> qualname
+    retry_guidance: str = ""  # what the docs ask of a retry (backoff, jitter, cap)
+    # A pack without a module applies only where the code is about its API
+    # (python/scope.py): a string naming one of these hosts, or one of these
+    # class names in the code; or everywhere, when the project enables it.
+    scope_hosts: tuple[str, ...] = ()
+    scope_classes: tuple[str, ...] = ()
+    everywhere: bool = False
+
+    @property
+    def is_language(self) -> bool:
+        """The generated stdlib pack (it records the Python it was generated from): class trees only, no SDK calls."""
+        return self.python is not None

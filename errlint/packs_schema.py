@@ -1,0 +1,384 @@
+"""Reading and validating one pack file (the schema of README.md's "Rule packs"): see :mod:`errlint.packs`."""
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from .packs_model import (
+    RETRY_POLICIES, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError, Policy, RetrySetting,
+)
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
+_METHOD = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
+_STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers: each names the file and the dotted key path.
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> PackError:
+        return PackError(f"{self.path}: {key}: {problem}")
+
+    def table(self, data: Any, key: str, allowed: Iterable[str]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(key, f"expected a table, got {type(data).__name__}")
+        allowed = set(allowed)
+        for k in data:
+            if k not in allowed:
+                where = f"{key}.{k}" if key else k
+                raise self.fail(where, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        return data
+
+    def mapping(self, data: Any, key: str) -> dict[str, Any]:
+        """A table whose keys are free (class names, statuses, codes)."""
+        if not isinstance(data, dict):
+            raise self.fail(key, f"expected a table, got {type(data).__name__}")
+        return data
+
+    def string(self, data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str | None:
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", f"expected a string, got {type(value).__name__}")
+        return value
+
+    def choice(self, data: Mapping[str, Any], key: str, where: str, options: tuple[str, ...], default: str | None = None) -> str:
+        """A string that must be one of ``options`` (a missing key is ``default``, if any)."""
+        value = self.string(data, key, where, default)
+        if value not in options:
+            expected = " or ".join(f'"{o}"' for o in options)
+            raise self.fail(f"{where}.{key}", f"expected {expected}, got {value!r}")
+        return value
+
+    def strings(self, data: Mapping[str, Any], key: str, where: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{where}.{key}", "expected a list of strings")
+        if pattern is not None:
+            for v in value:
+                if not pattern.match(v):
+                    raise self.fail(f"{where}.{key}", f"{v!r} is not a valid name")
+        return tuple(value)
+
+    def boolean(self, data: Mapping[str, Any], key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}.{key}", f"expected true or false, got {value!r}")
+        return value
+
+    def integer(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
+        value = data.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise self.fail(f"{where}.{key}", f"expected an integer, got {value!r}")
+        return value
+
+    def integers(self, data: Mapping[str, Any], key: str, where: str) -> tuple[int, ...]:
+        value = data.get(key, [])
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise self.fail(f"{where}.{key}", "expected an integer or a list of integers")
+        return tuple(value)
+
+    def policy(self, data: Mapping[str, Any], key: str, where: str, default: str = "unspecified") -> str:
+        value = data.get(key, default)
+        if value not in RETRY_POLICIES:
+            raise self.fail(f"{where}.{key}", f"unknown retry policy {value!r} (one of: {', '.join(RETRY_POLICIES)})")
+        return value
+
+
+_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")
+_SCOPE_KEYS = ("hosts", "classes")
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance")
+_CLIENT_KEYS = ("classes", "factories", "conventional_names")
+_ERROR_KEYS = (
+    "parent", "module", "modules", "aliases", "retry", "reauth", "action",
+    "status", "codes", "attributes", "docs_only", "source", "docs_names",
+)
+_AUTO_RETRY_KEYS = (
+    "methods", "on", "attempts", "backoff", "source", "not_methods", "via", "policy", "way_out",
+    "settings", "reconfigure", "globals",
+)
+_SETTING_KEYS = ("path", "counts", "at")
+_GLOBAL_KEYS = ("name", "counts")
+_COUNTS = ("retries", "attempts")
+_IRREVERSIBLE_KEYS = ("methods", "reason", "unless_kwargs")
+_POLICY_KEYS = ("retry", "action", "status", "exception")
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_pack(path: str | Path) -> Pack:
+    """Read and validate one pack file (references to other packs are checked by the registry)."""
+    path = Path(path)
+    data = _parse_toml(path)
+    r = _Reader(str(path))
+    r.table(data, "", _TOP_KEYS)
+    sdk = r.table(data.get("sdk", {}), "sdk", _SDK_KEYS)
+    name = r.string(sdk, "name", "sdk")
+    if not name:
+        raise r.fail("sdk.name", "required")
+    modules = r.strings(sdk, "modules", "sdk", _DOTTED)
+    defined_in = r.string(sdk, "defined_in", "sdk") or (modules[0] if modules else name)
+    if not _DOTTED.match(defined_in):
+        raise r.fail("sdk.defined_in", f"{defined_in!r} is not a module name")
+
+    # errors: first pass collects names so parents can be resolved in any order
+    raw_errors = r.mapping(data.get("errors", {}), "errors")
+    local: dict[str, str] = {}  # pack-local name or alias -> qualname
+    entries: list[tuple[str, str, dict[str, Any]]] = []
+    for key, body in raw_errors.items():
+        where = f"errors.{key}"
+        body = r.table(body, where, _ERROR_KEYS)
+        if "." in key:
+            if not _DOTTED.match(key):
+                raise r.fail(where, "not a valid qualified class name")
+            module, _, short = key.rpartition(".")
+            qual = key
+        else:
+            if not _NAME.match(key):
+                raise r.fail(where, "not a valid class name")
+            module = r.string(body, "module", where) or defined_in
+            short = key
+            qual = f"{module}.{key}"
+        names = (key,) if "." in key else (key, *r.strings(body, "aliases", where, _DOTTED))
+        for alias in names:
+            if alias in local and local[alias] != qual:
+                raise r.fail(where, f"name {alias!r} is already used by {local[alias]}")
+            local[alias] = qual
+        entries.append((key, qual, body))
+
+    def resolve(ref: str, where: str) -> str:
+        if ref in local:
+            return local[ref]
+        if "." in ref and _DOTTED.match(ref):
+            return ref  # another pack's or the stdlib's class; checked by the registry
+        raise r.fail(where, f"unknown class {ref!r}")
+
+    errors: dict[str, ErrorSpec] = {}
+    aliases: dict[str, str] = {}
+    for key, qual, body in entries:
+        where = f"errors.{key}"
+        parent_value = body.get("parent", "builtins.Exception")
+        if isinstance(parent_value, str):
+            parent_value = [parent_value]
+        if not isinstance(parent_value, list) or not all(isinstance(p, str) for p in parent_value):
+            raise r.fail(f"{where}.parent", "expected a class name or a list of class names ([] for a root)")
+        parents = tuple(resolve(p, f"{where}.parent") for p in parent_value)
+        short = qual.rpartition(".")[2]
+        alias_names = r.strings(body, "aliases", where, _DOTTED)
+        docs_raw = r.strings(body, "docs_names", where, _DOTTED)
+
+        def full(names: tuple[str, ...], export: tuple[str, ...]) -> list[str]:
+            # a dotted name is a full import name; a plain one exists in every export module
+            return [n if "." in n else f"{m}.{n}" for n in names for m in ((None,) if "." in n else export)]
+
+        if "." in key:
+            import_names = tuple(full(alias_names, ()))
+            docs_names = tuple(full(docs_raw, ()))
+        else:
+            export = r.strings(body, "modules", where, _DOTTED) or modules or (defined_in,)
+            names = [f"{m}.{short}" for m in export] + full(alias_names, export)
+            import_names = tuple(dict.fromkeys(n for n in names if n != qual))
+            docs_names = tuple(n for n in dict.fromkeys(full(docs_raw, modules or (defined_in,))) if n not in import_names)
+        for n in (*import_names, *docs_names):
+            aliases[n] = qual
+        errors[qual] = ErrorSpec(
+            name=short,
+            qualname=qual,
+            parents=parents,
+            import_names=import_names,
+            retry=r.policy(body, "retry", where),
+            reauth=r.boolean(body, "reauth", where),
+            action=r.string(body, "action", where, "") or "",
+            statuses=r.integers(body, "status", where),
+            codes=r.strings(body, "codes", where),
+            attributes=r.strings(body, "attributes", where, _NAME),
+            docs_only=r.boolean(body, "docs_only", where),
+            source=r.string(body, "source", where, "") or "",
+            docs_names=docs_names,
+        )
+    _check_cycles(r, errors)
+
+    clients = r.table(data.get("clients", {}), "clients", _CLIENT_KEYS)
+    factories_raw = r.mapping(clients.get("factories", {}), "clients.factories")
+    for k, v in factories_raw.items():
+        if not isinstance(v, str) or not _DOTTED.match(v) or not _DOTTED.match(k):
+            raise r.fail(f"clients.factories.{k}", "expected \"module.Class.method\" = \"module.Class\"")
+    reauth = r.table(data.get("reauth", {}), "reauth", ("actions",))
+
+    auto_retry = []
+    for i, item in enumerate(_array_of_tables(r, data, "auto_retry")):
+        where = f"auto_retry[{i}]"
+        item = r.table(item, where, _AUTO_RETRY_KEYS)
+        methods = r.strings(item, "methods", where, _METHOD)
+        if not methods:
+            raise r.fail(f"{where}.methods", "required")
+        via = r.choice(item, "via", where, ("client", "module"), "client")
+        attempts = r.integer(item, "attempts", where)
+        if attempts is not None and attempts < 1:
+            raise r.fail(f"{where}.attempts", f"counts the first attempt too: at least 1, got {attempts}")
+        auto_retry.append(
+            AutoRetry(
+                methods=methods,
+                on=tuple(resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
+                attempts=attempts,
+                backoff=r.string(item, "backoff", where, "") or "",
+                source=r.string(item, "source", where, "") or "",
+                not_methods=r.strings(item, "not_methods", where, _NAME),
+                via=via,
+                policy=r.string(item, "policy", where, "") or "",
+                way_out=r.string(item, "way_out", where, "") or "",
+                settings=_settings(r, item, where),
+                reconfigure=r.strings(item, "reconfigure", where, _NAME),
+                globals=_globals(r, item, where),
+            )
+        )
+    irreversible = []
+    for i, item in enumerate(_array_of_tables(r, data, "irreversible")):
+        where = f"irreversible[{i}]"
+        item = r.table(item, where, _IRREVERSIBLE_KEYS)
+        methods = r.strings(item, "methods", where, _NAME)
+        if not methods:
+            raise r.fail(f"{where}.methods", "required")
+        unless = item.get("unless_kwargs", {})
+        if not isinstance(unless, dict):
+            raise r.fail(f"{where}.unless_kwargs", "expected a table of keyword = value")
+        irreversible.append(Irreversible(methods, r.string(item, "reason", where, "") or "", MappingProxyType(dict(unless))))
+
+    def policies(table_name: str, key_pattern: re.Pattern[str] | None) -> dict[str, Policy]:
+        raw = r.mapping(data.get(table_name, {}), table_name)
+        out = {}
+        for k, body in raw.items():
+            where = f"{table_name}.{k}"
+            if key_pattern is not None and not key_pattern.match(k):
+                raise r.fail(where, "expected an HTTP status such as \"429\", a class such as \"5xx\", or \"network\"")
+            body = r.table(body, where, _POLICY_KEYS)
+            exc = r.string(body, "exception", where)
+            out[k] = Policy(
+                key=k,
+                retry=r.policy(body, "retry", where),
+                action=r.string(body, "action", where, "") or "",
+                status=r.integer(body, "status", where),
+                exception=resolve(exc, f"{where}.exception") if exc else None,
+            )
+        return out
+
+    scope = r.table(data.get("scope", {}), "scope", _SCOPE_KEYS)
+    scope_hosts = tuple(h.lower() for h in r.strings(scope, "hosts", "scope"))
+    for h in scope_hosts:
+        if not _HOST.match(h):
+            raise r.fail("scope.hosts", f"{h!r} is not a host name (such as \"api.example.com\")")
+    scope_classes = r.strings(scope, "classes", "scope", _NAME)
+    if (scope_hosts or scope_classes) and modules:
+        raise r.fail("scope", "only for a pack without modules (a pack with modules applies where they are imported)")
+
+    return Pack(
+        name=name,
+        path=str(path),
+        modules=modules,
+        defined_in=defined_in,
+        docs=r.string(sdk, "docs", "sdk", "") or "",
+        package=r.string(sdk, "package", "sdk"),
+        version=r.string(sdk, "version", "sdk"),
+        python=r.string(sdk, "python", "sdk"),
+        retry_guidance=r.string(sdk, "retry_guidance", "sdk", "") or "",
+        client_classes=tuple(resolve_client(c, modules, defined_in) for c in r.strings(clients, "classes", "clients", _DOTTED)),
+        factories=MappingProxyType(dict(factories_raw)),
+        conventional_names=r.strings(clients, "conventional_names", "clients", _NAME),
+        reauth_actions=r.strings(reauth, "actions", "reauth", _NAME),
+        auto_retry=tuple(auto_retry),
+        irreversible=tuple(irreversible),
+        errors=MappingProxyType(errors),
+        statuses=MappingProxyType(policies("statuses", _STATUS_KEY)),
+        codes=MappingProxyType(policies("codes", None)),
+        aliases=MappingProxyType(aliases),
+        scope_hosts=scope_hosts,
+        scope_classes=scope_classes,
+    )
+
+
+def _settings(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[RetrySetting, ...]:
+    out = []
+    for i, body in enumerate(_array_of_tables(r, item, "settings")):
+        at = f"{where}.settings[{i}]"
+        body = r.table(body, at, _SETTING_KEYS)
+        path = r.strings(body, "path", at, _NAME)
+        if not path:
+            raise r.fail(f"{at}.path", "required: the keyword, then the keywords or dict keys inside it")
+        side = r.choice(body, "at", at, ("client", "call"), "client")
+        out.append(RetrySetting(path, r.choice(body, "counts", at, _COUNTS), side))
+    return tuple(out)
+
+
+def _globals(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[GlobalSetting, ...]:
+    out = []
+    for i, body in enumerate(_array_of_tables(r, item, "globals")):
+        at = f"{where}.globals[{i}]"
+        body = r.table(body, at, _GLOBAL_KEYS)
+        name = r.string(body, "name", at)
+        if not name or "." not in name or not _DOTTED.match(name):
+            raise r.fail(f"{at}.name", "expected \"module.attribute\"")
+        out.append(GlobalSetting(name, r.choice(body, "counts", at, _COUNTS)))
+    return tuple(out)
+
+
+def resolve_client(name: str, modules: tuple[str, ...], defined_in: str) -> str:
+    if "." in name:
+        return name
+    return f"{modules[0] if modules else defined_in}.{name}"
+
+
+def _array_of_tables(r: _Reader, data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise r.fail(key, "expected an array of tables ([[" + key + "]])")
+    return value
+
+
+def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(q: str, path: list[str]) -> None:
+        if state.get(q) == 2 or q not in errors:
+            return
+        if state.get(q) == 1:
+            cycle = path[path.index(q):] + [q]
+            raise r.fail(f"errors.{errors[q].name}.parent", "inheritance cycle: " + " -> ".join(c.rpartition('.')[2] for c in cycle))
+        state[q] = 1
+        for p in errors[q].parents:
+            visit(p, path + [q])
+        state[q] = 2
+
+    for q in errors:
+        visit(q, [])
