@@ -88,7 +88,8 @@ class FactsBuilder:
                         h.branches = literal_branches(stmts, names, span)
                         h.wait = _wait_of_sleeps(sleeps_in(stmts), names)
         if c.kind != "loop":
-            holder = classes_holder(c.report_node, c.kind)
+            # the classes it retries: not those of retry_if_not_exception_type(...), which it does not
+            holder = classes_holder(c.report_node, c.kind) if not c.excluded else None
             if holder is not None:
                 c.on_refs = list(self.ctx.names.exception_refs(holder))
         elif "collections" in self.needs:
