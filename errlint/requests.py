@@ -87,3 +87,25 @@ class DropConstructEntries(FixRequest):
     kind: str
     entries: frozenset[int]
     count: int  # how many entries the facts list (``on_refs``): the tuple must hold exactly these
+
+
+@dataclass(frozen=True)
+class ReraiseAtEnd(FixRequest):
+    """End ``handler`` with a bare re-raise: its last ``pass`` / ``return`` / ``continue`` / ``break`` / ``...``
+    becomes the re-raise, anything else is followed by one."""
+
+    handler: Handle
+
+
+@dataclass(frozen=True)
+class InsertReraise(FixRequest):
+    """Insert a handler that re-raises ``classes`` (qualified names) right before handler ``handler`` of ``statement``.
+
+    The fixer names each class the way the module can (importing it when needed);
+    ``{names}`` in ``message`` stands for the classes as it names them. No fix
+    when the module cannot name one of them.
+    """
+
+    statement: Handle
+    handler: int
+    classes: tuple[str, ...]

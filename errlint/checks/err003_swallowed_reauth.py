@@ -1,10 +1,13 @@
 """ERR003 swallowed-reauth."""
 from __future__ import annotations
 
-import libcst as cst
+from collections.abc import Iterable
 
+from ..facts import Handler, SdkCall, TryStatement, first_catcher
+from ..hierarchy import ClassGraph
+from ..packs import Pack
 from ..policy import REAUTH, covered, deliberate_split, name_list, policies, reaching, tops
-from ..fixes import Fix, Replacement, reference_for
+from ..requests import FixRequest, InsertReraise, ReraiseAtEnd
 from .base import SDK_MODULES, Check
 
 
@@ -77,35 +80,24 @@ class SwallowedReauth(Check):
         "            return await vault.request('GET', url, grant_id=g)\n        except BackendError:\n            return None\n",
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.pol = policies(ctx.registry)
+    needs = frozenset({"tries", "effects", "calls", "constructs"})
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.ctx.retries.scan_block(node)
+    def run(self) -> None:
+        self.pol = policies(self.file.registry)
+        for t in self.file.tries:
+            if t.handlers:
+                self._try(t)
 
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.ctx.retries.scan_block(node)
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._try(node)
-
-    def visit_TryStar(self, node: cst.TryStar) -> None:
-        self._try(node)
-
-    def _try(self, node) -> None:
-        if not node.handlers:
-            return
-        ctx = self.ctx
-        graph = ctx.graph
-        retries = ctx.retries
-        calls = list(ctx.receivers.sdk_calls(node.body.body))
-        packs = ctx.receivers.called_packs(calls)
-        handlers = retries.handlers_of(node)
-        loop = retries.loop_of_try(node)
+    def _try(self, t: TryStatement) -> None:
+        graph = self.file.graph
+        calls = t.calls
+        packs = _called_packs(calls)
+        handlers = t.handlers
+        loop = t.loop
+        catcher = lambda hs, q: first_catcher(hs, q, graph)  # noqa: E731
         for h in handlers:
             trusted = [p for p in packs if not deliberate_split(handlers, h, p, REAUTH, self.pol)]
-            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol), h, handlers, retries.first_catcher, graph)
+            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol), h, handlers, catcher, graph)
             if not caught:
                 continue
             effect = h.effect
@@ -122,11 +114,11 @@ class SwallowedReauth(Check):
                 # the shared retry facts say nothing stops this loop (ERR006's verdict): it never runs out
                 how = (
                     f"retries {'them' if len(listed) > 1 else 'it'} forever: the {loop.description} on line "
-                    f"{ctx.line_of(loop.report_node)} has no attempt cap"
+                    f"{loop.at.line} has no attempt cap"
                 )
             elif h.retries and loop is not None:
                 how = (
-                    f"retries {'them' if len(listed) > 1 else 'it'} and, when the {loop.description} on line {ctx.line_of(loop.report_node)} "
+                    f"retries {'them' if len(listed) > 1 else 'it'} and, when the {loop.description} on line {loop.at.line} "
                     "runs out of attempts, carries on without raising"
                 )
             else:
@@ -138,71 +130,27 @@ class SwallowedReauth(Check):
                 message += f". {pack.name}: {spec.action}"
             fix = None
             if not (h.retries and loop is not None):
-                fix = self._fix(node, h, listed, graph)
-            ctx.report(self.code, h.handler, message, fix=fix, end=h.handler.type if h.handler.type is not None else None)
+                fix = self._fix(t, h, listed, graph)
+            self.report(h.at, message, fix)
 
     # -- fixes -------------------------------------------------------------------
-    def _fix(self, try_node, h, listed: list[str], graph) -> Fix | None:
+    def _fix(self, t: TryStatement, h: Handler, listed: list[str], graph: ClassGraph) -> FixRequest:
         narrow = h.refs is not None and all(
             q is not None and any(graph.is_subclass(q, r) for r in self._reauth_roots(q)) for q in h.qualnames
         )
         if narrow:
-            return self._reraise_fix(h)
-        return self._insert_fix(try_node, h, listed)
+            return ReraiseAtEnd("unsafe", "Re-raise at the end of the handler", h.handler)
+        # the fixer names the classes the way the module imports them (no fix when it does not)
+        return InsertReraise("unsafe", f"Insert `except {{names}}: raise` before {h.text}", t.node, h.index, tuple(listed))
 
     def _reauth_roots(self, q: str) -> list[str]:
         spec = self.pol.spec(q)
         return [spec.qualname] if spec is not None and spec.reauth else []
 
-    def _reraise_fix(self, h) -> Fix | None:
-        body = h.handler.body
-        if not isinstance(body, cst.IndentedBlock) or not body.body:
-            return None
-        stmts = list(body.body)
-        last = stmts[-1]
-        raise_line = cst.SimpleStatementLine([cst.Raise()])
-        if isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and isinstance(
-            last.body[0], (cst.Pass, cst.Return, cst.Continue, cst.Break)
-        ) or (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and isinstance(last.body[0], cst.Expr) and isinstance(last.body[0].value, cst.Ellipsis)):
-            stmts[-1] = last.with_changes(body=[cst.Raise()])
-        else:
-            stmts.append(raise_line)
-        new = h.handler.with_changes(body=body.with_changes(body=stmts))
-        return Fix("unsafe", "Re-raise at the end of the handler", (Replacement(h.handler, new),))
 
-    def _insert_fix(self, try_node, h, listed: list[str]) -> Fix | None:
-        names = []
-        import_edit = None
-        for q in listed:
-            ref, edit = self._reference(q, import_edit)
-            if ref is None:
-                return None
-            names.append(ref)
-            if edit is not None:
-                import_edit = edit
-        if len(names) == 1:
-            type_expr = cst.parse_expression(names[0])
-        else:
-            type_expr = cst.parse_expression("(" + ", ".join(names) + ")")
-        new_handler = cst.ExceptHandler(
-            body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Raise()])]),
-            type=type_expr,
-            leading_lines=h.handler.leading_lines,
-        )
-        handlers = list(try_node.handlers)
-        i = handlers.index(h.handler)
-        handlers[i] = h.handler.with_changes(leading_lines=())
-        handlers.insert(i, new_handler)
-        replacements = [Replacement(try_node, try_node.with_changes(handlers=handlers))]
-        if import_edit is not None:
-            replacements.append(Replacement(import_edit[0], import_edit[1]))
-        label = names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
-        return Fix("unsafe", f"Insert `except {label}: raise` before {h.text}", tuple(replacements))
-
-    def _reference(self, qualname: str, pending_import):
-        """How this module can name ``qualname``: (text, optional import edit)."""
-        spec = self.pol.spec(qualname)
-        pack = self.pol.pack_of(qualname)
-        if spec is None or pack is None:
-            return None, None
-        return reference_for(self.ctx, spec, pack, pending=pending_import)
+def _called_packs(calls: Iterable[SdkCall]) -> list[Pack]:
+    """The packs of ``calls``, each once, in the order first called."""
+    out: dict[str, Pack] = {}
+    for call in calls:
+        out.setdefault(call.pack.name, call.pack)
+    return list(out.values())

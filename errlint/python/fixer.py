@@ -12,7 +12,11 @@ import re
 import libcst as cst
 
 from ..fixes import Fix, Replacement, reference_for, with_except_type, without_elements
-from ..requests import CatchSdkClass, DropConstructEntries, DropDecorator, DropEntries, FixRequest, MoveHandler, UnwrapLoop
+from ..policy import policies
+from ..requests import (
+    CatchSdkClass, DropConstructEntries, DropDecorator, DropEntries, FixRequest, InsertReraise, MoveHandler, ReraiseAtEnd,
+    UnwrapLoop,
+)
 from .effects import flow
 from .retries import classes_holder
 from .scan import body_of, call_name, small_statements, walk
@@ -186,6 +190,56 @@ def _catch_sdk_class(ctx, r: CatchSdkClass) -> Fix | None:
     return Fix(r.applicability, r.message.format(reference=ref_text), tuple(replacements))
 
 
+def _reraise_at_end(ctx, r: ReraiseAtEnd) -> Fix | None:
+    handler = r.handler
+    body = handler.body
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return None
+    stmts = list(body.body)
+    last = stmts[-1]
+    if isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and (
+        isinstance(last.body[0], (cst.Pass, cst.Return, cst.Continue, cst.Break))
+        or (isinstance(last.body[0], cst.Expr) and isinstance(last.body[0].value, cst.Ellipsis))
+    ):
+        stmts[-1] = last.with_changes(body=[cst.Raise()])
+    else:
+        stmts.append(cst.SimpleStatementLine([cst.Raise()]))
+    new = handler.with_changes(body=body.with_changes(body=stmts))
+    return Fix(r.applicability, r.message, (Replacement(handler, new),))
+
+
+def _insert_reraise(ctx, r: InsertReraise) -> Fix | None:
+    pol = policies(ctx.registry)
+    names = []
+    import_edit = None
+    for q in r.classes:
+        spec = pol.spec(q)
+        pack = pol.pack_of(q)
+        if spec is None or pack is None:
+            return None
+        ref, edit = reference_for(ctx, spec, pack, pending=import_edit)
+        if ref is None:
+            return None  # the module does not import the SDK
+        names.append(ref)
+        if edit is not None:
+            import_edit = edit
+    label = names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
+    try_node = r.statement
+    handlers = list(try_node.handlers)
+    before = handlers[r.handler]
+    new_handler = cst.ExceptHandler(
+        body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Raise()])]),
+        type=cst.parse_expression(label),
+        leading_lines=before.leading_lines,
+    )
+    handlers[r.handler] = before.with_changes(leading_lines=())
+    handlers.insert(r.handler, new_handler)
+    replacements = [Replacement(try_node, try_node.with_changes(handlers=handlers))]
+    if import_edit is not None:
+        replacements.append(Replacement(import_edit[0], import_edit[1]))
+    return Fix(r.applicability, r.message.replace("{names}", label, 1), tuple(replacements))
+
+
 _MAKERS = {
     MoveHandler: _move_handler,
     DropEntries: _drop_entries,
@@ -193,4 +247,6 @@ _MAKERS = {
     DropDecorator: _drop_decorator,
     CatchSdkClass: _catch_sdk_class,
     DropConstructEntries: _drop_construct_entries,
+    ReraiseAtEnd: _reraise_at_end,
+    InsertReraise: _insert_reraise,
 }
