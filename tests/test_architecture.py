@@ -191,7 +191,6 @@ def test_no_import_cycle(graph):
     )
 
 
-@pytest.mark.xfail(strict=False, reason="checks are being converted to facts")
 def test_checks_import_only_facts_requests_and_the_language_neutral_core(graph):
     bad = [
         f"{module} imports {target} (line {line})"

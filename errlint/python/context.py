@@ -86,9 +86,6 @@ class FileContext(FileFacts):
     def position(self, node: cst.CSTNode):
         return self.places.position(node)
 
-    def line_of(self, node: cst.CSTNode) -> int:
-        return self.position(node).start.line
-
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 

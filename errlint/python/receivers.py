@@ -356,14 +356,6 @@ class ReceiverAnalysis:
         at = self.span(call) if self.span is not None else None
         return SdkCall(call, pack, method, text, client, auto, irreversible, retries, at)
 
-    @staticmethod
-    def called_packs(calls: Iterable[SdkCall]) -> list[Pack]:
-        """The packs of ``calls``, each once, in the order first called."""
-        out: dict[str, Pack] = {}
-        for call in calls:
-            out.setdefault(call.pack.name, call.pack)
-        return list(out.values())
-
     def sdk_calls(self, stmts: Iterable[cst.CSTNode]) -> Iterator[SdkCall]:
         """SDK calls under ``stmts``, not counting nested functions, classes and lambdas."""
         for node in walk(stmts):

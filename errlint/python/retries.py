@@ -332,18 +332,6 @@ class RetryAnalysis:
         c.wait = "backoff"
         return c
 
-    # -- questions checks ask ------------------------------------------------------
-    def first_catcher(self, handlers: Sequence[HandlerInfo], cls: str) -> HandlerInfo | None:
-        """The handler an error of class ``cls`` goes to (the first whose entries catch it)."""
-        graph = self._graph_getter()
-        for h in handlers:
-            if h.refs is None:
-                return h
-            for q in h.qualnames:
-                if q and not q.startswith("?") and graph.is_subclass(cls, q):
-                    return h
-        return None
-
 
 def sleeps_in(stmts: Sequence[cst.CSTNode]) -> tuple[cst.Call, ...]:
     """The ``sleep(...)`` calls under ``stmts`` (not in nested functions)."""
