@@ -11,50 +11,27 @@ standard input, so every front end gives a file the same verdict.
 """
 from __future__ import annotations
 
-import io
 import os
-import re
 import sys
-import tokenize
 import traceback
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-
-import libcst as cst
 
 from .python.build import FactsBuilder
 from .python.context import FileContext
 from .python.fixer import fix_for
 from .python.edits import _text_edits
-from .python.prefilter import python_tree
+from .python.parse import lenient_try, parse_module
 from .python.walker import _Walker
-from .fixes import quiet_compile as _quiet_compile
 from .checks import ALL_CHECKS
 from .checks.base import Check
-from .compile_errors import compile_only_error, compiles, lenient_try
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from .files import real_path
 from .hierarchy import ClassGraph
 from .packs import PackRegistry
-
-_NOQA = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?",
-    re.IGNORECASE,
-)
-_CODE_SPLIT = re.compile(r"[,\s]+")
-
-
-@dataclass
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    module_name: str = ""
-    error: bool = False  # ERR999: an internal error (exit code 2)
-    module: cst.Module | None = field(default=None, repr=False)  # the parsed file, for fixes
-    skipped: bool = False  # not parsed: no enabled rule could report on it
-    # project modules the verdict read (see errlint.project): name -> [path or None, digest or None]
-    depends: dict[str, list] = field(default_factory=dict)
+from .result import FileResult
+from .source import compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, too_deep_for_python
 
 
 def _values_in_scope(values, evidence):
@@ -74,7 +51,6 @@ def _values_in_scope(values, evidence):
 # stack and kills the process. Every file is therefore linted on a worker
 # thread with this much stack, where those inputs parse (slowly) or raise.
 BIG_STACK = 512 * 1024 * 1024
-_MAX_PYTHON_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting
 
 
 class _BigStackThread:
@@ -137,9 +113,6 @@ def on_big_stack(fn, *args):
     return _BIG_STACK_THREAD.call(fn, *args)
 
 
-_BRACKETS = re.compile(rb"[\[\](){}]")
-
-
 _WORKER_LINTER: Linter | None = None
 
 
@@ -147,42 +120,6 @@ def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:
     path, source, (module_name, is_package) = item
     assert _WORKER_LINTER is not None
     return _WORKER_LINTER.lint_source(path, source, module_name, is_package)
-
-
-def _python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
-    """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
-    if compiles(source) or python_tree(source) is not None:  # compiling builds no AST: cheaper when it passes
-        return None
-    return parse_error(path, source, SyntaxError("CPython rejects this file"))
-
-
-def _too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
-    """ERR000 with CPython's reason for bracket nesting CPython itself rejects, before LibCST sees it."""
-    if source.count(b"(") + source.count(b"[") + source.count(b"{") <= _MAX_PYTHON_NESTING:
-        return None
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(source):
-        if match.group() in b"([{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        else:
-            depth = max(depth - 1, 0)
-    if deepest <= _MAX_PYTHON_NESTING:
-        return None  # (brackets inside strings only make this an over-estimate)
-    return _cpython_error(path, source)
-
-
-def _cpython_error(path: str, source: bytes) -> Diagnostic | None:
-    """ERR000 with CPython's own reason when CPython cannot compile ``source``, else None."""
-    try:
-        _quiet_compile(source, path, "exec", dont_inherit=True)
-    except SyntaxError as err:
-        line, col = err.lineno or 1, err.offset or 1
-        return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: {err.msg} ({line}:{col})", rule="parse-error")
-    except (ValueError, RecursionError, MemoryError) as err:
-        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
-    return None
 
 
 class _Spans:
@@ -251,73 +188,6 @@ def _package_parts(directory: str, memo: dict) -> tuple[str, ...]:
     return parts
 
 
-def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
-    """ERR000 for a file LibCST cannot parse, with CPython's reason when it has one."""
-    libcst_reason = str(exc).strip().splitlines()
-    libcst_reason = next((line for line in libcst_reason if "error" in line.lower()), libcst_reason[0] if libcst_reason else type(exc).__name__)
-    decoding = _decoding_error(path, source)
-    if decoding is not None:
-        return decoding
-    cpython = _cpython_error(path, source)
-    if cpython is not None:
-        return cpython
-    where = re.search(r"@ (\d+):(\d+)", str(exc))
-    line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
-    return Diagnostic(
-        path, line, col, PARSE_ERROR,
-        "cannot parse: LibCST's parser rejects this file although Python compiles it "
-        f"({libcst_reason.rstrip('.')}); file skipped",
-        rule="parse-error",
-    )
-
-
-def _decoding_error(path: str, source: bytes) -> Diagnostic | None:
-    """ERR000 for bytes that are not in the file's declared (or default UTF-8) encoding."""
-    try:
-        encoding, cookie = tokenize.detect_encoding(io.BytesIO(source).readline)
-    except SyntaxError as err:
-        if "invalid or missing encoding" not in str(err):  # unknown or inconsistent coding cookie
-            return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {err}", rule="parse-error")
-        encoding, cookie = "utf-8", []  # undecodable bytes on the first lines, no cookie
-    try:
-        source.decode(encoding)
-    except LookupError:
-        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: unknown encoding {encoding!r}", rule="parse-error")
-    except UnicodeDecodeError as err:
-        line = source.count(b"\n", 0, err.start) + 1
-        col = err.start - (source.rfind(b"\n", 0, err.start) + 1) + 1
-        why = (
-            f"is not valid {encoding}, the encoding its coding line declares"
-            if cookie
-            else "is not valid UTF-8 and the file has no PEP 263 coding line"
-        )
-        return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: byte 0x{source[err.start]:02x} at {line}:{col} {why}", rule="parse-error")
-    return None
-
-
-def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    out = []
-    for d in diagnostics:
-        line = source_lines[d.line - 1] if 0 < d.line <= len(source_lines) else ""
-        if "noqa" in line.lower():
-            match = _NOQA.search(line)
-            if match:
-                codes = match.group("codes")
-                if not codes:
-                    continue  # blanket noqa
-                if any(d.code.upper().startswith(c.upper()) for c in _CODE_SPLIT.split(codes.strip()) if c):
-                    continue
-        out.append(d)
-    return out
-
-
-def decode_lines(source: bytes, encoding: str) -> list[str]:
-    try:
-        return source.decode(encoding, errors="replace").splitlines()
-    except LookupError:
-        return source.decode("utf-8", errors="replace").splitlines()
-
-
 class Linter:
     """Lints files with the enabled checks against one pack registry."""
 
@@ -354,7 +224,7 @@ class Linter:
         return on_big_stack(self._lint_compiled, path, source, module_name, is_package, project, keep_module)
 
     def _lint_compiled(self, path: str, source: bytes, *rest) -> FileResult:
-        """:meth:`_lint_source`, and CPython's compile-only errors (see :mod:`errlint.compile_errors`).
+        """:meth:`_lint_source`, and CPython's compile-only errors (see :func:`errlint.source.compile_only_error`).
 
         A file CPython parses but cannot compile gets that error as ERR000 and
         is linted all the same, without fixes (CPython cannot check what a fix
@@ -388,17 +258,17 @@ class Linter:
             # parser still checks the syntax, so an unparseable file is reported all the same;
             # the file's classes are read later if another file needs them (see run()).
             result.skipped = True
-            bad = _python_syntax_error(path, source)
+            bad = python_syntax_error(path, source)
             if bad is not None:
                 result.diagnostics.append(bad)
                 result.skipped = False
             return result
-        too_deep = _too_deep_for_python(path, source)  # only files LibCST is about to see
+        too_deep = too_deep_for_python(path, source)  # only files LibCST is about to see
         if too_deep is not None:
             result.diagnostics.append(too_deep)
             return result
         try:
-            module = cst.parse_module(source)
+            module = parse_module(source)
         except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors, RecursionError
             result.diagnostics.append(parse_error(path, source, exc))
             return result

@@ -11,7 +11,8 @@ import pytest
 
 from cli_support import MOVED, SHADOWED, run
 from errlint.checks import ALL_CHECKS
-from errlint.compile_errors import compile_only_error, lenient_try
+from errlint.python.parse import lenient_try
+from errlint.source import compile_only_error
 from errlint.engine import Linter
 from errlint.packs import load_registry
 
