@@ -11,7 +11,6 @@ standard input, so every front end gives a file the same verdict.
 """
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -27,10 +26,12 @@ from .python.walker import _Walker
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
-from .files import real_path
 from .hierarchy import ClassGraph
 from .packs import PackRegistry
 from .result import FileResult
+from .run.bigstack import on_big_stack
+from .run.jobs import lint_all
+from .run.modules import module_name_for
 from .source import compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, too_deep_for_python
 
 
@@ -44,148 +45,6 @@ def _values_in_scope(values, evidence):
         return evidence is None or any(e.search(source) is not None for e in evidence)
 
     return trigger
-
-
-# LibCST's native parser recurses on the machine stack: nesting a few thousand
-# brackets deep, or a very long operator chain, overflows an 8 MB main-thread
-# stack and kills the process. Every file is therefore linted on a worker
-# thread with this much stack, where those inputs parse (slowly) or raise.
-BIG_STACK = 512 * 1024 * 1024
-
-
-class _BigStackThread:
-    """One long-lived worker thread with a :data:`BIG_STACK` stack per process.
-
-    Starting a thread with a 512 MB stack costs a few milliseconds (the
-    mapping), which over thousands of files adds up; one thread per process
-    takes the work from a queue instead. A forked child starts its own.
-    """
-
-    def __init__(self) -> None:
-        self._pid: int | None = None
-        self._thread = None
-        self._lock = None
-
-    def _start(self) -> None:
-        import queue
-        import threading
-
-        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
-        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        previous = threading.stack_size()
-        try:
-            threading.stack_size(BIG_STACK)
-            self._thread = threading.Thread(target=self._serve, name="errlint-lint", daemon=True)
-            self._thread.start()
-        finally:
-            threading.stack_size(previous)
-        self._pid = os.getpid()
-
-    def _serve(self) -> None:
-        while True:
-            fn, args = self._inbox.get()
-            try:
-                self._outbox.put((True, fn(*args)))
-            except BaseException as exc:  # noqa: BLE001 - handed back to the caller
-                self._outbox.put((False, exc))
-
-    def call(self, fn, *args):
-        import threading
-
-        if self._thread is threading.current_thread():
-            return fn(*args)  # already on the big stack
-        if self._pid != os.getpid():
-            self._start()
-        with self._lock:  # one call at a time: the queues pair each request with its answer
-            self._inbox.put((fn, args))
-            ok, value = self._outbox.get()
-        if not ok:
-            raise value
-        return value
-
-
-_BIG_STACK_THREAD = _BigStackThread()
-
-
-def on_big_stack(fn, *args):
-    """Run ``fn(*args)`` on the process's :data:`BIG_STACK` thread; return or re-raise its outcome."""
-    return _BIG_STACK_THREAD.call(fn, *args)
-
-
-_WORKER_LINTER: Linter | None = None
-
-
-def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:
-    path, source, (module_name, is_package) = item
-    assert _WORKER_LINTER is not None
-    return _WORKER_LINTER.lint_source(path, source, module_name, is_package)
-
-
-class _Spans:
-    """Disjoint spans ``(start, end)`` (end exclusive), kept in order: adding one costs a bisection,
-    not a look at every span taken (a pass over thousands of fixes)."""
-
-    def __init__(self) -> None:
-        self._starts: list = []
-        self._ends: list = []
-
-    def add(self, span) -> bool:
-        """Take ``span`` unless it overlaps one already taken; whether it was taken."""
-        from bisect import bisect_left
-
-        start, end = span
-        i = bisect_left(self._starts, start)
-        # the spans are disjoint and in order: only the neighbours can overlap
-        if i > 0 and start < self._ends[i - 1] and self._starts[i - 1] < end:
-            return False
-        if i < len(self._starts) and start < self._ends[i] and self._starts[i] < end:
-            return False
-        self._starts.insert(i, start)
-        self._ends.insert(i, end)
-        return True
-
-
-def _fix_span(d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
-    edits = d.fix.edits if d.fix is not None else []
-    if not edits:
-        return (d.line, d.column), (d.end_line or d.line, d.end_column or d.column)
-    start = min((e["location"]["row"], e["location"]["column"]) for e in edits)
-    end = max((e["end_location"]["row"], e["end_location"]["column"]) for e in edits)
-    return start, end
-
-
-def module_name_for(path: Path | str, memo: dict | None = None) -> tuple[str, bool]:
-    """The dotted module name of ``path``, walking up through ``__init__.py`` packages.
-
-    ``memo`` (a dict kept for one run) remembers each directory's package, so
-    thousands of files in a few directories cost a few lookups each.
-    """
-    memo = {} if memo is None else memo
-    p = os.fspath(path)
-    real = real_path(p) if os.path.lexists(p) else p
-    stem = os.path.splitext(os.path.basename(real))[0]
-    is_package = stem == "__init__"
-    parts = _package_parts(os.path.dirname(real), memo)
-    if not is_package:
-        parts = (*parts, stem)
-    if not parts:
-        parts = (os.path.basename(os.path.dirname(real)) or "__main__",)
-    return ".".join(parts), is_package
-
-
-def _package_parts(directory: str, memo: dict) -> tuple[str, ...]:
-    key = ("package", directory)
-    parts = memo.get(key)
-    if parts is None:
-        if os.path.exists(os.path.join(directory, "__init__.py")):
-            parent = os.path.dirname(directory)
-            above = () if parent == directory else _package_parts(parent, memo)
-            parts = (*above, os.path.basename(directory))
-        else:
-            parts = ()
-        memo[key] = parts
-    return parts
 
 
 class Linter:
@@ -216,7 +75,7 @@ class Linter:
         project: ClassGraph | None = None,
         keep_module: bool = False,
     ) -> FileResult:
-        """Lint one file; runs on a thread with a large stack (see :func:`on_big_stack`).
+        """Lint one file; runs on a thread with a large stack (see :mod:`errlint.run.bigstack`).
 
         ``keep_module``: keep the parsed module in the result (fixes need it;
         a plain run drops it so memory stays flat however many files it lints).
@@ -392,85 +251,11 @@ class Linter:
         """Apply fixes in passes until none applies; (fixed source, fixed findings, final result).
 
         ``ignored``: codes or prefixes whose findings are not fixed (per-file-ignores).
+        See :mod:`errlint.run.fixloop`.
         """
-        from .fixes import MAX_PASSES, apply_replacements, verify
+        from .run.fixloop import fix_source
 
-        fixed: list[Diagnostic] = []
-        original = source
-        result = self.lint_source(path, source, project=project, keep_module=True)
-        for _ in range(MAX_PASSES):
-            if result.module is None or result.error:
-                break
-            chosen: list[Diagnostic] = []
-            taken = _Spans()
-            candidates = [
-                d for d in result.diagnostics
-                if d.fix is not None and d.fix.applies(unsafe) and not any(d.code.startswith(c.upper()) for c in ignored)
-            ]
-            # safe fixes first: an unsafe fix may not be needed once they are in
-            for d in sorted(candidates, key=lambda d: (d.fix.applicability != "safe", _fix_span(d)[0])):
-                span = _fix_span(d)
-                if not taken.add(span):
-                    continue  # overlaps a fix taken in this pass: it comes back in the next one
-                chosen.append(d)
-            if not chosen:
-                break
-            new_source = apply_replacements(result.module, [d.fix for d in chosen]).bytes
-            if new_source == source:
-                break
-            # this pass's tree is done with: the fixed findings keep their text edits, not its nodes
-            # (on a big file each tree is hundreds of MB, and the next pass parses another)
-            for d in result.diagnostics:
-                if d.fix is not None:
-                    d.fix.replacements = ()
-            result.module = None
-            verify(new_source, path, original)
-            fixed.extend(chosen)
-            source = new_source
-            result = self.lint_source(path, source, project=project, keep_module=True)
-        return source, fixed, result
-
-    def _lint_all(
-        self, files: Sequence[tuple[str, bytes, tuple[str, bool]]], jobs: int, on_done=None,
-    ) -> list[FileResult]:
-        """Lint ``(path, source, (module name, is package))`` items, in ``jobs`` processes.
-
-        ``on_done(result)`` is called as each file's result arrives, in order.
-        """
-        import multiprocessing
-
-        done: list[FileResult] = []
-
-        def arrived(result: FileResult) -> None:
-            done.append(result)
-            if on_done is not None:
-                on_done(result)
-
-        if jobs <= 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-            for path, source, module in files:
-                arrived(self.lint_source(path, source, *module))
-            return done
-        global _WORKER_LINTER
-        _WORKER_LINTER = self  # inherited by the forked workers: no registry to rebuild or pickle
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                for result in pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))):
-                    arrived(result)
-                return done
-        except BrokenProcessPool:
-            # a worker died (a crash below Python): lint here, where it shows which file
-            counted = len(done)
-            results = []
-            for i, (path, source, module) in enumerate(files):
-                results.append(self.lint_source(path, source, *module))
-                if on_done is not None and i >= counted:
-                    on_done(results[-1])
-            return results
-        finally:
-            _WORKER_LINTER = None
+        return fix_source(lambda code: self.lint_source(path, code, project=project, keep_module=True), path, source, unsafe, ignored)
 
     # -- a run -----------------------------------------------------------------------
     def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
@@ -506,7 +291,7 @@ class Linter:
             progress.advance(len(hits), sum(len(r.diagnostics) for r in hits))
             on_done = lambda result: progress.advance(1, len(result.diagnostics))  # noqa: E731
 
-        for i, result in zip(todo, self._lint_all([(*files[i], modules[i]) for i in todo], jobs, on_done)):
+        for i, result in zip(todo, lint_all(self.lint_source, [(*files[i], modules[i]) for i in todo], jobs, on_done)):
             results[i] = result
             if cache is not None:
                 cache.put(result.path, digests[i], modules[i], result)
