@@ -143,7 +143,7 @@ def test_write_is_atomic_and_keeps_permissions(tree, capsys):
 
 
 def test_fix_that_does_not_parse_is_not_written(tree, capsys, monkeypatch):
-    import errlint.fixes as fixes
+    import errlint.python.fixes as fixes
 
     def broken(module, fixes_):  # a fix whose output is not Python
         return cst.Module(body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])])

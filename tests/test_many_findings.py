@@ -69,7 +69,7 @@ def test_work_per_finding_does_not_grow_with_the_file(linter, kind):
 
 def _calls_in_references(linter: Linter, source: str, monkeypatch) -> tuple[int, int]:
     """(calls made inside ``reference_for`` during one lint, calls of it)."""
-    from errlint import fixes
+    from errlint.python import fixes
     from errlint.checks import err003_swallowed_reauth, err008_builtin_timeout_shadowed
 
     inside = calls = uses = 0

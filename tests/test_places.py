@@ -17,7 +17,7 @@ from errlint.python.parse import lenient_try
 from errlint.engine import Linter
 from errlint.python.edits import _text_edits
 from errlint.python.places import Places
-from errlint.fixes import apply_replacements
+from errlint.python.fixes import apply_replacements
 from errlint.packs import load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"

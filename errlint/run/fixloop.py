@@ -22,7 +22,8 @@ def fix_source(
     ``lint(source)``: the file's result for these bytes, its parsed module kept.
     ``ignored``: codes or prefixes whose findings are not fixed (per-file-ignores).
     """
-    from ..fixes import MAX_PASSES, apply_replacements, verify
+    from ..fixes import MAX_PASSES, verify
+    from ..python.fixes import apply_replacements, check_parses
 
     fixed: list[Diagnostic] = []
     original = source
@@ -53,6 +54,7 @@ def fix_source(
             if d.fix is not None:
                 d.fix.replacements = ()
         result.module = None
+        check_parses(new_source, path)
         verify(new_source, path, original)
         fixed.extend(chosen)
         source = new_source
