@@ -1,13 +1,33 @@
-"""The engine: parse each file once, run every enabled check in one traversal.
+"""The engine: one file's way through errlint, and a run of many files.
 
-Per file: the bytes are parsed by LibCST's native parser (so a BOM or a PEP 263
-coding line is honoured), the shared name analysis reads the module's top-level
-bindings, and one traversal calls the analysis and every enabled check.  Node
-positions are computed only for files that report something.
+One file (:meth:`Linter.lint_source`, on the big-stack thread of
+:mod:`errlint.run.bigstack`):
+
+1. the enabled rules' triggers are looked for in the bytes; a file none of them
+   can report on is not parsed by LibCST, CPython's parser alone checks its
+   syntax (:mod:`errlint.source`);
+2. CPython's verdict on the rest: bracket nesting it refuses, code it parses
+   but does not compile (:mod:`errlint.source`);
+3. the Python front end (:mod:`errlint.python`): LibCST parses the bytes (so a
+   BOM or a PEP 263 coding line is honoured), the shared name analysis reads
+   the module's top-level bindings, and one traversal gathers the facts the
+   enabled checks need and calls the checks that are still LibCST visitors;
+4. each check that reads facts runs; findings get their positions (computed
+   only for files that report something) and their fixes' text edits;
+5. ``# noqa`` comments filter them (:mod:`errlint.source`).
+
+A run (:meth:`Linter.run`): each file's module name (:mod:`errlint.run.modules`),
+the cache's answers (:mod:`errlint.cache`), the other files linted here or in
+forked workers (:mod:`errlint.run.jobs`). Fixes are applied in passes
+(:meth:`Linter.fix_source`, :mod:`errlint.run.fixloop`).
 
 Classes a file imports from other project modules are read from disk on demand
 (:mod:`errlint.project`), the same way for a whole tree, one file, flake8 and
 standard input, so every front end gives a file the same verdict.
+
+The front end is imported by the first file it parses: a run the cache answers
+entirely never loads LibCST (the checks that are still LibCST visitors load it
+when they are imported; see tests/test_lazy_imports.py).
 """
 from __future__ import annotations
 
@@ -16,13 +36,8 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .python.build import FactsBuilder
-from .python.context import FileContext
-from .python.fixer import fix_for
-from .python.edits import _text_edits
-from .python.parse import lenient_try, parse_module
-from .python.walker import _Walker
 from .checks import ALL_CHECKS
 from .checks.base import Check
 from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
@@ -33,6 +48,9 @@ from .run.bigstack import on_big_stack
 from .run.jobs import lint_all
 from .run.modules import module_name_for
 from .source import compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, too_deep_for_python
+
+if TYPE_CHECKING:
+    from .python.context import FileContext
 
 
 def _values_in_scope(values, evidence):
@@ -92,6 +110,8 @@ class Linter:
         late = compile_only_error(path, source)
         if late is None:
             return self._lint_source(path, source, *rest)
+        from .python.parse import lenient_try
+
         with lenient_try():
             result = self._lint_source(path, source, *rest)
         if not any(d.code == PARSE_ERROR for d in result.diagnostics):
@@ -126,6 +146,13 @@ class Linter:
         if too_deep is not None:
             result.diagnostics.append(too_deep)
             return result
+        # The Python front end (LibCST) is imported by the first file it parses: a run the
+        # cache answers, or whose files no enabled rule can report on, never loads it.
+        from .python.build import FactsBuilder
+        from .python.context import FileContext
+        from .python.parse import parse_module
+        from .python.walker import _Walker
+
         try:
             module = parse_module(source)
         except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors, RecursionError
@@ -212,6 +239,8 @@ class Linter:
         )
 
     def _diagnostic(self, ctx: FileContext, code, node, message, fix, end) -> Diagnostic:
+        from .python.edits import _text_edits
+
         start = ctx.position(node).start
         stop = ctx.position(end if end is not None else node).end
         if fix is not None:
@@ -224,6 +253,9 @@ class Linter:
 
     def _found(self, ctx: FileContext, code: str, at, message: str, request) -> Diagnostic:
         """The diagnostic of a finding of a check that reads facts; its fix request made into edits."""
+        from .python.edits import _text_edits
+        from .python.fixer import fix_for
+
         fix = fix_for(ctx, request)
         if fix is not None:
             fix.edits = _text_edits(ctx.places, fix)
