@@ -29,6 +29,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic
 from .fixes import Fix, write_atomically
+from .result import FileResult
 
 _FORMAT = 1
 
@@ -81,8 +82,6 @@ def _result_to_json(result) -> dict:
 
 
 def _result_from_json(path: str, data: dict):
-    from .engine import FileResult
-
     diagnostics = []
     for d in data["diagnostics"]:
         fix = d["fix"]

@@ -11,7 +11,8 @@ import pytest
 
 from cli_support import MOVED, SHADOWED, run
 from errlint.checks import ALL_CHECKS
-from errlint.compile_errors import compile_only_error, lenient_try
+from errlint.python.parse import lenient_try
+from errlint.source import compile_only_error
 from errlint.engine import Linter
 from errlint.packs import load_registry
 
@@ -142,7 +143,7 @@ def test_write_is_atomic_and_keeps_permissions(tree, capsys):
 
 
 def test_fix_that_does_not_parse_is_not_written(tree, capsys, monkeypatch):
-    import errlint.fixes as fixes
+    import errlint.python.fixes as fixes
 
     def broken(module, fixes_):  # a fix whose output is not Python
         return cst.Module(body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])])

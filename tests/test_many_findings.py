@@ -69,8 +69,7 @@ def test_work_per_finding_does_not_grow_with_the_file(linter, kind):
 
 def _calls_in_references(linter: Linter, source: str, monkeypatch) -> tuple[int, int]:
     """(calls made inside ``reference_for`` during one lint, calls of it)."""
-    from errlint import fixes
-    from errlint.python import fixer  # ERR003's and ERR008's fix requests name classes there
+    from errlint.python import fixer, fixes  # ERR003's and ERR008's fix requests name classes in the fixer
 
     inside = calls = uses = 0
 

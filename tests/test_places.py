@@ -13,11 +13,11 @@ import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from errlint.python.scan import walk
-from errlint.compile_errors import lenient_try
+from errlint.python.parse import lenient_try
 from errlint.engine import Linter
 from errlint.python.edits import _text_edits
 from errlint.python.places import Places
-from errlint.fixes import apply_replacements
+from errlint.python.fixes import apply_replacements
 from errlint.packs import load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -14,7 +14,7 @@ import libcst as cst
 import pytest
 
 from errlint.python.prefilter import python_tree, several_handlers_possible
-from errlint.compile_errors import lenient_try
+from errlint.python.parse import lenient_try
 from errlint.engine import Linter
 from errlint.packs import load_registry
 

@@ -13,7 +13,7 @@ def _text_edits(places: Places, fix) -> list[dict]:
     The replacement is applied to its top-level statement alone (see :class:`Places`);
     only a replacement of something outside every statement is applied to the whole module.
     """
-    from ..fixes import apply_replacements
+    from .fixes import apply_replacements
 
     module = places.module
     edits = []

@@ -11,7 +11,8 @@ import re
 
 import libcst as cst
 
-from ..fixes import Fix, Replacement, reference_for, with_except_type, without_elements
+from ..fixes import Fix
+from .fixes import Replacement, reference_for, with_except_type, without_elements
 from ..policy import policies
 from ..requests import (
     CatchSdkClass, DropConstructEntries, DropDecorator, DropEntries, FixRequest, InsertReraise, MoveHandler, ReraiseAtEnd,

@@ -5,7 +5,7 @@ on the raw bytes that are true for every file it could report on (see
 ``Check.triggers``). A trigger may over-estimate (the file is parsed for
 nothing) but must never under-estimate (a finding would be lost).
 
-:func:`python_tree` is CPython's own parser, about six times faster than
+:func:`errlint.source.python_tree` is CPython's own parser, about six times faster than
 LibCST's; it answers structural questions the text alone cannot, and is also
 the syntax check for files LibCST is not asked to parse. It keeps the last
 answer, so the trigger and the syntax check of one file parse it once.
@@ -14,24 +14,14 @@ from __future__ import annotations
 
 import ast
 import re
-from functools import lru_cache
 
-from ..fixes import quiet_compile
+from ..source import python_tree  # noqa: F401 - the front end asks CPython too (scope.py, tests)
 
 # An ``except`` clause at the start of a line (after \n, \r\n or a lone \r, which
 # CPython also reads as a line break): its indentation, and what follows on that
 # line up to the colon (a backslash: the clause goes on, next line).
 _EXCEPT_LINE = re.compile(rb"(?:^|(?<=\r))([ \t\f]*)except\b([^:\r\n]*)", re.MULTILINE)
 _TRY_TYPES = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
-
-
-@lru_cache(maxsize=1)
-def python_tree(source: bytes) -> ast.Module | None:
-    """CPython's AST of ``source``, or None when CPython rejects it."""
-    try:
-        return quiet_compile(source, "<errlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _column(indent: bytes) -> int:

@@ -1,0 +1,195 @@
+"""A file's bytes, before any syntax tree: decoding, CPython's verdict, ``# noqa``.
+
+The first stage of linting a file, and the last. Before the front end's parser
+sees the bytes: the syntax errors CPython itself reports (ERR000 with CPython's
+reason, when LibCST's parser would fail or recurse where CPython refuses), the
+bytes that are not in the file's encoding, and code CPython parses but does not
+compile. After the checks: ``# noqa`` comments filter the findings, read from
+the file's decoded lines.
+
+``compile()`` rejects some code that ``ast.parse`` accepts: a bare ``except:``
+before another handler, ``return`` or ``await`` outside a function, a
+``nonlocal`` with no binding, a late ``from __future__`` import, a duplicate
+argument.  The rest of such a file is still code someone wrote and will fix, so
+errlint reports CPython's message and line as ERR000 and checks the file as
+written (:func:`compile_only_error`).  Only the bare-``except:`` case also stops
+LibCST (its ``Try`` node validates the handler order);
+:func:`errlint.python.parse.lenient_try` lets that one rule pass while such a
+file is linted.
+
+Nothing here builds a LibCST tree: a file no enabled rule can report on is
+checked by CPython alone.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from .diagnostics import PARSE_ERROR, Diagnostic
+from .fixes import quiet_compile
+
+_MAX_PYTHON_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting
+_BRACKETS = re.compile(rb"[\[\](){}]")
+
+
+@lru_cache(maxsize=1)
+def python_tree(source: bytes) -> ast.Module | None:
+    """CPython's AST of ``source``, or None when CPython rejects it."""
+    try:
+        return quiet_compile(source, "<errlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+_NOQA = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?",
+    re.IGNORECASE,
+)
+_CODE_SPLIT = re.compile(r"[,\s]+")
+
+
+# -- syntax errors: CPython's verdict ---------------------------------------------------------
+def python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 for a file CPython's parser rejects (used for files LibCST is not asked to parse)."""
+    if compiles(source) or python_tree(source) is not None:  # compiling builds no AST: cheaper when it passes
+        return None
+    return parse_error(path, source, SyntaxError("CPython rejects this file"))
+
+
+def too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 with CPython's reason for bracket nesting CPython itself rejects, before LibCST sees it."""
+    if source.count(b"(") + source.count(b"[") + source.count(b"{") <= _MAX_PYTHON_NESTING:
+        return None
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(source):
+        if match.group() in b"([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth = max(depth - 1, 0)
+    if deepest <= _MAX_PYTHON_NESTING:
+        return None  # (brackets inside strings only make this an over-estimate)
+    return _cpython_error(path, source)
+
+
+def _cpython_error(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 with CPython's own reason when CPython cannot compile ``source``, else None."""
+    try:
+        quiet_compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as err:
+        line, col = err.lineno or 1, err.offset or 1
+        return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: {err.msg} ({line}:{col})", rule="parse-error")
+    except (ValueError, RecursionError, MemoryError) as err:
+        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
+    return None
+
+
+def parse_error(path: str, source: bytes, exc: BaseException) -> Diagnostic:
+    """ERR000 for a file LibCST cannot parse, with CPython's reason when it has one."""
+    libcst_reason = str(exc).strip().splitlines()
+    libcst_reason = next((line for line in libcst_reason if "error" in line.lower()), libcst_reason[0] if libcst_reason else type(exc).__name__)
+    decoding = _decoding_error(path, source)
+    if decoding is not None:
+        return decoding
+    cpython = _cpython_error(path, source)
+    if cpython is not None:
+        return cpython
+    where = re.search(r"@ (\d+):(\d+)", str(exc))
+    line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
+    return Diagnostic(
+        path, line, col, PARSE_ERROR,
+        "cannot parse: LibCST's parser rejects this file although Python compiles it "
+        f"({libcst_reason.rstrip('.')}); file skipped",
+        rule="parse-error",
+    )
+
+
+def _decoding_error(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 for bytes that are not in the file's declared (or default UTF-8) encoding."""
+    try:
+        encoding, cookie = tokenize.detect_encoding(io.BytesIO(source).readline)
+    except SyntaxError as err:
+        if "invalid or missing encoding" not in str(err):  # unknown or inconsistent coding cookie
+            return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {err}", rule="parse-error")
+        encoding, cookie = "utf-8", []  # undecodable bytes on the first lines, no cookie
+    try:
+        source.decode(encoding)
+    except LookupError:
+        return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: unknown encoding {encoding!r}", rule="parse-error")
+    except UnicodeDecodeError as err:
+        line = source.count(b"\n", 0, err.start) + 1
+        col = err.start - (source.rfind(b"\n", 0, err.start) + 1) + 1
+        why = (
+            f"is not valid {encoding}, the encoding its coding line declares"
+            if cookie
+            else "is not valid UTF-8 and the file has no PEP 263 coding line"
+        )
+        return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: byte 0x{source[err.start]:02x} at {line}:{col} {why}", rule="parse-error")
+    return None
+
+
+# -- code CPython parses but does not compile -------------------------------------------------
+_NOT_A_VERDICT = SyntaxError("not a verdict on the code")
+
+
+@lru_cache(maxsize=1)
+def _compile_error(source: bytes) -> SyntaxError | None:
+    """CPython's SyntaxError for ``source``, None when it compiles (kept for the last file asked)."""
+    try:
+        quiet_compile(source, "<errlint>", "exec", dont_inherit=True)
+    except SyntaxError as err:
+        return err
+    except (ValueError, RecursionError, MemoryError):
+        return _NOT_A_VERDICT  # null bytes, nesting: the parser's own ERR000 covers these
+    return None
+
+
+def compiles(source: bytes) -> bool:
+    """Does CPython compile ``source``? (Cheaper than building its AST: no Python objects.)"""
+    return _compile_error(source) is None
+
+
+def compile_only_error(path: str, source: bytes) -> Diagnostic | None:
+    """ERR000 when CPython parses ``source`` but cannot compile it; None otherwise.
+
+    A file CPython's parser rejects is not this function's business (it may be
+    newer syntax LibCST reads, or a syntax error reported elsewhere).
+    """
+    err = _compile_error(source)
+    if err is None or err is _NOT_A_VERDICT or python_tree(source) is None:
+        return None
+    line, col = err.lineno or 1, err.offset or 1
+    return Diagnostic(
+        path, line, col, PARSE_ERROR,
+        f"does not compile: {err.msg} ({line}:{col}); the rest of the file is checked as written",
+        rule="parse-error",
+    )
+
+
+# -- after the checks: # noqa -----------------------------------------------------------------
+def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    out = []
+    for d in diagnostics:
+        line = source_lines[d.line - 1] if 0 < d.line <= len(source_lines) else ""
+        if "noqa" in line.lower():
+            match = _NOQA.search(line)
+            if match:
+                codes = match.group("codes")
+                if not codes:
+                    continue  # blanket noqa
+                if any(d.code.upper().startswith(c.upper()) for c in _CODE_SPLIT.split(codes.strip()) if c):
+                    continue
+        out.append(d)
+    return out
+
+
+def decode_lines(source: bytes, encoding: str) -> list[str]:
+    try:
+        return source.decode(encoding, errors="replace").splitlines()
+    except LookupError:
+        return source.decode("utf-8", errors="replace").splitlines()
