@@ -11,9 +11,10 @@ One file (:meth:`Linter.lint_source`, on the big-stack thread of
 3. the Python front end (:mod:`errlint.python`): LibCST parses the bytes (so a
    BOM or a PEP 263 coding line is honoured), the shared name analysis reads
    the module's top-level bindings, and one traversal gathers the facts the
-   enabled checks need and calls the checks that are still LibCST visitors;
-4. each check that reads facts runs; findings get their positions (computed
-   only for files that report something) and their fixes' text edits;
+   enabled checks need (:mod:`errlint.facts`);
+4. each check runs on the facts; its findings get their positions (computed
+   only for files that report something) and its fix requests become fixes with
+   text edits (:mod:`errlint.python.fixer`);
 5. ``# noqa`` comments filter them (:mod:`errlint.source`).
 
 A run (:meth:`Linter.run`): each file's module name (:mod:`errlint.run.modules`),
@@ -26,8 +27,7 @@ Classes a file imports from other project modules are read from disk on demand
 standard input, so every front end gives a file the same verdict.
 
 The front end is imported by the first file it parses: a run the cache answers
-entirely never loads LibCST (the checks that are still LibCST visitors load it
-when they are imported; see tests/test_lazy_imports.py).
+entirely never loads LibCST (see tests/test_lazy_imports.py).
 """
 from __future__ import annotations
 
@@ -36,7 +36,6 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .checks import ALL_CHECKS
 from .checks.base import Check
@@ -48,9 +47,6 @@ from .run.bigstack import on_big_stack
 from .run.jobs import lint_all
 from .run.modules import module_name_for
 from .source import compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, too_deep_for_python
-
-if TYPE_CHECKING:
-    from .python.context import FileContext
 
 
 def _values_in_scope(values, evidence):
@@ -148,10 +144,9 @@ class Linter:
             return result
         # The Python front end (LibCST) is imported by the first file it parses: a run the
         # cache answers, or whose files no enabled rule can report on, never loads it.
-        from .python.build import FactsBuilder
+        from .python.build import gather
         from .python.context import FileContext
         from .python.parse import parse_module
-        from .python.walker import _Walker
 
         try:
             module = parse_module(source)
@@ -164,29 +159,22 @@ class Linter:
         ctx = FileContext(path, module, module_name, is_package, self.registry, project)
         ctx.source = source
         checks = [cls(ctx) for cls in enabled]
-        needs = frozenset().union(*(type(c).needs for c in checks))
-        visitors: list = [FactsBuilder(ctx, needs)] if needs else []
-        visitors += [c for c in checks if not type(c).needs]
-        dispatcher = _Walker(ctx, visitors)
         try:
-            dispatcher.walk(module)
+            gather(ctx, frozenset().union(*(type(c).needs for c in checks)))
         except RecursionError:
             result.diagnostics.append(
                 Diagnostic(path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped", rule="parse-error")
             )
             return result
         except Exception as exc:
-            current = dispatcher.current
-            return self._internal_error(result, current if isinstance(current, Check) else None, exc)
+            return self._internal_error(result, None, exc)
         for check in checks:
-            if type(check).needs:
-                try:
-                    check.run()
-                except Exception as exc:
-                    return self._internal_error(result, check, exc)
+            try:
+                check.run()
+            except Exception as exc:
+                return self._internal_error(result, check, exc)
         try:
-            diagnostics = [self._diagnostic(ctx, *r) for r in ctx.reports]
-            diagnostics += [self._found(ctx, *r) for r in ctx.found]
+            diagnostics = ctx.diagnostics({c.code: c.name for c in self.checks})
         except Exception as exc:
             return self._internal_error(result, None, exc)
         if self.noqa and diagnostics:
@@ -236,33 +224,6 @@ class Linter:
         return not triggers or any(
             (t in source) if isinstance(t, bytes) else t(source) if callable(t) else (t.search(source) is not None)
             for t in triggers
-        )
-
-    def _diagnostic(self, ctx: FileContext, code, node, message, fix, end) -> Diagnostic:
-        from .python.edits import _text_edits
-
-        start = ctx.position(node).start
-        stop = ctx.position(end if end is not None else node).end
-        if fix is not None:
-            fix.edits = _text_edits(ctx.places, fix)
-        rule = next((c.name for c in self.checks if c.code == code), "")
-        return Diagnostic(
-            ctx.path, start.line, start.column + 1, code, message,
-            end_line=stop.line, end_column=stop.column + 1, rule=rule, fix=fix,
-        )
-
-    def _found(self, ctx: FileContext, code: str, at, message: str, request) -> Diagnostic:
-        """The diagnostic of a finding of a check that reads facts; its fix request made into edits."""
-        from .python.edits import _text_edits
-        from .python.fixer import fix_for
-
-        fix = fix_for(ctx, request)
-        if fix is not None:
-            fix.edits = _text_edits(ctx.places, fix)
-        rule = next((c.name for c in self.checks if c.code == code), "")
-        return Diagnostic(
-            ctx.path, at.line, at.column, code, message,
-            end_line=at.end_line, end_column=at.end_column, rule=rule, fix=fix,
         )
 
     def _internal_error(self, result: FileResult, check: Check | None, exc: BaseException) -> FileResult:

@@ -14,7 +14,6 @@ Checks, and exits 1 when one fails:
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import sysconfig

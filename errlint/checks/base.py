@@ -9,9 +9,6 @@ needs in one traversal (errlint/facts.py); then each check's ``run`` reads
 ``self.file`` (a :class:`~errlint.facts.FileFacts`) and reports with
 :meth:`Check.report`, where a fix is a request (errlint/requests.py) that the
 language's fixer turns into edits.
-
-(During the move to facts, a check with empty ``needs`` is still a LibCST
-visitor: ``visit_<Node>`` / ``leave_<Node>`` methods called from the traversal.)
 """
 from __future__ import annotations
 
@@ -62,22 +59,13 @@ class Check:
 
     def __init__(self, file: FileFacts) -> None:
         self.file = file
-        self.ctx = file  # (visitor checks, until they read facts)
 
-    def run(self) -> None:
-        """Read ``self.file`` and report (checks that read facts)."""
+    def run(self) -> None:  # pragma: no cover - every check defines it
+        """Read ``self.file`` and report."""
+        raise NotImplementedError
 
     def report(self, at: Span, message: str, fix: FixRequest | None = None) -> None:
         self.file.report_at(self.code, at, message, fix)
-
-    @classmethod
-    def handlers(cls) -> dict[str, str]:
-        """``{"visit_Try": "visit_Try", ...}``: the node callbacks this check defines."""
-        return {
-            attr: attr
-            for attr in dir(cls)
-            if (attr.startswith("visit_") or attr.startswith("leave_")) and callable(getattr(cls, attr))
-        }
 
     @classmethod
     def packs_involved(cls, registry) -> list[str]:

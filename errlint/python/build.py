@@ -164,3 +164,14 @@ class FactsBuilder:
                 coll = self.statuses.literal(value)
                 if coll is not None:
                     self.ctx.collections.append((name, replace(coll, seq=self._next_seq())))
+
+
+def gather(ctx, needs: frozenset[str]) -> None:
+    """Fill ``ctx``'s facts (those ``needs`` names) in one traversal of its module.
+
+    Raises what the traversal raises (RecursionError on code nested deeper than it can follow).
+    """
+    from .walker import _Walker
+
+    if needs:
+        _Walker(ctx, [FactsBuilder(ctx, needs)]).walk(ctx.module)

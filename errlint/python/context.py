@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..diagnostics import Diagnostic
 from ..facts import FileFacts, RetryConstruct, Span, TryStatement
 from ..hierarchy import ClassGraph
 from ..packs import PackRegistry
@@ -35,7 +36,6 @@ class FileContext(FileFacts):
         self._retries = None
         self._scope = None
         self.source = b""  # the file's bytes (set by the engine)
-        self.reports: list[tuple[str, cst.CSTNode, str, object | None, cst.CSTNode | None]] = []
         # facts, filled by the traversal (python/build.py) for the facts the enabled checks need
         self.tries: list[TryStatement] = []
         self.constructs: list[RetryConstruct] = []
@@ -104,11 +104,24 @@ class FileContext(FileFacts):
 
     # -- reporting -------------------------------------------------------------
     def report_at(self, code: str, at: Span, message: str, request=None) -> None:
-        """A finding of a check that reads facts: where, what, and the fix it requests."""
+        """A finding of a check: where, what, and the fix it requests."""
         self.found.append((code, at, message, request))
 
-    def report(
-        self, code: str, node: cst.CSTNode, message: str, fix: object | None = None, end: cst.CSTNode | None = None
-    ) -> None:
-        """Report at ``node``'s start; the range ends where ``end`` (default ``node``) ends."""
-        self.reports.append((code, node, message, fix, end))
+    def diagnostics(self, rules: dict[str, str]) -> list[Diagnostic]:
+        """The findings as diagnostics, in source order; each fix request made into a fix and its text edits."""
+        from .edits import _text_edits
+        from .fixer import fix_for
+
+        out = []
+        for code, at, message, request in self.found:
+            fix = fix_for(self, request)
+            if fix is not None:
+                fix.edits = _text_edits(self.places, fix)
+            out.append(Diagnostic(
+                self.path, at.line, at.column, code, message,
+                end_line=at.end_line, end_column=at.end_column, rule=rules.get(code, ""), fix=fix,
+            ))
+        # source order (stable: findings at one place keep the checks' order); the fix loop
+        # takes overlapping fixes in this order
+        out.sort(key=lambda d: (d.line, d.column))
+        return out

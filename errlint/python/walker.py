@@ -24,7 +24,7 @@ class _Walker:
         self.visits: dict[str, list] = {}
         self.leaves: dict[str, list] = {}
         for check in checks:
-            for attr in check.handlers():
+            for attr in check.handlers():  # the visit_/leave_ methods it defines
                 kind, _, node_name = attr.partition("_")
                 table = self.visits if kind == "visit" else self.leaves
                 table.setdefault(node_name, []).append((check, getattr(check, attr)))
