@@ -143,6 +143,14 @@ _BRACKETS = re.compile(rb"[\[\](){}]")
 _WORKER_LINTER: Linter | None = None
 
 
+def _lint_typescript(linter: Linter, path: str, source: bytes, module_name: str | None) -> FileResult:
+    """A TypeScript / JavaScript file, linted by errlint/typescript (issue 16; see Linter.lint_source)."""
+    from .typescript import lint_file
+
+    ts = lint_file(path, source, linter.registry, linter.checks, module_name, noqa=linter.noqa)
+    return FileResult(path=path, diagnostics=ts.diagnostics, module_name=module_name or "", error=ts.error)
+
+
 def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:
     path, source, (module_name, is_package) = item
     assert _WORKER_LINTER is not None
@@ -351,6 +359,12 @@ class Linter:
         ``keep_module``: keep the parsed module in the result (fixes need it;
         a plain run drops it so memory stays flat however many files it lints).
         """
+        # -- TypeScript / JavaScript (issue 16): the one place a file goes to the other front end --
+        from .typescript import is_typescript
+
+        if is_typescript(path):
+            return on_big_stack(_lint_typescript, self, path, source, module_name)
+        # -- (end of the TypeScript dispatch) --
         return on_big_stack(self._lint_compiled, path, source, module_name, is_package, project, keep_module)
 
     def _lint_compiled(self, path: str, source: bytes, *rest) -> FileResult:

@@ -1,6 +1,7 @@
 """Rule packs' immutable model: the data classes a pack file is read into (see :mod:`errlint.packs`)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,16 @@ RETRY_POLICIES = (
 PYTHON = "python"
 TYPESCRIPT = "typescript"  # TypeScript and JavaScript code: the npm package
 LANGUAGES = (PYTHON, TYPESCRIPT)
+
+
+_PYTHON_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def npm_module(spec: str) -> str:
+    """How class names start for an npm module: the specifier itself (``@alter-ai/alter-sdk``),
+    ``npm:`` before one that reads like a Python module (``npm:stripe``), so a TypeScript class
+    never takes the name of a Python one."""
+    return f"npm:{spec}" if _PYTHON_DOTTED.match(spec) else spec
 
 
 class PackError(Exception):

@@ -16,7 +16,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from .packs_model import (
     LANGUAGES, PYTHON, RETRY_POLICIES, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
-    Policy, RetrySetting, languages_of,
+    Policy, RetrySetting, languages_of, npm_module,
 )
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -369,13 +369,13 @@ JS_ROOT = "globalThis.Error"  # the JavaScript built-ins' root class (rules/java
 def _typescript_classes(
     errors: Mapping[str, ErrorSpec], languages: Mapping[str, tuple[str, ...]], npm: tuple[str, ...], language_pack: bool,
 ) -> tuple[dict[str, ErrorSpec], dict[str, str]]:
-    """The classes TypeScript and JavaScript code can name, keyed ``<npm[0]>.<Name>`` (a language
-    pack's as written); a parent that has no TypeScript side becomes its nearest ancestor that has
+    """The classes TypeScript and JavaScript code can name, keyed ``<npm[0]>.<Name>`` (see
+    :func:`~errlint.packs_model.npm_module`; a language pack's as written); a parent that has no TypeScript side becomes its nearest ancestor that has
     one, and a class outside the pack (``builtins.Exception``) the JavaScript ``Error``."""
     ts = [q for q in errors if TYPESCRIPT in languages[q]]
     if not ts:
         return {}, {}
-    ts_name = {q: q if language_pack else f"{npm[0]}.{errors[q].name}" for q in ts}
+    ts_name = {q: q if language_pack else f"{npm_module(npm[0])}.{errors[q].name}" for q in ts}
 
     def parents(q: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
         out: list[str] = []
@@ -392,7 +392,7 @@ def _typescript_classes(
     aliases: dict[str, str] = {}
     for q in ts:
         spec = errors[q]
-        names = tuple(n for n in (f"{m}.{spec.name}" for m in npm) if n != ts_name[q])
+        names = tuple(n for n in (f"{npm_module(m)}.{spec.name}" for m in npm) if n != ts_name[q])
         for n in names:
             aliases[n] = ts_name[q]
         out[ts_name[q]] = replace(spec, qualname=ts_name[q], parents=parents(q), import_names=names, docs_names=())
