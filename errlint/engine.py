@@ -148,7 +148,9 @@ def _lint_typescript(linter: Linter, path: str, source: bytes, module_name: str 
     from .typescript import lint_file
 
     ts = lint_file(path, source, linter.registry, linter.checks, module_name, noqa=linter.noqa)
-    return FileResult(path=path, diagnostics=ts.diagnostics, module_name=module_name or "", error=ts.error)
+    # the other TypeScript modules it read: under names no Python module has, so a cached result is re-linted
+    depends = {f"<typescript> {p}": [p, d] for p, d in ts.reads.items()}
+    return FileResult(path=path, diagnostics=ts.diagnostics, module_name=module_name or "", error=ts.error, depends=depends)
 
 
 def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:

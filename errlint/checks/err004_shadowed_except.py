@@ -121,6 +121,29 @@ class ShadowedExcept(Check):
         schedule_retry()
     ```
 
+    ## TypeScript and JavaScript
+    A `catch` clause's `instanceof` branches are its handlers: an `if` /
+    `else if` chain, or successive `if (e instanceof X) { ...; return }`
+    blocks. The JavaScript built-ins, the SDK packs' TypeScript classes and the
+    project's own `class X extends Y` are known; a branch whose body does not
+    always leave shadows nothing after its chain.
+
+    ```ts
+    import { BackendError, GrantExpiredError } from "@alter-ai/alter-sdk";
+
+    try {
+      return await vault.request("GET", url, { grantId });
+    } catch (e) {
+      if (e instanceof BackendError) {
+        scheduleRetry();
+      } else if (e instanceof GrantExpiredError) { // never true: GrantExpiredError is a BackendError
+        startOAuth();
+      }
+    }
+    ```
+
+    No fix is offered for TypeScript yet.
+
     ## Fix safety
     A redundant or unreachable tuple entry is dropped (a tuple left with one
     class becomes the bare name): safe, since the entry never matched anything

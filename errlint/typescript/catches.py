@@ -124,10 +124,27 @@ class CatchReader:
 
     def try_statements(self, catch) -> list[TryStatement]:
         """The facts of one ``catch`` clause (several lists when a branch does not always leave)."""
-        try_node = catch.parent
         param = catch.child_by_field_name("parameter")
-        body = catch.child_by_field_name("body")
         head_end = param if param is not None else catch.children[0]
+        return self._read(catch.parent, catch, head_end, param, catch.child_by_field_name("body"))
+
+    def callback_statements(self, callback) -> list[TryStatement]:
+        """``promise.catch((e) => { ... })``: the callback's body read as a catch clause's."""
+        param = callback.child_by_field_name("parameter")  # e => { ... }
+        params = callback.child_by_field_name("parameters")
+        if param is None and params is not None:
+            kids = named(params)
+            if len(kids) != 1:
+                return []
+            param = kids[0]
+            if param.type in ("required_parameter", "optional_parameter"):
+                param = param.child_by_field_name("pattern") if param.type == "required_parameter" else None
+        body = callback.child_by_field_name("body")
+        if param is None or param.type != "identifier" or body is None or body.type != "statement_block":
+            return []
+        return self._read(callback.parent.parent, callback, param, param, body)
+
+    def _read(self, try_node, catch, head_end, param, body) -> list[TryStatement]:
         if param is None or param.type != "identifier" or body is None:  # nothing names the error: no test
             return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
         statements = named(body)

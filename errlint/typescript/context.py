@@ -12,7 +12,9 @@ from .parse import Lines
 class TsFile(FileFacts):
     """One TypeScript or JavaScript file: its names, classes and the facts the enabled checks need."""
 
-    def __init__(self, path: str, module_name: str, registry: PackRegistry, names: ModuleNames, lines: Lines) -> None:
+    def __init__(
+        self, path: str, module_name: str, registry: PackRegistry, names: ModuleNames, lines: Lines, project=None,
+    ) -> None:
         self.path = path
         self.module_name = module_name
         self.registry = registry
@@ -23,12 +25,21 @@ class TsFile(FileFacts):
         self.collections = []
         self.found: list[tuple[str, Span, str, object | None]] = []
         self._graph: ClassGraph | None = None
+        self.project = project  # ProjectModules: the classes of other project modules, read on demand
 
     @property
     def graph(self) -> ClassGraph:
-        """The registry's classes and this file's own (``class X extends Y``)."""
+        """The registry's classes, those of the project modules the file's classes and tests name
+        (read now: every fact is gathered), and this file's own (``class X extends Y``)."""
         if self._graph is None:
-            self._graph = self.registry.graph.layer(self.names.own_classes())
+            own = self.names.own_classes()
+            graph = self.registry.graph
+            if self.project is not None:
+                demanded = {p for parents in own.values() for p in parents}
+                demanded.update(r.qualname for t in self.tries for h in t.handlers for r in h.refs or () if r.qualname)
+                parents, aliases = self.project.layer(demanded)
+                graph = graph.layer(parents, aliases)
+            self._graph = graph.layer(own)
         return self._graph
 
     def pack_applies(self, pack) -> bool:

@@ -12,6 +12,7 @@ from .catches import CatchReader
 from .context import TsFile
 from .names import ModuleNames
 from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
+from .project import ProjectModules
 
 # The facts this front end gathers so far (see errlint/python/build.py for the names): a check
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
@@ -22,10 +23,15 @@ _NOQA = re.compile(
     re.IGNORECASE,
 )
 _CODE_SPLIT = re.compile(r"[,\s]+")
+# catch clauses, `x.catch((e) => {...})` callbacks, class declarations
+_CALLBACK = (
+    '(call_expression function: (member_expression property: (property_identifier) @_p (#eq? @_p "catch"))'
+    " arguments: (arguments . [(arrow_function) (function_expression)] @callback .))"
+)
 _PATTERNS = {
-    "typescript": "(catch_clause) @catch (class_declaration) @class (abstract_class_declaration) @class",
-    "tsx": "(catch_clause) @catch (class_declaration) @class (abstract_class_declaration) @class",
-    "javascript": "(catch_clause) @catch (class_declaration) @class",
+    "typescript": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class (abstract_class_declaration) @class",
+    "tsx": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class (abstract_class_declaration) @class",
+    "javascript": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class",
 }
 
 
@@ -33,6 +39,7 @@ _PATTERNS = {
 class TsResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: bool = False  # an internal error (ERR999): exit code 2
+    reads: dict[str, str] = field(default_factory=dict)  # other project modules read: real path -> digest
 
 
 def runs_on_typescript(check) -> bool:
@@ -65,7 +72,7 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     if not enabled:
         return result
     found = captures(grammar, _PATTERNS[grammar], tree.root_node)
-    catches = sorted(found.get("catch", ()), key=lambda n: n.start_byte)
+    catches = sorted([*found.get("catch", ()), *found.get("callback", ())], key=lambda n: n.start_byte)
     if not catches:
         return result
     root = tree.root_node
@@ -73,13 +80,17 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
     if nested:
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
-    ctx = TsFile(path, module_name or module_of(path), registry, names, lines)
+    project = ProjectModules(path, names.module, registry)
+    ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
     needs = frozenset().union(*(c.needs for c in enabled))
     try:
         if "tries" in needs:
             reader = CatchReader(names, ctx.span)
             for catch in catches:
-                ctx.tries.extend(reader.try_statements(catch))
+                if catch.type == "catch_clause":
+                    ctx.tries.extend(reader.try_statements(catch))
+                else:
+                    ctx.tries.extend(reader.callback_statements(catch))
     except RecursionError:
         result.diagnostics.append(Diagnostic(
             path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped",
@@ -93,6 +104,7 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
             cls(ctx).run()
         except Exception as exc:
             return _internal_error(result, path, cls, exc)
+    result.reads = project.reads
     rules = {c.code: c.name for c in enabled}
     seen = set()
     diagnostics = []

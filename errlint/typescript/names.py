@@ -97,6 +97,10 @@ class ModuleNames:
         self.local_classes: dict[tuple[int, int, str], tuple[str, object]] = {}
         self._local_names: set[str] = set()
         self.imported: set[str] = set()  # the specifiers the module imports
+        # what other modules can import from it besides its classes: exported name ->
+        # ("local", local name) | ("from", specifier, name there); and ``export * from`` specifiers
+        self.exports: dict[str, tuple[str, ...]] = {}
+        self.stars: list[str] = []
         self._read(root)
 
     # -- reading -------------------------------------------------------------------------
@@ -115,15 +119,30 @@ class ModuleNames:
                 declaration = stmt.child_by_field_name("declaration")
                 if declaration is not None:
                     self._declaration(declaration)
-                elif stmt.child_by_field_name("source") is not None:
-                    spec = string_value(stmt.child_by_field_name("source"))
-                    if spec is not None:
-                        self.imported.add(spec)
-            elif kind == "ambient_declaration":
-                for inner in named(stmt):
-                    self._declaration(inner)
+                else:
+                    self._export(stmt)
             else:
                 self._declaration(stmt)
+
+    def _export(self, stmt) -> None:
+        """``export { A, B as C }``, ``export { A } from "./x"``, ``export * from "./x"``."""
+        source = stmt.child_by_field_name("source")
+        spec = string_value(source) if source is not None else None
+        if spec is not None:
+            self.imported.add(spec)
+        clause = next((c for c in named(stmt) if c.type == "export_clause"), None)
+        if clause is None:
+            if spec is not None and any(c.type == "*" for c in stmt.children) and not any(c.type == "namespace_export" for c in stmt.children):
+                self.stars.append(spec)
+            return
+        for spec_node in named(clause):
+            if spec_node.type != "export_specifier":
+                continue
+            name, alias = spec_node.child_by_field_name("name"), spec_node.child_by_field_name("alias")
+            if name is None:
+                continue
+            exported = text(alias if alias is not None else name)
+            self.exports[exported] = ("from", spec, text(name)) if spec is not None else ("local", text(name))
 
     def _import(self, stmt) -> None:
         spec = string_value(stmt.child_by_field_name("source"))
@@ -163,6 +182,9 @@ class ModuleNames:
         kind = node.type
         if kind in _CLASS_NODES:
             self._class(node.child_by_field_name("name"), node)
+        elif kind == "ambient_declaration":  # export declare class X ...
+            for inner in named(node):
+                self._declaration(inner)
         elif kind in ("lexical_declaration", "variable_declaration"):
             for declarator in named(node):
                 if declarator.type == "variable_declarator":
@@ -268,15 +290,7 @@ class ModuleNames:
                 local = self._local_class(node, name)
                 if local is not None:
                     return local[0]
-            if name in self.classes:
-                return f"{self.module}.{name}"
-            binding = self.bindings.get(name)
-            if binding is None:
-                return f"globalThis.{name}"
-            kind, spec, imported = binding
-            if kind == "named":
-                return self.imported_name(spec, imported)
-            return f"?{name}"
+            return self._top_level(name)
         if node.type == "member_expression":
             obj = unwrap(node.child_by_field_name("object"))
             prop = node.child_by_field_name("property")
@@ -289,6 +303,30 @@ class ModuleNames:
                     return f"globalThis.{text(prop)}"
             return "?" + "".join(text(node).split())
         return None
+
+    def _top_level(self, name: str) -> str:
+        """What ``name`` names at the top level of the module."""
+        if name in self.classes:
+            return f"{self.module}.{name}"
+        binding = self.bindings.get(name)
+        if binding is None:
+            return f"globalThis.{name}"
+        kind, spec, imported = binding
+        if kind == "named":
+            return self.imported_name(spec, imported)
+        return f"?{name}"
+
+    def exported(self, name: str) -> str | None:
+        """What another module importing ``name`` from this one gets (None: nothing errlint can name)."""
+        if name in self.classes:
+            return f"{self.module}.{name}"
+        found = self.exports.get(name)
+        if found is None:
+            return None
+        if found[0] == "from":
+            return self.imported_name(found[1], found[2])
+        target = self._top_level(found[1])
+        return None if target.startswith("?") else target
 
     def own_classes(self) -> dict[str, tuple[str, ...]]:
         """This module's classes and their parents, for the file's layer of the class graph."""

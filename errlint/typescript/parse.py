@@ -160,11 +160,12 @@ def syntax_error(path: str, tree, text: bytes, lines: Lines, grammar: str) -> Di
     if grammar == "tsx":
         name = "TSX"
     if node.is_missing:
-        why = f"expected {node.type!r}"
+        why = f"expects {node.type!r} there"
     else:
         snippet = node.text.decode("utf-8", "replace").strip().splitlines()
         snippet = snippet[0][:40] if snippet else ""
-        why = f"unexpected {snippet!r}" if snippet else "unexpected input"
+        why = f"rejects {snippet!r}" if snippet else "rejects the input there"
     return Diagnostic(
-        path, line, col, PARSE_ERROR, f"cannot parse: {why} ({line}:{col}; {name} grammar); file skipped", rule="parse-error",
+        path, line, col, PARSE_ERROR, f"cannot parse: tree-sitter's {name} grammar {why} ({line}:{col}); file skipped",
+        rule="parse-error",
     )
