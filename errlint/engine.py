@@ -143,16 +143,6 @@ _BRACKETS = re.compile(rb"[\[\](){}]")
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_typescript(linter: Linter, path: str, source: bytes, module_name: str | None) -> FileResult:
-    """A TypeScript / JavaScript file, linted by errlint/typescript (issue 16; see Linter.lint_source)."""
-    from .typescript import lint_file
-
-    ts = lint_file(path, source, linter.registry, linter.checks, module_name, noqa=linter.noqa)
-    # the other TypeScript modules it read: under names no Python module has, so a cached result is re-linted
-    depends = {f"<typescript> {p}": [p, d] for p, d in ts.reads.items()}
-    return FileResult(path=path, diagnostics=ts.diagnostics, module_name=module_name or "", error=ts.error, depends=depends)
-
-
 def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:
     path, source, (module_name, is_package) = item
     assert _WORKER_LINTER is not None
@@ -361,12 +351,18 @@ class Linter:
         ``keep_module``: keep the parsed module in the result (fixes need it;
         a plain run drops it so memory stays flat however many files it lints).
         """
-        # -- TypeScript / JavaScript (issue 16): the one place a file goes to the other front end --
-        from .typescript import is_typescript
+        # -- TypeScript / JavaScript (issue 16): the one place a file goes to the other front end --------
+        from .typescript import is_typescript, lint_file as lint_typescript
 
         if is_typescript(path):
-            return on_big_stack(_lint_typescript, self, path, source, module_name)
-        # -- (end of the TypeScript dispatch) --
+            def typescript() -> FileResult:
+                ts = lint_typescript(path, source, self.registry, self.checks, module_name, noqa=self.noqa)
+                # the other modules it read, under names no Python module has: a cached result is re-linted
+                depends = {f"<typescript> {p}": [p, d] for p, d in ts.reads.items()}
+                return FileResult(path, ts.diagnostics, module_name or "", ts.error, depends=depends)
+
+            return on_big_stack(typescript)
+        # -- (end of the TypeScript dispatch) -------------------------------------------------------------
         return on_big_stack(self._lint_compiled, path, source, module_name, is_package, project, keep_module)
 
     def _lint_compiled(self, path: str, source: bytes, *rest) -> FileResult:

@@ -171,3 +171,31 @@ def test_front_end_layers():
         for imported in imports if imported.startswith(forbidden)
     ]
     assert bad == []
+
+
+def test_project_classes_give_one_verdict_alone_and_in_a_run(registry, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("errors.ts").write_text("export class AppError extends Error {}\nexport class DbError extends AppError {}\n")
+    Path("app.ts").write_text(
+        'import { AppError, DbError } from "./errors.js";\n'
+        "try { f(); } catch (e) {\n  if (e instanceof AppError) return;\n  if (e instanceof DbError) return;\n}\n"
+    )
+    alone = [d.format() for d in lint_file("app.ts", Path("app.ts").read_bytes(), registry, ALL_CHECKS).diagnostics]
+    assert alone == ["app.ts:4:7: ERR004 instanceof DbError is unreachable: AppError on line 3 catches it first"]
+    results = Linter(registry).run([(p, Path(p).read_bytes()) for p in ("app.ts", "errors.ts")])
+    assert [d.format() for d in results[0].diagnostics] == alone and results[1].diagnostics == []
+    assert results[0].depends  # what it read, so a cached result is not trusted blindly
+
+
+def test_cached_result_follows_a_changed_project_module(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("errors.ts").write_text("export class AppError extends Error {}\nexport class DbError extends AppError {}\n")
+    Path("app.ts").write_text(
+        'import { AppError, DbError } from "./errors";\n'
+        "try { f(); } catch (e) {\n  if (e instanceof AppError) return;\n  if (e instanceof DbError) return;\n}\n"
+    )
+    assert run(capsys, "app.ts")[0] == 1
+    assert run(capsys, "app.ts")[0] == 1  # from the cache, or not: the same verdict
+    Path("errors.ts").write_text("export class AppError extends Error {}\nexport class DbError extends Error {}\n")
+    code, out, _ = run(capsys, "app.ts")
+    assert code == 0, out

@@ -156,6 +156,8 @@ class CatchReader:
         frozen = frozenset(aliases)
         chains = [self._chain(s, frozen) if s.type == "if_statement" else None for s in statements]
         last_test = max((i for i, c in enumerate(chains) if c is not None), default=-1)
+        if last_test < 0:  # no test of the error's class: the clause catches everything
+            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
         lists: list[list[Handler]] = []
         takers: list[Handler] = []
         current: list[Handler] = []
