@@ -94,6 +94,18 @@ class Linter:
         ``keep_module``: keep the parsed module in the result (fixes need it;
         a plain run drops it so memory stays flat however many files it lints).
         """
+        # -- TypeScript / JavaScript (issue 16): the one place a file goes to the other front end --------
+        from .typescript import is_typescript, lint_file as lint_typescript
+
+        if is_typescript(path):
+            def typescript() -> FileResult:
+                ts = lint_typescript(path, source, self.registry, self.checks, module_name, noqa=self.noqa)
+                # the other modules it read, under names no Python module has: a cached result is re-linted
+                depends = {f"<typescript> {p}": [p, d] for p, d in ts.reads.items()}
+                return FileResult(path, ts.diagnostics, module_name or "", ts.error, depends=depends)
+
+            return on_big_stack(typescript)
+        # -- (end of the TypeScript dispatch) -------------------------------------------------------------
         return on_big_stack(self._lint_compiled, path, source, module_name, is_package, project, keep_module)
 
     def _lint_compiled(self, path: str, source: bytes, *rest) -> FileResult:

@@ -77,6 +77,9 @@ class ClassRef:
     node: Handle  # the expression as written (for a tuple constant: the name)
     text: str  # as written, for messages (an entry of a tuple constant: the entry's text)
     via: str | None = None  # the tuple constant the entry comes from (``except RETRYABLE:``)
+    # the branch takes only some errors of the class (``e instanceof A && e.code === "x"``): it is
+    # reached by them, but does not keep them from the handlers after it
+    narrowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,19 @@ class RetryConstruct:
         return f"this {self.description}"
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How a message names a language's handlers (Python: ``except (A, B)``, "the same tuple")."""
+
+    clause: str = "except"  # ``except A`` / ``instanceof A``
+    joiner: str = ", "  # ``(A, B)`` / ``(A || B)``
+    group: str = "tuple"  # the same tuple / the same test
+    handlers: str = "handlers"  # earlier handlers / earlier branches
+
+
+PYTHON_WORDING = Wording()
+
+
 @dataclass
 class TryStatement:
     """A ``try`` statement (``try``/``except*`` included) and what its body calls."""
@@ -260,6 +276,7 @@ class TryStatement:
     other_calls: bool = False  # its body calls something besides those SDK calls
     loop: RetryConstruct | None = None  # the retry loop it retries in, if any
     at: Span | None = None
+    wording: Wording = PYTHON_WORDING  # how messages name its handlers
 
 
 @dataclass(frozen=True)

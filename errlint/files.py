@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .gitignore import GitIgnore
+from .typescript.parse import DECLARATION_SUFFIXES, GRAMMARS
 
 CACHE_DIR_NAME = ".errlint_cache"  # errlint's own cache (see errlint.cache)
 DEFAULT_EXCLUDES = (
@@ -18,6 +19,9 @@ DEFAULT_EXCLUDES = (
     "node_modules", "site-packages", "__pypackages__",
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
+# TypeScript and JavaScript (errlint/typescript); declaration files (.d.ts) are read where imported, not linted
+TYPESCRIPT_SUFFIXES = tuple(GRAMMARS)
+LINTED_SUFFIXES = PYTHON_SUFFIXES + TYPESCRIPT_SUFFIXES
 
 
 def real_path(path: str) -> str:
@@ -49,7 +53,7 @@ def _excluded(name: str, patterns: Iterable[str]) -> bool:
 def discover(
     paths: Iterable[str], excludes: Iterable[str] = DEFAULT_EXCLUDES, gitignore: GitIgnore | None = None
 ) -> Iterator[str]:
-    """Python files under ``paths``; files named explicitly are always included.
+    """Python, TypeScript and JavaScript files under ``paths``; files named explicitly are always included.
 
     Directories are walked without following symbolic links (so a link loop
     cannot trap the walk), skipping the ``excludes`` names at any depth and,
@@ -74,7 +78,8 @@ def discover(
             )
             for name in sorted(files):
                 if (
-                    name.endswith(PYTHON_SUFFIXES)
+                    name.endswith(LINTED_SUFFIXES)
+                    and not name.endswith(DECLARATION_SUFFIXES)
                     and not _excluded(name, excludes)
                     and not (gitignore and gitignore.ignored(os.path.join(root, name), False))
                 ):

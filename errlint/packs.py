@@ -46,20 +46,20 @@ class PackRegistry:
         self.errors: dict[str, ErrorSpec] = {}
         self.error_pack: dict[str, Pack] = {}
         for pack in self.packs:
-            for qual, spec in pack.errors.items():
+            for qual, spec in (*pack.errors.items(), *pack.ts_errors.items()):
                 if qual in owner and owner[qual].path != pack.path:
                     raise PackError(f"{pack.path}: errors.{spec.name}: {qual} is already defined by {owner[qual].path}")
                 owner[qual] = pack
                 parents[qual] = spec.parents
                 self.errors[qual] = spec
                 self.error_pack[qual] = pack
-            for name, target in pack.aliases.items():
+            for name, target in (*pack.aliases.items(), *pack.ts_aliases.items()):
                 if aliases.get(name, target) != target:
                     raise PackError(f"{pack.path}: {name} already names {aliases[name]}")
                 aliases[name] = target
         # every referenced class must exist somewhere
         for pack in self.packs:
-            for qual, spec in pack.errors.items():
+            for qual, spec in (*pack.errors.items(), *pack.ts_errors.items()):
                 for p in spec.parents:
                     if p not in parents and p not in aliases:
                         raise PackError(f"{pack.path}: errors.{spec.name}.parent: unknown class {p!r}")
@@ -71,9 +71,12 @@ class PackRegistry:
                         raise PackError(f"{pack.path}: auto_retry[{i}].on: unknown class {q!r}")
         _check_global_cycles(self)
         self.sdk_modules: dict[str, Pack] = {}
+        self.npm_packages: dict[str, Pack] = {}  # TypeScript / JavaScript: npm package name -> pack
         for pack in self.packs:
             for m in pack.modules:
                 self.sdk_modules[m] = pack
+            for m in pack.npm:
+                self.npm_packages[m] = pack
 
     def spec(self, name: str) -> ErrorSpec | None:
         canon = self.graph.canonical(name)

@@ -1,6 +1,7 @@
 """Rule packs' immutable model: the data classes a pack file is read into (see :mod:`errlint.packs`)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,21 @@ RETRY_POLICIES = (
     "conditional",  # only when the operation is idempotent (e.g. 409)
     "unspecified",  # the docs say nothing
 )
+
+
+PYTHON = "python"
+TYPESCRIPT = "typescript"  # TypeScript and JavaScript code: the npm package
+LANGUAGES = (PYTHON, TYPESCRIPT)
+
+
+_PYTHON_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def npm_module(spec: str) -> str:
+    """How class names start for an npm module: the specifier itself (``@alter-ai/alter-sdk``),
+    ``npm:`` before one that reads like a Python module (``npm:stripe``), so a TypeScript class
+    never takes the name of a Python one."""
+    return f"npm:{spec}" if _PYTHON_DOTTED.match(spec) else spec
 
 
 class PackError(Exception):
@@ -130,8 +146,36 @@ class Pack:
     scope_hosts: tuple[str, ...] = ()
     scope_classes: tuple[str, ...] = ()
     everywhere: bool = False
+    # TypeScript and JavaScript: the npm packages the SDK is imported from (``@alter-ai/alter-sdk``),
+    # and its classes as that code names them: keyed by ``<npm[0]>.<Name>``, parents among
+    # themselves or the JavaScript built-ins (``globalThis.Error``); ``errors`` holds the Python side
+    npm: tuple[str, ...] = ()
+    ts_errors: Mapping[str, ErrorSpec] = field(default_factory=dict)
+    ts_aliases: Mapping[str, str] = field(default_factory=dict)  # npm import name -> ts qualname
+    javascript: str | None = None  # the language pack of the JavaScript built-ins records its ECMAScript edition
 
     @property
     def is_language(self) -> bool:
-        """The generated stdlib pack (it records the Python it was generated from): class trees only, no SDK calls."""
-        return self.python is not None
+        """A language pack (the generated stdlib pack, which records the Python it was generated
+        from, or the JavaScript built-ins): class trees only, no SDK calls."""
+        return self.python is not None or self.javascript is not None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages whose code the pack applies to: "python", "typescript" (TypeScript and JavaScript)."""
+        return languages_of(self.python, self.javascript, self.modules, self.npm)
+
+
+def languages_of(python: str | None, javascript: str | None, modules: tuple[str, ...], npm: tuple[str, ...]) -> tuple[str, ...]:
+    """A pack's languages: a language pack's own; an SDK's Python side where it has modules (or no
+    npm package either: a hand-written Python client), its TypeScript side where it has npm packages."""
+    if python is not None:
+        return (PYTHON,)
+    if javascript is not None:
+        return (TYPESCRIPT,)
+    out = []
+    if modules or not npm:
+        out.append(PYTHON)
+    if npm:
+        out.append(TYPESCRIPT)
+    return tuple(out)

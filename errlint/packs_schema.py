@@ -5,6 +5,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -14,7 +15,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from .packs_model import (
-    RETRY_POLICIES, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError, Policy, RetrySetting,
+    LANGUAGES, PYTHON, RETRY_POLICIES, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
+    Policy, RetrySetting, languages_of, npm_module,
 )
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -106,11 +108,13 @@ class _Reader:
 _TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")
 _SCOPE_KEYS = ("hosts", "classes")
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance")
+_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "javascript")
+# an npm package name, with an optional subpath: "@alter-ai/alter-sdk", "@alter-ai/alter-sdk/errors", "axios"
+_NPM = re.compile(r"^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$")
 _CLIENT_KEYS = ("classes", "factories", "conventional_names")
 _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
-    "status", "codes", "attributes", "docs_only", "source", "docs_names",
+    "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages",
 )
 _AUTO_RETRY_KEYS = (
     "methods", "on", "attempts", "backoff", "source", "not_methods", "via", "policy", "way_out",
@@ -147,6 +151,11 @@ def load_pack(path: str | Path) -> Pack:
     if not name:
         raise r.fail("sdk.name", "required")
     modules = r.strings(sdk, "modules", "sdk", _DOTTED)
+    npm = r.strings(sdk, "npm", "sdk", _NPM)
+    javascript = r.string(sdk, "javascript", "sdk")
+    if javascript is not None and (modules or npm or r.string(sdk, "python", "sdk") is not None):
+        raise r.fail("sdk.javascript", "only in the language pack of the JavaScript built-ins (no modules, npm or python)")
+    pack_languages = languages_of(r.string(sdk, "python", "sdk"), javascript, modules, npm)
     defined_in = r.string(sdk, "defined_in", "sdk") or (modules[0] if modules else name)
     if not _DOTTED.match(defined_in):
         raise r.fail("sdk.defined_in", f"{defined_in!r} is not a module name")
@@ -227,6 +236,14 @@ def load_pack(path: str | Path) -> Pack:
             docs_names=docs_names,
         )
     _check_cycles(r, errors)
+    languages = {qual: _languages(r, body, f"errors.{key}", pack_languages) for key, qual, body in entries}
+    for key, qual, _ in entries:
+        for p in errors[qual].parents:
+            if PYTHON in languages[qual] and p in languages and PYTHON not in languages[p]:
+                raise r.fail(f"errors.{key}.parent", f"{p!r} has no Python side (languages) but {key} has")
+    ts_errors, ts_aliases = _typescript_classes(errors, languages, npm, javascript is not None)
+    errors = {q: spec for q, spec in errors.items() if PYTHON in languages[q]}
+    aliases = {n: q for n, q in aliases.items() if q in errors}
 
     clients = r.table(data.get("clients", {}), "clients", _CLIENT_KEYS)
     factories_raw = r.mapping(clients.get("factories", {}), "clients.factories")
@@ -323,7 +340,63 @@ def load_pack(path: str | Path) -> Pack:
         aliases=MappingProxyType(aliases),
         scope_hosts=scope_hosts,
         scope_classes=scope_classes,
+        npm=npm,
+        ts_errors=MappingProxyType(ts_errors),
+        ts_aliases=MappingProxyType(ts_aliases),
+        javascript=javascript,
     )
+
+
+def _languages(r: _Reader, body: Mapping[str, Any], where: str, pack_languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages an error class exists in (``languages``; default: every language of its pack)."""
+    if "languages" not in body:
+        return pack_languages
+    value = r.strings(body, "languages", where)
+    for lang in value:
+        if lang not in LANGUAGES:
+            raise r.fail(f"{where}.languages", f"unknown language {lang!r} (one of: {', '.join(LANGUAGES)})")
+        if lang not in pack_languages:
+            why = "sdk.npm is empty" if lang == TYPESCRIPT else "the pack has no Python side"
+            raise r.fail(f"{where}.languages", f"{lang!r}: {why}")
+    if not value:
+        raise r.fail(f"{where}.languages", "expected at least one language")
+    return value
+
+
+JS_ROOT = "globalThis.Error"  # the JavaScript built-ins' root class (rules/javascript.toml)
+
+
+def _typescript_classes(
+    errors: Mapping[str, ErrorSpec], languages: Mapping[str, tuple[str, ...]], npm: tuple[str, ...], language_pack: bool,
+) -> tuple[dict[str, ErrorSpec], dict[str, str]]:
+    """The classes TypeScript and JavaScript code can name, keyed ``<npm[0]>.<Name>`` (see
+    :func:`~errlint.packs_model.npm_module`; a language pack's as written); a parent that has no TypeScript side becomes its nearest ancestor that has
+    one, and a class outside the pack (``builtins.Exception``) the JavaScript ``Error``."""
+    ts = [q for q in errors if TYPESCRIPT in languages[q]]
+    if not ts:
+        return {}, {}
+    ts_name = {q: q if language_pack else f"{npm_module(npm[0])}.{errors[q].name}" for q in ts}
+
+    def parents(q: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        out: list[str] = []
+        for p in errors[q].parents:
+            if p in ts_name:
+                out.append(ts_name[p])
+            elif p in errors and p not in seen:  # a Python-only class: its own parents stand in
+                out.extend(parents(p, seen | {p}))
+            elif not language_pack:
+                out.append(JS_ROOT)
+        return tuple(dict.fromkeys(out))
+
+    out: dict[str, ErrorSpec] = {}
+    aliases: dict[str, str] = {}
+    for q in ts:
+        spec = errors[q]
+        names = tuple(n for n in (f"{npm_module(m)}.{spec.name}" for m in npm) if n != ts_name[q])
+        for n in names:
+            aliases[n] = ts_name[q]
+        out[ts_name[q]] = replace(spec, qualname=ts_name[q], parents=parents(q), import_names=names, docs_names=())
+    return out, aliases
 
 
 def _settings(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[RetrySetting, ...]:

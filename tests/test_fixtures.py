@@ -5,6 +5,9 @@ that line (``# expect: ERR004, ERR004`` for two findings), optionally followed b
 a quoted fragment the message must contain: ``# expect: ERR004 "BackendError on line 7"``.
 Every other line must stay silent: the test compares the full multiset of
 (file, line, code) both ways.
+
+TypeScript and JavaScript fixtures live in ``typescript/<CODE>_<name>`` folders
+(``.ts`` ``.tsx`` ``.js`` ...), with ``// expect: ERR004`` comments.
 """
 from __future__ import annotations
 
@@ -20,9 +23,12 @@ from errlint.engine import Linter
 from errlint.packs import load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPECT = re.compile(r'#\s*expect:\s*(?P<codes>ERR\d{3}(?:\s*,\s*ERR\d{3})*)(?:\s+"(?P<msg>[^"]*)")?')
+EXPECT = re.compile(r'(?:#|//)\s*expect:\s*(?P<codes>ERR\d{3}(?:\s*,\s*ERR\d{3})*)(?:\s+"(?P<msg>[^"]*)")?')
 
-FOLDERS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+TYPESCRIPT = FIXTURES / "typescript"
+TS_SUFFIXES = (".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx")
+FOLDERS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p != TYPESCRIPT)
+TS_FOLDERS = sorted(p for p in TYPESCRIPT.iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +37,8 @@ def registry():
 
 
 def source_files(folder: Path) -> list[Path]:
+    if folder.parent == TYPESCRIPT:
+        return sorted(p for p in folder.rglob("*") if p.name.endswith(TS_SUFFIXES))
     return sorted(p for p in folder.rglob("*.py") if not p.name.endswith(".fixed.py"))
 
 
@@ -55,10 +63,10 @@ def test_fixture_folders_exist():
     assert "ERR004" in codes
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])
+@pytest.mark.parametrize("folder", FOLDERS + TS_FOLDERS, ids=[str(p.relative_to(FIXTURES)) for p in FOLDERS + TS_FOLDERS])
 def test_fixture(folder: Path, registry) -> None:
     files = source_files(folder)
-    assert files, f"{folder} has no .py files"
+    assert files, f"{folder} has no source files"
     expected, fragments = expectations(files)
     code = folder.name.split("_")[0]
     checks = [c for c in ALL_CHECKS if c.code == code]

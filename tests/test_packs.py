@@ -120,7 +120,7 @@ def test_class_defined_twice_across_packs(tmp_path):
 def test_bundled_packs_load():
     names = {p.name for p in load_registry().packs}
     assert names == {
-        "alter_sdk", "shark_auth", "alsorn", "altus4", "stdlib",
+        "alter_sdk", "shark_auth", "alsorn", "altus4", "stdlib", "javascript",
         "openai", "anthropic", "groq", "cohere", "boto3", "stripe", "google_api_core", "requests", "httpx", "urllib3",
     }
 
@@ -184,3 +184,111 @@ def test_auto_retry_attempts_count_the_first(tmp_path):
     path = write(tmp_path, AUTO.replace("attempts = 3", "attempts = 0").format(extra=""))
     with pytest.raises(PackError, match="auto_retry\\[0\\].attempts: counts the first attempt too"):
         load_pack(path)
+
+
+# -- languages: Python module names beside npm package names ---------------------------------------
+
+TWO_LANGUAGES = """
+    [sdk]
+    name = "acme2"
+    modules = ["acme2"]
+    npm = ["@acme/sdk", "@acme/sdk/errors"]
+    [errors.AcmeError]
+    [errors.AcmeAuthError]
+    parent = "AcmeError"
+    retry = "never"
+    [errors.AcmePyOnlyError]
+    parent = "AcmeError"
+    languages = ["python"]
+    [errors.AcmeDeepError]
+    parent = "AcmePyOnlyError"
+    [errors.AcmeTsOnlyError]
+    parent = "AcmeError"
+    languages = ["typescript"]
+"""
+
+
+def test_a_pack_with_npm_packages_has_a_typescript_side(tmp_path):
+    reg = registry_with(write(tmp_path, TWO_LANGUAGES))
+    pack = reg.pack_named("acme2")
+    assert pack.languages == ("python", "typescript")
+    assert set(pack.errors) == {"acme2.AcmeError", "acme2.AcmeAuthError", "acme2.AcmePyOnlyError", "acme2.AcmeDeepError"}
+    assert set(pack.ts_errors) == {"@acme/sdk.AcmeError", "@acme/sdk.AcmeAuthError", "@acme/sdk.AcmeDeepError", "@acme/sdk.AcmeTsOnlyError"}
+    graph = reg.graph
+    # the TypeScript root is JavaScript's Error, not Python's Exception
+    assert graph.parents("@acme/sdk.AcmeError") == ("globalThis.Error",)
+    assert graph.is_subclass("@acme/sdk.AcmeAuthError", "globalThis.Error")
+    assert not graph.is_subclass("@acme/sdk.AcmeAuthError", "builtins.Exception")
+    assert not graph.is_subclass("acme2.AcmeAuthError", "globalThis.Error")
+    # a Python-only class in the chain: its TypeScript subclass hangs from the nearest TypeScript ancestor
+    assert graph.parents("@acme/sdk.AcmeDeepError") == ("@acme/sdk.AcmeError",)
+    assert graph.canonical("@acme/sdk/errors.AcmeAuthError") == "@acme/sdk.AcmeAuthError"
+    assert not graph.knows("@acme/sdk.AcmePyOnlyError")
+    assert not graph.knows("acme2.AcmeTsOnlyError")
+    assert reg.spec("@acme/sdk.AcmeAuthError").retry == "never"
+    assert reg.npm_packages["@acme/sdk"] is pack
+
+
+def test_bundled_typescript_sides_follow_the_seeds():
+    reg = load_registry()
+    graph = reg.graph
+    shark = reg.pack_named("shark_auth")
+    assert "@sharkauth/sdk" in shark.npm
+    # seed 002: "The TypeScript SDK does not yet export a dedicated OAuthError type"
+    assert graph.knows("shark_auth.OAuthError") and not graph.knows("@sharkauth/sdk.OAuthError")
+    assert graph.parents("@sharkauth/sdk.VaultError") == ("@sharkauth/sdk.SharkAuthError",)
+    alter = reg.pack_named("alter_sdk")
+    assert "@alter-ai/alter-sdk" in alter.npm
+    assert graph.is_subclass("@alter-ai/alter-sdk.GrantExpiredError", "@alter-ai/alter-sdk.BackendError")
+    assert graph.parents("@alter-ai/alter-sdk.AlterSDKError") == ("globalThis.Error",)
+    # seed 001's hierarchy: the real Python package's extras are Python only
+    assert not graph.knows("@alter-ai/alter-sdk.RateLimitError") and graph.knows("alter_sdk.RateLimitError")
+    assert len(alter.ts_errors) == 41
+
+
+def test_javascript_language_pack():
+    reg = load_registry()
+    js = reg.pack_named("javascript")
+    assert js.is_language and js.languages == ("typescript",)
+    assert not js.errors  # nothing on the Python side
+    names = {q.rpartition(".")[2] for q in js.ts_errors}
+    assert names == {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError"}
+    assert reg.graph.is_subclass("globalThis.AggregateError", "globalThis.Error")
+    assert not reg.graph.is_subclass("globalThis.TypeError", "builtins.TypeError")
+    stdlib = reg.pack_named("stdlib")
+    assert stdlib.languages == ("python",) and not stdlib.ts_errors
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('[sdk]\nname = "x"\nmodules = ["x"]\nnpm = ["Not A Name"]\n', "sdk.npm: 'Not A Name' is not a valid name"),
+        ('[sdk]\nname = "x"\nmodules = ["x"]\n[errors.E]\nlanguages = ["typescript"]\n', "errors.E.languages: 'typescript': sdk.npm is empty"),
+        ('[sdk]\nname = "x"\nnpm = ["x"]\n[errors.E]\nlanguages = ["python"]\n', "errors.E.languages: 'python': the pack has no Python side"),
+        ('[sdk]\nname = "x"\nmodules = ["x"]\nnpm = ["x"]\n[errors.E]\nlanguages = ["go"]\n', "errors.E.languages: unknown language 'go'"),
+        ('[sdk]\nname = "x"\nmodules = ["x"]\nnpm = ["x"]\n[errors.E]\nlanguages = []\n', "errors.E.languages: expected at least one language"),
+        (
+            '[sdk]\nname = "x"\nmodules = ["x"]\nnpm = ["x"]\n[errors.E]\nlanguages = ["typescript"]\n[errors.F]\nparent = "E"\n',
+            "errors.F.parent: 'x.E' has no Python side",
+        ),
+        ('[sdk]\nname = "x"\nmodules = ["x"]\njavascript = "ES2022"\n', "sdk.javascript: only in the language pack"),
+    ],
+)
+def test_language_keys_are_validated(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(PackError) as info:
+        registry_with(path)
+    assert str(info.value).startswith(str(path) + ": ")
+    assert expected in str(info.value)
+
+
+def test_an_npm_only_pack_never_applies_to_python(tmp_path):
+    from errlint.python.scope import PackScope
+
+    reg = registry_with(write(tmp_path, '[sdk]\nname = "tsonly"\nnpm = ["@ts/only"]\n[errors.TsError]\n'))
+    pack = reg.pack_named("tsonly")
+    assert pack.languages == ("typescript",) and not pack.errors
+    scope = PackScope(b"TsError = 1\n", lambda p: False)
+    assert not scope.applies(pack)
+    assert not scope.applies(reg.pack_named("javascript"))
+    assert scope.applies(reg.pack_named("stdlib"))

@@ -33,12 +33,16 @@ def catches(graph: ClassGraph, catcher: str, victim: str) -> bool:
     return graph.is_subclass(victim, catcher)
 
 
-def find_shadows(handlers: Sequence[Sequence[str | None]], graph: ClassGraph) -> list[Shadow]:
+def find_shadows(
+    handlers: Sequence[Sequence[str | None]], graph: ClassGraph, narrowed: frozenset[tuple[int, int]] = frozenset(),
+) -> list[Shadow]:
     """The entries of ``handlers`` (qualified names per handler, in order) that never run.
 
     A bare ``except:`` is given as ``["builtins.BaseException"]``.  ``None`` is an
     entry errlint cannot follow (a call, a subscript): it shadows nothing and a
-    handler holding one is never reported as a whole.
+    handler holding one is never reported as a whole. An entry in ``narrowed``
+    (handler, entry) takes only some errors of its class: it can be shadowed,
+    but shadows nothing.
     """
     shadows: list[Shadow] = []
     earlier: list[tuple[int, int, str]] = []
@@ -62,13 +66,13 @@ def find_shadows(handlers: Sequence[Sequence[str | None]], graph: ClassGraph) ->
                 if q is None or ei in killed:
                     continue
                 for ej, q2 in enumerate(entries):
-                    if ej == ei or q2 is None or ej in killed:
+                    if ej == ei or q2 is None or ej in killed or (hi, ej) in narrowed:
                         continue
                     # the other entry catches this one; of two equal entries the later is redundant
                     if catches(graph, q2, q) and (ej < ei or not catches(graph, q, q2)):
                         shadows.append(Shadow(hi, ei, hi, ej, same_tuple=True))
                         break
-        earlier.extend((hi, ei, q) for ei, q in enumerate(entries) if q is not None)
+        earlier.extend((hi, ei, q) for ei, q in enumerate(entries) if q is not None and (hi, ei) not in narrowed)
     return shadows
 
 
@@ -117,6 +121,29 @@ class ShadowedExcept(Check):
         schedule_retry()
     ```
 
+    ## TypeScript and JavaScript
+    A `catch` clause's `instanceof` branches are its handlers: an `if` /
+    `else if` chain, or successive `if (e instanceof X) { ...; return }`
+    blocks. The JavaScript built-ins, the SDK packs' TypeScript classes and the
+    project's own `class X extends Y` are known; a branch whose body does not
+    always leave shadows nothing after its chain.
+
+    ```ts
+    import { BackendError, GrantExpiredError } from "@alter-ai/alter-sdk";
+
+    try {
+      return await vault.request("GET", url, { grantId });
+    } catch (e) {
+      if (e instanceof BackendError) {
+        scheduleRetry();
+      } else if (e instanceof GrantExpiredError) { // never true: GrantExpiredError is a BackendError
+        startOAuth();
+      }
+    }
+    ```
+
+    No fix is offered for TypeScript yet.
+
     ## Fix safety
     A redundant or unreachable tuple entry is dropped (a tuple left with one
     class becomes the bare name): safe, since the entry never matched anything
@@ -164,7 +191,8 @@ class ShadowedExcept(Check):
             if len(handlers) < 2 and not (handlers and handlers[0].written_as_tuple):
                 continue
             qualnames = [[BASE_EXCEPTION] if h.refs is None else [r.qualname for r in h.refs] for h in handlers]
-            for shadow in find_shadows(qualnames, graph):
+            narrowed = frozenset((hi, ei) for hi, h in enumerate(handlers) for ei, r in enumerate(h.refs or ()) if r.narrowed)
+            for shadow in find_shadows(qualnames, graph, narrowed):
                 self._report(t, shadow, graph)
 
     # -- messages ----------------------------------------------------------------
@@ -172,6 +200,8 @@ class ShadowedExcept(Check):
         handlers = t.handlers
         handler = handlers[shadow.handler]
         star = "*" if t.star else ""
+        words = t.wording
+        clause, joiner = words.clause, words.joiner
         killer_handler = handlers[shadow.by_handler]
         killer_refs = killer_handler.refs
         killer = self._describe(killer_refs, shadow.by_entry)
@@ -181,10 +211,10 @@ class ShadowedExcept(Check):
                 what = "bare except"
                 victim_q = BASE_EXCEPTION
             elif len(victim_refs) == 1:
-                what = f"except{star} {_written(victim_refs)}"
+                what = f"{clause}{star} {_written(victim_refs, joiner)}"
                 victim_q = victim_refs[0].qualname
             else:
-                what = f"except{star} {_written(victim_refs)}"
+                what = f"{clause}{star} {_written(victim_refs, joiner)}"
                 victim_q = None
             line = killer_handler.at.line
             if victim_q is None:
@@ -192,23 +222,23 @@ class ShadowedExcept(Check):
                     f"{victim_refs[i].text} by {self._describe(handlers[khi].refs, kei)} on line {handlers[khi].at.line}"
                     for i, (khi, kei) in enumerate(shadow.killers)
                 ]
-                reason = "earlier handlers catch every class in it (" + "; ".join(parts) + ")"
+                reason = f"earlier {words.handlers} catch every class in it (" + "; ".join(parts) + ")"
             else:
                 reason = f"{killer} on line {line} catches it first{self._relation(graph, victim_refs[0] if victim_refs else None, killer_refs, shadow.by_entry)}"
             fix = self._move_fix(t, shadow, what, killer, graph)
             self.report(handler.at, f"{what} is unreachable: {reason}", fix)
             return
         entry = victim_refs[shadow.entry]
-        tuple_text = _written(victim_refs)
+        tuple_text = _written(victim_refs, joiner)
         relation = self._relation(graph, entry, killer_refs, shadow.by_entry)
         if shadow.same_tuple:
             message = (
-                f"{entry.text} in except{star} {tuple_text} is redundant: "
-                f"{killer_refs[shadow.by_entry].text} in the same tuple already catches it{relation}"
+                f"{entry.text} in {clause}{star} {tuple_text} is redundant: "
+                f"{killer_refs[shadow.by_entry].text} in the same {words.group} already catches it{relation}"
             )
         else:
             message = (
-                f"{entry.text} in except{star} {tuple_text} is unreachable: "
+                f"{entry.text} in {clause}{star} {tuple_text} is unreachable: "
                 f"{killer} on line {killer_handler.at.line} catches it first{relation}"
             )
         drop = DropEntries("safe", f"Remove {entry.text} from the tuple", handler.handler, frozenset({shadow.entry}), len(victim_refs))
@@ -249,9 +279,9 @@ class ShadowedExcept(Check):
         return ""
 
 
-def _written(refs: list[ClassRef]) -> str:
+def _written(refs: list[ClassRef], joiner: str = ", ") -> str:
     """A handler's classes as written: ``(A, B)``, ``A``, or a tuple constant ``RETRYABLE (A, B)``."""
-    entries = ", ".join(t.text for t in refs)
+    entries = joiner.join(t.text for t in refs)
     via = {t.via for t in refs}
     if len(via) == 1 and None not in via:
         return f"{via.pop()} ({entries})"

@@ -142,7 +142,9 @@ class PackScope:
     def applies(self, pack: Pack) -> bool:
         found = self._known.get(pack.name)
         if found is None:
-            if pack.is_language:
+            if "python" not in pack.languages:  # the JavaScript built-ins, an npm-only SDK
+                found = False
+            elif pack.is_language:
                 found = True
             elif pack.modules:
                 found = self._imports(pack)

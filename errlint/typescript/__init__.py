@@ -1,0 +1,26 @@
+"""The TypeScript and JavaScript front end (tree-sitter): the same facts as errlint/python, for the same checks.
+
+``lint_file(path, source, registry, checks)`` is the one entry point the engine
+calls for a file with a TypeScript or JavaScript suffix (:data:`SUFFIXES`). It
+parses the file (parse.py: grammar by suffix, ERR000 at the first error node),
+reads its imports and classes (names.py), turns each ``catch`` clause's
+``instanceof`` branches into handlers (catches.py), and runs the enabled checks
+whose ``needs`` it gathers (so far "tries": ERR004), honouring ``// noqa``.
+
+It imports the language-neutral layers only (facts, packs, hierarchy,
+diagnostics), never the Python front end, the checks' modules or the engine.
+"""
+from __future__ import annotations
+
+from .lint import PROVIDED, TsResult, lint_file, runs_on_typescript
+from .parse import DECLARATION_SUFFIXES, GRAMMARS
+
+SUFFIXES = tuple(GRAMMARS)  # .ts .mts .cts .tsx .js .mjs .cjs .jsx
+
+
+def is_typescript(path: str) -> bool:
+    """Is ``path`` a TypeScript or JavaScript file (by its suffix)?"""
+    return path.lower().endswith(SUFFIXES)
+
+
+__all__ = ["DECLARATION_SUFFIXES", "PROVIDED", "SUFFIXES", "TsResult", "is_typescript", "lint_file", "runs_on_typescript"]

@@ -1,0 +1,155 @@
+"""Linting one TypeScript or JavaScript file: parse, syntax verdict, facts, the checks that read them, ``// noqa``."""
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
+from .catches import CatchReader
+from .context import TsFile
+from .names import ModuleNames
+from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
+from .project import ProjectModules
+
+# The facts this front end gathers so far (see errlint/python/build.py for the names): a check
+# whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
+PROVIDED = frozenset({"tries"})
+
+_NOQA = re.compile(
+    r"(?://|/\*)\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?",
+    re.IGNORECASE,
+)
+_CODE_SPLIT = re.compile(r"[,\s]+")
+# catch clauses, `x.catch((e) => {...})` callbacks, class declarations
+_CALLBACK = (
+    '(call_expression function: (member_expression property: (property_identifier) @_p (#eq? @_p "catch"))'
+    " arguments: (arguments . [(arrow_function) (function_expression)] @callback .))"
+)
+_PATTERNS = {
+    "typescript": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class (abstract_class_declaration) @class",
+    "tsx": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class (abstract_class_declaration) @class",
+    "javascript": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class",
+}
+
+
+@dataclass
+class TsResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: bool = False  # an internal error (ERR999): exit code 2
+    reads: dict[str, str] = field(default_factory=dict)  # other project modules read: real path -> digest
+
+
+def runs_on_typescript(check) -> bool:
+    """Does ``check`` (a Check class) read only facts this front end gathers?"""
+    return bool(check.needs) and check.needs <= PROVIDED
+
+
+def module_of(path: str) -> str:
+    """A file's module for its classes' names: ``./`` and its name without the suffix (``src/errors.ts`` -> ``./errors``)."""
+    name = os.path.basename(path)
+    for suffix in (".d.ts", ".d.mts", ".d.cts"):
+        if name.lower().endswith(suffix):
+            return "./" + name[: -len(suffix)]
+    return "./" + os.path.splitext(name)[0]
+
+
+def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True) -> TsResult:
+    """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers."""
+    result = TsResult()
+    grammar = grammar_for(path)
+    if grammar is None or is_declaration_file(path):
+        return result  # a declaration file holds no code to check (its classes are read where imported)
+    tree, text = parse(source, grammar)
+    lines = Lines(text)
+    bad = syntax_error(path, tree, text, lines, grammar)
+    if bad is not None:
+        result.diagnostics.append(bad)
+        return result
+    enabled = [c for c in checks if runs_on_typescript(c)]
+    if not enabled:
+        return result
+    found = captures(grammar, _PATTERNS[grammar], tree.root_node)
+    catches = sorted([*found.get("catch", ()), *found.get("callback", ())], key=lambda n: n.start_byte)
+    if not catches:
+        return result
+    root = tree.root_node
+    names = ModuleNames(root, module_of(path), registry)
+    nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
+    if nested:
+        names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
+    project = ProjectModules(path, names.module, registry)
+    ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
+    needs = frozenset().union(*(c.needs for c in enabled))
+    try:
+        if "tries" in needs:
+            reader = CatchReader(names, ctx.span)
+            for catch in catches:
+                if catch.type == "catch_clause":
+                    ctx.tries.extend(reader.try_statements(catch))
+                else:
+                    ctx.tries.extend(reader.callback_statements(catch))
+    except RecursionError:
+        result.diagnostics.append(Diagnostic(
+            path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped",
+            rule="parse-error",
+        ))
+        return result
+    except Exception as exc:
+        return _internal_error(result, path, None, exc)
+    for cls in enabled:
+        try:
+            cls(ctx).run()
+        except Exception as exc:
+            return _internal_error(result, path, cls, exc)
+    result.reads = project.reads
+    rules = {c.code: c.name for c in enabled}
+    seen = set()
+    diagnostics = []
+    for code, at, message, _request in ctx.found:  # no TypeScript fixes yet: the request is dropped
+        d = Diagnostic(path, at.line, at.column, code, message, end_line=at.end_line, end_column=at.end_column, rule=rules.get(code, ""))
+        key = (d.line, d.column, d.code, d.message)
+        if key not in seen:  # a branch that heads several lists is judged in each: report it once
+            seen.add(key)
+            diagnostics.append(d)
+    if noqa and diagnostics:
+        diagnostics = noqa_filter(text.decode("utf-8", "replace").split("\n"), diagnostics)
+    result.diagnostics.extend(diagnostics)
+    return result
+
+
+def _top_level(node, root) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type in ("export_statement", "ambient_declaration"):
+        parent = parent.parent
+    return parent == root
+
+
+def noqa_filter(lines: Sequence[str], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop the findings on lines with ``// noqa`` (every code) or ``// noqa: ERR004`` (those codes)."""
+    out = []
+    for d in diagnostics:
+        line = lines[d.line - 1] if 0 < d.line <= len(lines) else ""
+        if "noqa" in line.lower():
+            match = _NOQA.search(line)
+            if match:
+                codes = match.group("codes")
+                if not codes:
+                    continue
+                if any(d.code.upper().startswith(c.upper()) for c in _CODE_SPLIT.split(codes.strip()) if c):
+                    continue
+        out.append(d)
+    return out
+
+
+def _internal_error(result: TsResult, path: str, check, exc: BaseException) -> TsResult:
+    where = f"{check.name} ({check.code})" if check is not None else "the TypeScript front end"
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
+    result.diagnostics.append(
+        Diagnostic(path, 1, 1, INTERNAL_ERROR, f"internal error in {where}: {type(exc).__name__}: {exc}{at}", rule="internal-error")
+    )
+    result.error = True
+    return result

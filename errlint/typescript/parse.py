@@ -1,0 +1,171 @@
+"""tree-sitter for TypeScript and JavaScript: which grammar reads a file, the parse, the syntax verdict.
+
+The TypeScript grammar reads ``.ts`` ``.mts`` ``.cts``, its TSX variant ``.tsx``,
+the JavaScript grammar (JSX included) ``.js`` ``.mjs`` ``.cjs`` ``.jsx``.
+tree-sitter always returns a tree: a file whose tree holds an ``ERROR`` or a
+``MISSING`` node gets ERR000 at the first of them, and is not checked further.
+
+tree-sitter counts columns in bytes; errlint reports characters (code points),
+as it does for Python: :class:`Lines` converts.
+"""
+from __future__ import annotations
+
+import threading
+
+from ..diagnostics import PARSE_ERROR, Diagnostic
+
+GRAMMARS = {
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".tsx": "tsx",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+}
+DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")  # read for class declarations only
+_BOM = b"\xef\xbb\xbf"
+
+_local = threading.local()  # a tree-sitter Parser is not shared between threads
+
+
+def grammar_for(path: str) -> str | None:
+    """The grammar that reads ``path`` ("typescript", "tsx", "javascript"), None for other files."""
+    dot = path.rfind(".")
+    return GRAMMARS.get(path[dot:].lower()) if dot >= 0 else None
+
+
+def is_declaration_file(path: str) -> bool:
+    return path.lower().endswith(DECLARATION_SUFFIXES)
+
+
+def _language(grammar: str):
+    import tree_sitter
+
+    if grammar == "javascript":
+        import tree_sitter_javascript as module
+
+        return tree_sitter.Language(module.language())
+    import tree_sitter_typescript as module
+
+    return tree_sitter.Language(module.language_tsx() if grammar == "tsx" else module.language_typescript())
+
+
+_LANGUAGES: dict = {}
+_QUERIES: dict = {}
+
+
+def language_for(grammar: str):
+    found = _LANGUAGES.get(grammar)
+    if found is None:
+        found = _LANGUAGES[grammar] = _language(grammar)
+    return found
+
+
+def parser_for(grammar: str):
+    parsers = getattr(_local, "parsers", None)
+    if parsers is None:
+        parsers = _local.parsers = {}
+    parser = parsers.get(grammar)
+    if parser is None:
+        import tree_sitter
+
+        parser = parsers[grammar] = tree_sitter.Parser(language_for(grammar))
+    return parser
+
+
+def captures(grammar: str, pattern: str, node) -> dict:
+    """``{capture name: [nodes]}`` of a tree-sitter query over ``node`` (the query compiled once)."""
+    import tree_sitter
+
+    query = _QUERIES.get((grammar, pattern))
+    if query is None:
+        query = _QUERIES[(grammar, pattern)] = tree_sitter.Query(language_for(grammar), pattern)
+    return tree_sitter.QueryCursor(query).captures(node)
+
+
+def parse(source: bytes, grammar: str):
+    """(tree, the bytes it was parsed from): a UTF-8 byte order mark is left out, as editors count columns."""
+    text = source[len(_BOM):] if source.startswith(_BOM) else source
+    return parser_for(grammar).parse(text), text
+
+
+class Lines:
+    """Byte positions to 1-based lines and character columns (tree-sitter's rows count ``\\n`` only)."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def _line_start(self, row: int) -> int:
+        if self._starts is None:
+            starts = [0]
+            find = self.text.find
+            i = find(b"\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find(b"\n", i + 1)
+            self._starts = starts
+        return self._starts[row] if row < len(self._starts) else len(self.text)
+
+    def column(self, row: int, byte_column: int) -> int:
+        """The 1-based character column of byte ``byte_column`` of row ``row`` (0-based)."""
+        if byte_column == 0:
+            return 1
+        start = self._line_start(row)
+        return len(self.text[start:start + byte_column].decode("utf-8", "replace")) + 1
+
+    def where(self, start, end) -> tuple[int, int, int, int]:
+        """A node's ``start_point`` and ``end_point`` as (line, column, end line, end column), 1-based."""
+        return start[0] + 1, self.column(start[0], start[1]), end[0] + 1, self.column(end[0], end[1])
+
+
+def _decoding_error(path: str, text: bytes) -> Diagnostic | None:
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = text.count(b"\n", 0, err.start) + 1
+        col = err.start - (text.rfind(b"\n", 0, err.start) + 1) + 1
+        return Diagnostic(
+            path, line, col, PARSE_ERROR, f"cannot parse: byte 0x{text[err.start]:02x} at {line}:{col} is not valid UTF-8",
+            rule="parse-error",
+        )
+    return None
+
+
+def first_error(root):
+    """The first ``ERROR`` or ``MISSING`` node of the tree, in source order (None: the tree is clean)."""
+    if not root.has_error:
+        return None
+    node = root
+    while True:
+        for child in node.children:
+            if child.is_missing or child.type == "ERROR":
+                return child
+            if child.has_error:
+                node = child
+                break
+        else:
+            return node  # has_error with no erroneous child: the node itself
+
+
+def syntax_error(path: str, tree, text: bytes, lines: Lines, grammar: str) -> Diagnostic | None:
+    """ERR000 for bytes that are not UTF-8, or a tree with an error node (at the first)."""
+    bad = _decoding_error(path, text)
+    if bad is not None:
+        return bad
+    node = first_error(tree.root_node)
+    if node is None:
+        return None
+    line, col, _, _ = lines.where(node.start_point, node.end_point)
+    name = "TypeScript" if grammar in ("typescript", "tsx") else "JavaScript"
+    if grammar == "tsx":
+        name = "TSX"
+    if node.is_missing:
+        why = f"expects {node.type!r} there"
+    else:
+        snippet = node.text.decode("utf-8", "replace").strip().splitlines()
+        snippet = snippet[0][:40] if snippet else ""
+        why = f"rejects {snippet!r}" if snippet else "rejects the input there"
+    return Diagnostic(
+        path, line, col, PARSE_ERROR, f"cannot parse: tree-sitter's {name} grammar {why} ({line}:{col}); file skipped",
+        rule="parse-error",
+    )
