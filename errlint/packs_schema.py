@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from dataclasses import replace
 from types import MappingProxyType
@@ -15,94 +15,15 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from .packs_model import (
-    LANGUAGES, PYTHON, RETRY_POLICIES, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
+    LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of, npm_module,
 )
+from .packs_reader import _Reader
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
 _METHOD = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
 _STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
-
-
-# ---------------------------------------------------------------------------
-# Validation helpers: each names the file and the dotted key path.
-
-
-class _Reader:
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def fail(self, key: str, problem: str) -> PackError:
-        return PackError(f"{self.path}: {key}: {problem}")
-
-    def table(self, data: Any, key: str, allowed: Iterable[str]) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.fail(key, f"expected a table, got {type(data).__name__}")
-        allowed = set(allowed)
-        for k in data:
-            if k not in allowed:
-                where = f"{key}.{k}" if key else k
-                raise self.fail(where, f"unknown key (allowed: {', '.join(sorted(allowed))})")
-        return data
-
-    def mapping(self, data: Any, key: str) -> dict[str, Any]:
-        """A table whose keys are free (class names, statuses, codes)."""
-        if not isinstance(data, dict):
-            raise self.fail(key, f"expected a table, got {type(data).__name__}")
-        return data
-
-    def string(self, data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str | None:
-        value = data.get(key, default)
-        if value is not None and not isinstance(value, str):
-            raise self.fail(f"{where}.{key}", f"expected a string, got {type(value).__name__}")
-        return value
-
-    def choice(self, data: Mapping[str, Any], key: str, where: str, options: tuple[str, ...], default: str | None = None) -> str:
-        """A string that must be one of ``options`` (a missing key is ``default``, if any)."""
-        value = self.string(data, key, where, default)
-        if value not in options:
-            expected = " or ".join(f'"{o}"' for o in options)
-            raise self.fail(f"{where}.{key}", f"expected {expected}, got {value!r}")
-        return value
-
-    def strings(self, data: Mapping[str, Any], key: str, where: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(f"{where}.{key}", "expected a list of strings")
-        if pattern is not None:
-            for v in value:
-                if not pattern.match(v):
-                    raise self.fail(f"{where}.{key}", f"{v!r} is not a valid name")
-        return tuple(value)
-
-    def boolean(self, data: Mapping[str, Any], key: str, where: str) -> bool:
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail(f"{where}.{key}", f"expected true or false, got {value!r}")
-        return value
-
-    def integer(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
-        value = data.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise self.fail(f"{where}.{key}", f"expected an integer, got {value!r}")
-        return value
-
-    def integers(self, data: Mapping[str, Any], key: str, where: str) -> tuple[int, ...]:
-        value = data.get(key, [])
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            raise self.fail(f"{where}.{key}", "expected an integer or a list of integers")
-        return tuple(value)
-
-    def policy(self, data: Mapping[str, Any], key: str, where: str, default: str = "unspecified") -> str:
-        value = data.get(key, default)
-        if value not in RETRY_POLICIES:
-            raise self.fail(f"{where}.{key}", f"unknown retry policy {value!r} (one of: {', '.join(RETRY_POLICIES)})")
-        return value
 
 
 _TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")

@@ -45,10 +45,9 @@ def python_tree(source: bytes) -> ast.Module | None:
         return None
 
 
-_NOQA = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?",
-    re.IGNORECASE,
-)
+_NOQA_CODES = r"\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?"
+_NOQA = re.compile(r"#" + _NOQA_CODES, re.IGNORECASE)  # Python's comments
+NOQA_SLASHES = re.compile(r"(?://|/\*)" + _NOQA_CODES, re.IGNORECASE)  # TypeScript's and JavaScript's
 _CODE_SPLIT = re.compile(r"[,\s]+")
 
 
@@ -172,12 +171,14 @@ def compile_only_error(path: str, source: bytes) -> Diagnostic | None:
 
 
 # -- after the checks: # noqa -----------------------------------------------------------------
-def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic], comment: re.Pattern = _NOQA) -> list[Diagnostic]:
+    """Drop the findings on lines with ``# noqa`` (every code) or ``# noqa: ERR004`` (those codes);
+    ``comment``: the language's form of the comment (NOQA_SLASHES: ``// noqa``, ``/* noqa``)."""
     out = []
     for d in diagnostics:
         line = source_lines[d.line - 1] if 0 < d.line <= len(source_lines) else ""
         if "noqa" in line.lower():
-            match = _NOQA.search(line)
+            match = comment.search(line)
             if match:
                 codes = match.group("codes")
                 if not codes:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
+from ..source import NOQA_SLASHES, noqa_filter
 from .catches import CatchReader
 from .context import TsFile
 from .names import ModuleNames
@@ -18,11 +18,6 @@ from .project import ProjectModules
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
 PROVIDED = frozenset({"tries"})
 
-_NOQA = re.compile(
-    r"(?://|/\*)\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?",
-    re.IGNORECASE,
-)
-_CODE_SPLIT = re.compile(r"[,\s]+")
 # catch clauses, `x.catch((e) => {...})` callbacks, class declarations
 _CALLBACK = (
     '(call_expression function: (member_expression property: (property_identifier) @_p (#eq? @_p "catch"))'
@@ -115,7 +110,7 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
             seen.add(key)
             diagnostics.append(d)
     if noqa and diagnostics:
-        diagnostics = noqa_filter(text.decode("utf-8", "replace").split("\n"), diagnostics)
+        diagnostics = noqa_filter(text.decode("utf-8", "replace").split("\n"), diagnostics, NOQA_SLASHES)
     result.diagnostics.extend(diagnostics)
     return result
 
@@ -125,23 +120,6 @@ def _top_level(node, root) -> bool:
     while parent is not None and parent.type in ("export_statement", "ambient_declaration"):
         parent = parent.parent
     return parent == root
-
-
-def noqa_filter(lines: Sequence[str], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Drop the findings on lines with ``// noqa`` (every code) or ``// noqa: ERR004`` (those codes)."""
-    out = []
-    for d in diagnostics:
-        line = lines[d.line - 1] if 0 < d.line <= len(lines) else ""
-        if "noqa" in line.lower():
-            match = _NOQA.search(line)
-            if match:
-                codes = match.group("codes")
-                if not codes:
-                    continue
-                if any(d.code.upper().startswith(c.upper()) for c in _CODE_SPLIT.split(codes.strip()) if c):
-                    continue
-        out.append(d)
-    return out
 
 
 def _internal_error(result: TsResult, path: str, check, exc: BaseException) -> TsResult:
