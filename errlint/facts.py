@@ -14,7 +14,7 @@ subscript), ``?...`` an expression it follows only as written.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -287,6 +287,14 @@ class ValueCollection:
     entries: tuple[tuple[Handle, int | str], ...]  # (where the value is written, the value)
     name: str | None = None  # the name it is bound to, when it was found through one
     seq: int = 0  # its place in the traversal (FileFacts.collections; see RetryConstruct.seq)
+
+
+def called_packs(calls: Iterable[SdkCall]) -> list[Pack]:
+    """The packs of ``calls``, each once, in the order first called."""
+    out: dict[str, Pack] = {}
+    for call in calls:
+        out.setdefault(call.pack.name, call.pack)
+    return list(out.values())
 
 
 def first_catcher(handlers: Sequence[Handler], cls: str, graph: ClassGraph) -> Handler | None:

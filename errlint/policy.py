@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from .hierarchy import ClassGraph
 from .packs import ErrorSpec, Pack, PackRegistry
 from .facts import Handler as HandlerInfo
+from .facts import first_catcher
 
 BASE_EXCEPTION = "builtins.BaseException"
 
@@ -92,13 +93,12 @@ def reaching(
     classes: Iterable[str],
     handler: HandlerInfo,
     handlers: Sequence[HandlerInfo],
-    first_catcher,
     graph: ClassGraph,
 ) -> list[str]:
     """Those of ``classes`` that go to ``handler`` (no earlier handler takes them) and stay there."""
     out = []
     for q in classes:
-        if first_catcher(handlers, q) is not handler:
+        if first_catcher(handlers, q, graph) is not handler:
             continue
         if any(graph.is_subclass(q, e) for e in handler.effect.escapes):
             continue

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..facts import ClassRef, Handler, RetryConstruct, RetryTry, Span, ValueCollection, first_catcher
-from ..packs import Pack
+from ..facts import ClassRef, Handler, RetryConstruct, RetryTry, Span, ValueCollection, called_packs
 from ..policy import BY_STATUS, NEVER, covered, deliberate_split, name_list, policies, reaching, tops
 from ..requests import DropConstructEntries, DropEntries, FixRequest
 from .base import SDK_MODULES, Check, PackValues
@@ -111,26 +110,17 @@ class RetryNonRetryable(Check):
         else:
             self._predicate_construct(construct)
 
-    @staticmethod
-    def _called_packs(calls) -> list[Pack]:
-        """The packs of ``calls``, each once, in the order first called."""
-        out: dict[str, Pack] = {}
-        for call in calls:
-            out.setdefault(call.pack.name, call.pack)
-        return list(out.values())
-
     def _retry_try(self, construct: RetryConstruct, rt: RetryTry) -> None:
         graph = self.file.graph
-        catcher = lambda handlers, cls: first_catcher(handlers, cls, graph)  # noqa: E731
-        called = self._called_packs(rt.calls)
+        called = called_packs(rt.calls)
         for h in rt.retrying:
             for coll in h.retry_decisions:
                 self._collection(coll, coll.name)
             if h.effect.guarded or h.effect.reauth is not None:
                 continue  # the handler decides on the error's status / code / type, or re-authenticates first
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
-            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, catcher, graph)
-            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, catcher, graph)
+            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, graph)
+            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, graph)
             fix = self._handler_fix(h) if never else None
             self._report(h.at, h.text, construct, never, by_status, fix=fix)
 
@@ -138,7 +128,7 @@ class RetryNonRetryable(Check):
         if construct.guarded:
             return
         graph = self.file.graph
-        called = self._called_packs(construct.calls)
+        called = called_packs(construct.calls)
         entries = list(construct.on)
         never = [q for q in covered(entries, NEVER, called, graph, self.pol) if construct.covers(graph, q)]
         by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol) if construct.covers(graph, q)]

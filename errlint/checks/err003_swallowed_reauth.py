@@ -1,11 +1,8 @@
 """ERR003 swallowed-reauth."""
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ..facts import Handler, SdkCall, TryStatement, first_catcher
+from ..facts import Handler, TryStatement, called_packs
 from ..hierarchy import ClassGraph
-from ..packs import Pack
 from ..policy import REAUTH, covered, deliberate_split, name_list, policies, reaching, tops
 from ..requests import FixRequest, InsertReraise, ReraiseAtEnd
 from .base import SDK_MODULES, Check
@@ -91,13 +88,12 @@ class SwallowedReauth(Check):
     def _try(self, t: TryStatement) -> None:
         graph = self.file.graph
         calls = t.calls
-        packs = _called_packs(calls)
+        packs = called_packs(calls)
         handlers = t.handlers
         loop = t.loop
-        catcher = lambda hs, q: first_catcher(hs, q, graph)  # noqa: E731
         for h in handlers:
             trusted = [p for p in packs if not deliberate_split(handlers, h, p, REAUTH, self.pol)]
-            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol), h, handlers, catcher, graph)
+            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol), h, handlers, graph)
             if not caught:
                 continue
             effect = h.effect
@@ -146,11 +142,3 @@ class SwallowedReauth(Check):
     def _reauth_roots(self, q: str) -> list[str]:
         spec = self.pol.spec(q)
         return [spec.qualname] if spec is not None and spec.reauth else []
-
-
-def _called_packs(calls: Iterable[SdkCall]) -> list[Pack]:
-    """The packs of ``calls``, each once, in the order first called."""
-    out: dict[str, Pack] = {}
-    for call in calls:
-        out.setdefault(call.pack.name, call.pack)
-    return list(out.values())

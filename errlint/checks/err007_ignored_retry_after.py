@@ -1,7 +1,7 @@
 """ERR007 ignored-retry-after."""
 from __future__ import annotations
 
-from ..facts import Branch, Handler, RetryConstruct, RetryTry, first_catcher
+from ..facts import Branch, Handler, RetryConstruct, RetryTry
 from ..policy import RATE_LIMITED, covered, name_list, policies, reaching, short, tops
 from .base import SDK_MODULES, Check, PackValues
 
@@ -93,8 +93,7 @@ class IgnoredRetryAfter(Check):
     def _handler(self, construct: RetryConstruct, rt: RetryTry, h: Handler, called) -> None:
         graph = self.file.graph
         limited = reaching(
-            covered(h.qualnames, RATE_LIMITED, called, graph, self.pol), h, rt.handlers,
-            lambda handlers, q: first_catcher(handlers, q, graph), graph,
+            covered(h.qualnames, RATE_LIMITED, called, graph, self.pol), h, rt.handlers, graph,
         )
         branch = self._rate_limit_branch(h.branches)
         if not limited and branch is None:

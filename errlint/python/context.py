@@ -74,7 +74,7 @@ class FileContext(FileFacts):
         if self._retries is None:
             from .retries import RetryAnalysis
 
-            self._retries = RetryAnalysis(self.names, lambda: self.graph, self.receivers.index.reauth_actions, self.span)
+            self._retries = RetryAnalysis(self.names, self.receivers.index.reauth_actions, self.span)
         return self._retries
 
     @property

@@ -52,10 +52,9 @@ _RANGES = {"builtins.range", "itertools.count"}
 class RetryAnalysis:
     """Finds retry constructs on demand; results are cached per node."""
 
-    def __init__(self, names: NameResolver, graph_getter, reauth_actions: Iterable[str] = (), span=None) -> None:
+    def __init__(self, names: NameResolver, reauth_actions: Iterable[str] = (), span=None) -> None:
         self.names = names
         self.span = span  # node, end -> Span (facts carry where they are)
-        self._graph_getter = graph_getter
         self.reauth_actions = tuple(reauth_actions)
         self._constructs: dict[int, list[RetryConstruct]] = {}
         self._effects: dict[int, HandlerInfo] = {}
