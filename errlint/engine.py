@@ -215,7 +215,9 @@ class Linter:
 
                     words.append(several_handlers_possible)
                 elif t == SDK_MODULES:
-                    words.extend(m.encode() for m in sorted({m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}))
+                    sdk = {m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}
+                    sdk.update(c.split(".")[0] for p in self.registry.packs for w in p.retry_wrappers for c in w.callables)
+                    words.extend(m.encode() for m in sorted(sdk))
                 elif isinstance(t, PackValues):
                     from .python.scope import evidence_pattern
 

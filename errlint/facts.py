@@ -233,6 +233,7 @@ class RetryConstruct:
     # (tenacity's `retry=retry_if_exception_type(<this>)`, backoff's exception, stamina's `on=`),
     # entry by entry as written; None: no such expression
     on_refs: list[ClassRef] | None = None
+    unbounded_why: str = ""  # what leaves it without bound, for messages, when the front end knows better than its kind
 
     def covers(self, graph: ClassGraph, cls: str) -> bool:
         """Decorators / iterators: does the construct retry ``cls`` when it escapes the body?"""

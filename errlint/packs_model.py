@@ -102,6 +102,28 @@ class AutoRetry:
 
 
 @dataclass(frozen=True)
+class RetryWrapper:
+    """A retry construct an SDK ships (google-api-core's ``Retry``), used as a decorator.
+
+    errlint reads it like tenacity's ``@retry``: the classes it retries on (the
+    ``on_keyword`` argument, or its first positional, built with one of ``on_builders``),
+    what it retries when that argument is absent (``default_on``, also meant by a
+    predicate named in ``default_predicates``), what bounds it and how it waits.
+    """
+
+    callables: tuple[str, ...]  # qualified names of the callables (``google.api_core.retry.Retry``)
+    description: str  # how messages name it: "@Retry(...)"
+    on_keyword: str  # the argument that says what it retries on (also the first positional)
+    on_builders: tuple[str, ...]  # predicate builders whose positional arguments are the classes
+    default_on: tuple[str, ...]  # the classes it retries when ``on_keyword`` is absent
+    default_predicates: tuple[str, ...]  # predicates that mean ``default_on``
+    unbounded_when_none: tuple[str, ...]  # keywords whose literal ``None`` leaves it without bound (the first passed decides)
+    unbounded: str  # what messages say leaves it without bound
+    wait: str  # none | constant | backoff | retry-after
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Irreversible:
     methods: tuple[str, ...]
     reason: str
@@ -153,6 +175,7 @@ class Pack:
     ts_errors: Mapping[str, ErrorSpec] = field(default_factory=dict)
     ts_aliases: Mapping[str, str] = field(default_factory=dict)  # npm import name -> ts qualname
     javascript: str | None = None  # the language pack of the JavaScript built-ins records its ECMAScript edition
+    retry_wrappers: tuple[RetryWrapper, ...] = ()  # retry constructs the SDK ships ([[retry_wrappers]])
 
     @property
     def is_language(self) -> bool:

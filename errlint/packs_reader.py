@@ -87,3 +87,12 @@ class _Reader:
         if value not in RETRY_POLICIES:
             raise self.fail(f"{where}.{key}", f"unknown retry policy {value!r} (one of: {', '.join(RETRY_POLICIES)})")
         return value
+
+
+def _array_of_tables(r: _Reader, data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise r.fail(key, "expected an array of tables ([[" + key + "]])")
+    return value

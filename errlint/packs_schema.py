@@ -18,7 +18,8 @@ from .packs_model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of, npm_module,
 )
-from .packs_reader import _Reader
+from .packs_reader import _array_of_tables, _Reader
+from .packs_wrappers import read_retry_wrappers
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
@@ -26,7 +27,7 @@ _METHOD = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
 _STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
 
 
-_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes")
+_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes", "retry_wrappers")
 _SCOPE_KEYS = ("hosts", "classes")
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "javascript")
@@ -265,6 +266,7 @@ def load_pack(path: str | Path) -> Pack:
         ts_errors=MappingProxyType(ts_errors),
         ts_aliases=MappingProxyType(ts_aliases),
         javascript=javascript,
+        retry_wrappers=read_retry_wrappers(r, data, resolve),
     )
 
 
@@ -350,14 +352,6 @@ def resolve_client(name: str, modules: tuple[str, ...], defined_in: str) -> str:
         return name
     return f"{modules[0] if modules else defined_in}.{name}"
 
-
-def _array_of_tables(r: _Reader, data: Mapping[str, Any], key: str) -> list[Any]:
-    value = data.get(key, [])
-    if isinstance(value, dict):
-        value = [value]
-    if not isinstance(value, list):
-        raise r.fail(key, "expected an array of tables ([[" + key + "]])")
-    return value
 
 
 def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:

@@ -292,3 +292,58 @@ def test_an_npm_only_pack_never_applies_to_python(tmp_path):
     assert not scope.applies(pack)
     assert not scope.applies(reg.pack_named("javascript"))
     assert scope.applies(reg.pack_named("stdlib"))
+
+
+# -- [[retry_wrappers]]: retry decorators an SDK ships ---------------------------------------------
+
+WRAPPER = """
+    [sdk]
+    name = "acme_wrap"
+    [errors."acme_wrap.errors.Unavailable"]
+    [[retry_wrappers]]
+    callables = ["acme_wrap.retry.Retry"]
+    on_keyword = "predicate"
+    on_builders = ["acme_wrap.retry.if_exception_type"]
+    default_on = ["acme_wrap.errors.Unavailable"]
+    default_predicates = ["acme_wrap.retry.if_transient"]
+    unbounded_when_none = ["deadline", "timeout"]
+    unbounded = "has timeout=None"
+    wait = "backoff"
+    {extra}
+"""
+
+
+def test_retry_wrappers_load(tmp_path):
+    w = load_pack(write(tmp_path, WRAPPER.format(extra=""))).retry_wrappers[0]
+    assert w.callables == ("acme_wrap.retry.Retry",) and w.on_keyword == "predicate"
+    assert w.description == "@Retry(...)"  # the default: the callable's name
+    assert w.default_on == ("acme_wrap.errors.Unavailable",) and w.wait == "backoff"
+    assert w.unbounded_when_none == ("deadline", "timeout")
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ('wait = "sometimes"', "retry_wrappers[0].wait: expected"),
+        ('retries = 3', "retry_wrappers[0].retries: unknown key"),
+    ],
+)
+def test_retry_wrappers_are_validated(tmp_path, extra, message):
+    text = WRAPPER.format(extra=extra)
+    if extra.startswith("wait"):
+        text = text.replace('    wait = "backoff"\n', "")
+    with pytest.raises(PackError) as err:
+        load_pack(write(tmp_path, text))
+    assert message in str(err.value) and "acme.toml" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "drop, message",
+    [
+        ('    callables = ["acme_wrap.retry.Retry"]\n', "retry_wrappers[0].callables: required"),
+        ('    on_keyword = "predicate"\n', "retry_wrappers[0].on_keyword: required"),
+    ],
+)
+def test_retry_wrappers_need_callables_and_keyword(tmp_path, drop, message):
+    with pytest.raises(PackError, match=message.replace("[", "\\[").replace("]", "\\]")):
+        load_pack(write(tmp_path, WRAPPER.format(extra="").replace(drop, "")))

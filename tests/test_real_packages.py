@@ -150,3 +150,31 @@ def test_public_sdk_trees_and_re_export_paths():
     assert graph.is_subclass("cohere.NotImplementedError", "cohere.core.api_error.ApiError")
     assert not graph.is_subclass("cohere.NotImplementedError", "builtins.NotImplementedError")
     assert graph.is_subclass("google.api_core.exceptions.ResourceExhausted", "google.api_core.exceptions.TooManyRequests")
+
+
+WRAPPER_PACKS = [p for p in SDK_PACKS if p.retry_wrappers]
+
+
+@pytest.mark.parametrize("pack", WRAPPER_PACKS, ids=lambda p: p.name)
+def test_retry_wrappers_match_the_real_package(pack):
+    """Every callable, predicate builder and default predicate a [[retry_wrappers]] names exists,
+    the predicate keyword is the callable's parameter, and ``default_on`` is what the package's
+    default predicate accepts (the classes its ``if_exception_type`` closure holds)."""
+    import inspect
+
+    for w in pack.retry_wrappers:
+        for name in w.callables:
+            obj = _import(name)
+            assert inspect.isclass(obj), name
+            assert w.on_keyword in inspect.signature(obj).parameters, (name, w.on_keyword)
+            assert list(inspect.signature(obj).parameters).index(w.on_keyword) == 0, "the first positional is read as the predicate"
+            for kw in w.unbounded_when_none:
+                params = inspect.signature(obj).parameters
+                assert kw in params or any(p.kind is p.VAR_KEYWORD for p in params.values()), (name, kw)
+        for name in w.on_builders:
+            assert callable(_import(name)), name
+        for name in w.default_predicates:
+            predicate = _import(name)
+            cells = [c.cell_contents for c in predicate.__closure__ or ()]
+            types = next(c for c in cells if isinstance(c, tuple) and all(isinstance(t, type) for t in c))
+            assert sorted(map(_qualified, types)) == sorted(w.default_on), name

@@ -74,7 +74,7 @@ class UnboundedRetry(Check):
             "backoff": "has neither max_tries nor max_time",
             "stamina": "sets neither attempts nor timeout",
             "stamina-iterator": "sets neither attempts nor timeout",
-        }.get(construct.kind, "has no cap")
+        }.get(construct.kind, construct.unbounded_why or "has no cap")
         pack = calls[0].pack
         message = f"{construct.label} around {first_call_text(calls)} {what}"
         if pack.retry_guidance:

@@ -74,7 +74,8 @@ class FileContext(FileFacts):
         if self._retries is None:
             from .retries import RetryAnalysis
 
-            self._retries = RetryAnalysis(self.names, self.receivers.index.reauth_actions, self.span)
+            index = self.receivers.index
+            self._retries = RetryAnalysis(self.names, index.reauth_actions, self.span, index.retry_wrappers)
         return self._retries
 
     @property

@@ -21,6 +21,10 @@ Kinds errlint recognises (``RetryConstruct.kind``):
 ``stamina`` / ``stamina-iterator``
     ``@stamina.retry(on=..., attempts=...)`` and ``for attempt in
     stamina.retry_context(on=...)``.
+``wrapper``
+    a decorator a pack describes in ``[[retry_wrappers]]`` (google-api-core's
+    ``@Retry(predicate=if_exception_type(...), timeout=...)``), read by
+    :mod:`errlint.python.wrappers` from the pack's data.
 
 Each construct knows the exception classes it retries on, its attempt cap and
 how it waits; for loops, which handlers of which ``try`` retry.
@@ -52,8 +56,9 @@ _RANGES = {"builtins.range", "itertools.count"}
 class RetryAnalysis:
     """Finds retry constructs on demand; results are cached per node."""
 
-    def __init__(self, names: NameResolver, reauth_actions: Iterable[str] = (), span=None) -> None:
+    def __init__(self, names: NameResolver, reauth_actions: Iterable[str] = (), span=None, wrappers=None) -> None:
         self.names = names
+        self.wrappers = wrappers or {}  # callable's qualname -> RetryWrapper (the packs' [[retry_wrappers]])
         self.span = span  # node, end -> Span (facts carry where they are)
         self.reauth_actions = tuple(reauth_actions)
         self._constructs: dict[int, list[RetryConstruct]] = {}
@@ -244,6 +249,12 @@ class RetryAnalysis:
             c = self._backoff(call, fn, dec)
         elif q in _STAMINA and call is not None:
             c = self._stamina(call, fn, dec, "stamina", "@stamina.retry(...)")
+        elif q in self.wrappers:
+            from .wrappers import pack_wrapper
+
+            c = pack_wrapper(self.wrappers[q], call, fn, dec, self.names)
+            if c is None:
+                return None
         else:
             return None
         c.body = body_of(fn.body)

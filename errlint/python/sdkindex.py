@@ -14,6 +14,7 @@ class SdkIndex:
         self.conventional: dict[str, list[Pack]] = {}
         self.module_packs: list[tuple[str, Pack]] = []
         self.reauth_actions: set[str] = set()
+        self.retry_wrappers: dict[str, object] = {}  # callable's qualname -> RetryWrapper
         for pack in registry.packs:
             if pack.is_language:
                 continue  # builtins are not an SDK: print() is not an SDK call
@@ -26,6 +27,9 @@ class SdkIndex:
             for m in pack.modules:
                 self.module_packs.append((m, pack))
             self.reauth_actions.update(pack.reauth_actions)
+            for wrapper in pack.retry_wrappers:
+                for name in wrapper.callables:
+                    self.retry_wrappers[name] = wrapper
         # longest module first: alter_sdk.exceptions before alter_sdk
         self.module_packs.sort(key=lambda mp: -len(mp[0]))
 
