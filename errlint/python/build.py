@@ -29,8 +29,8 @@ from dataclasses import replace
 
 import libcst as cst
 
-from ..facts import Handler, RetryConstruct, TryStatement
-from .retries import classes_holder
+from ..facts import RetryConstruct, TryStatement
+from .retries import classes_holder, handler_fact
 from .scan import body_of, walk
 from .statuses import StatusCollections, retryable_name
 
@@ -131,15 +131,7 @@ class FactsBuilder:
         if "effects" in self.needs:
             handlers = ctx.retries.handlers_of(node)
         else:  # the classes only: no effect analysis, no receivers
-            names = ctx.names
-            handlers = [
-                Handler(
-                    h, None if h.type is None else list(names.exception_refs(h.type)), None, i,
-                    written_as_tuple=isinstance(h.type, cst.Tuple),
-                    at=ctx.span(h, h.type if h.type is not None else h),
-                )
-                for i, h in enumerate(node.handlers)
-            ]
+            handlers = [handler_fact(h, i, ctx.names, ctx.span, None) for i, h in enumerate(node.handlers)]
         fact = TryStatement(node, handlers, star=star, at=ctx.span(node))
         if "calls" in self.needs:
             body = node.body.body

@@ -93,19 +93,9 @@ class RetryAnalysis:
         key = id(handler)
         info = self._effects.get(key)
         if info is None:
-            refs = None if handler.type is None else list(self.names.exception_refs(handler.type))
-            info = HandlerInfo(
-                handler, refs, handler_effect(handler, self.names, self.reauth_actions), index,
-                written_as_tuple=isinstance(handler.type, cst.Tuple), at=self.handler_span(handler),
-            )
+            info = handler_fact(handler, index, self.names, self.span, handler_effect(handler, self.names, self.reauth_actions))
             self._effects[key] = info
         return info
-
-    def handler_span(self, handler):
-        """A handler's span: its start to the end of its classes (a bare except: the whole handler)."""
-        if self.span is None:
-            return None
-        return self.span(handler, handler.type if handler.type is not None else handler)
 
     def handlers_of(self, node: cst.Try | cst.TryStar) -> list[HandlerInfo]:
         return [self.handler_info(h, i) for i, h in enumerate(node.handlers)]
@@ -341,6 +331,14 @@ class RetryAnalysis:
         )
         c.wait = "backoff"
         return c
+
+
+def handler_fact(handler: cst.ExceptHandler | cst.ExceptStarHandler, index: int, names: NameResolver, span, effect) -> HandlerInfo:
+    """The :class:`~errlint.facts.Handler` of one ``except`` clause: its classes, resolved in the
+    current scope, and where it is (its start to the end of its classes; a bare except: all of it)."""
+    refs = None if handler.type is None else list(names.exception_refs(handler.type))
+    at = span(handler, handler.type if handler.type is not None else handler) if span is not None else None
+    return HandlerInfo(handler, refs, effect, index, written_as_tuple=isinstance(handler.type, cst.Tuple), at=at)
 
 
 def sleeps_in(stmts: Sequence[cst.CSTNode]) -> tuple[cst.Call, ...]:
