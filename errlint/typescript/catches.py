@@ -207,6 +207,10 @@ class CatchReader:
             rest = statements[i + 1:]  # where a branch that falls off its end goes on
             for test, refs, consequence in branches:
                 effect = self._effect([consequence, *rest], frozen, param)
+                if effect is not None and any(r.narrowed for r in refs):
+                    # ``e instanceof A && more``: a test of the error decides which errors the body takes;
+                    # the others go on after the chain, as a guarded ``raise`` lets them in Python
+                    effect = self.effects.narrowed(effect, self._effect(rest, frozen, param))
                 handler = Handler(test, refs, effect, 0, written_as_tuple=len(refs) > 1, at=self.span(test), label=_label(refs))
                 current.append(handler)
                 if clean and leaves(consequence):

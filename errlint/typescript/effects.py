@@ -156,6 +156,12 @@ class EffectReader:
         return Effect(exits, guarded, reauth, tuple(escapes), _summary(stmts, exits), name)
 
     @staticmethod
+    def narrowed(taken: Effect, others: Effect) -> Effect:
+        """A branch that takes only the errors its test picks (``e instanceof A && more``): the others go on
+        after its chain, so the test decides between the two paths."""
+        return Effect(taken.exits | others.exits, True, taken.reauth or others.reauth, (), taken.summary, taken.name)
+
+    @staticmethod
     def _derived(stmts, errors) -> set[str]:
         """Local names declared from the caught error (``const status = e.status``, ``const { code } = e``)."""
         out: set[str] = set()
