@@ -384,3 +384,24 @@ def test_err003_waits_for_loops_in_typescript(registry):
     first, second = facts(registry, source)[0]
     assert in_loop(first.node) and not in_loop(second.node)  # a function inside the loop is its own
     assert [(d.code, d.line) for d in lint(registry, source).diagnostics] == [("ERR003", 9)]
+
+
+def test_a_branch_that_is_no_class_test_is_named_by_its_test(registry):
+    source = "try { run(); } catch (e) {\n  if (e instanceof RangeError) return 1;\n  else if (e && isRetryable(e.message)) return 2;\n}\n"
+    (t,), _ = facts(registry, source)
+    assert [h.text for h in t.handlers] == ["instanceof RangeError", "if (e && isRetryable(e.message))"]
+
+
+def test_untyped_factories_whose_every_return_is_a_client(registry):
+    source = (
+        'const { AlterVault } = require("@alter-ai/alter-sdk");\n'
+        "function make(key) { if (key) { return new AlterVault({ key }); } return new AlterVault({}); }\n"
+        "const arrow = () => new AlterVault({});\n"
+        "function mixed(key) { if (key) return new AlterVault({}); return null; }\n"
+        "function loop() { return loop(); }\n"
+        "async function f() {\n  try { await make('k').request(); await arrow().request(); await mixed().request(); await loop().request(); }\n"
+        "  catch (e) { throw e; }\n}\n"
+    )
+    (t,), _ = facts(registry, source, "javascript")
+    assert [c.text for c in t.calls] == ["make('k').request", "arrow().request"]
+    assert {c.client.how for c in t.calls} == {"factory"}
