@@ -65,6 +65,10 @@ class SdkCalls(Scopes):
                 for q in pack.ts_client_classes:
                     self.clients.setdefault(q, pack)
         Scopes.__init__(self)
+        # a client class is named through an import of its npm package: a file that imports none has no SDK call
+        self.active = any(
+            pack is not None and pack.ts_client_classes for pack in (names.pack_of(spec) for spec in names.imported)
+        )
         self._fields: dict[tuple[int, str], Client | None] = {}
         self._calls: dict[int, SdkCall | None] = {}
         self._busy: set = set()
@@ -72,7 +76,7 @@ class SdkCalls(Scopes):
     # -- the interface the facts builders use -------------------------------------------
     def calls_in(self, node) -> tuple[SdkCall, ...]:
         """The SDK calls in ``node``'s subtree, in source order (not those of nested functions below it)."""
-        if node is None or not self.clients:
+        if node is None or not self.active:
             return ()
         out = []
         for n in walk(node):
