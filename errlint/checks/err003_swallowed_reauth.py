@@ -46,6 +46,31 @@ class SwallowedReauth(Check):
         return []
     ```
 
+    ## TypeScript and JavaScript
+    A `catch` clause's `instanceof` branches are its handlers (a catch with no
+    test is one handler that catches everything, `Error` or not). A branch's
+    path is its body and, when the body falls off its end, the rest of the
+    catch body: a branch that logs and then reaches `throw e` rethrows. The
+    re-auth action is the pack's TypeScript name (`vault.connect()`); a test
+    of the error that decides (`if (!(e instanceof BackendError)) throw e`,
+    `e instanceof BackendError && e.message.includes("quota")`) is trusted, as
+    in Python. Receivers: `new AlterVault({...})`, typed parameters, fields and
+    variables, `private readonly vault: AlterVault`, functions returning a
+    client, `require()` in JavaScript. A `try` inside a loop is not judged yet
+    (its retry loop is not read in TypeScript yet).
+
+    ```ts
+    try {
+      return await vault.request("GET", url, { grantId });
+    } catch (e) {
+      if (e instanceof ReAuthRequiredError) throw e; // the caller sends the user through vault.connect()
+      if (e instanceof BackendError) return [];      // without the line above: ERR003
+      throw e;
+    }
+    ```
+
+    No fix is offered for TypeScript yet.
+
     ## Fix safety
     Unsafe: the fix changes what the caller sees. Before a broad handler it
     inserts `except <re-auth classes>: raise` (naming the classes the way the
@@ -93,7 +118,7 @@ class SwallowedReauth(Check):
         loop = t.loop
         for h in handlers:
             trusted = [p for p in packs if not deliberate_split(handlers, h, p, REAUTH, self.pol)]
-            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol), h, handlers, graph)
+            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol, self.file.language), h, handlers, graph)
             if not caught:
                 continue
             effect = h.effect
@@ -119,8 +144,8 @@ class SwallowedReauth(Check):
                 )
             else:
                 how = effect.summary
-            actions = pack.reauth_actions if pack is not None else ()
-            instead = "re-raise" + (f" or call {actions[0]}()" if actions else "")
+            actions = pack.reauth_actions_in(self.file.language) if pack is not None else ()
+            instead = t.wording.reraise + (f" or call {actions[0]}()" if actions else "")
             message = f"{h.text} swallows {name_list(listed)}{origin}: the handler {how}; {instead}"
             if spec is not None and spec.action:
                 message += f". {pack.name}: {spec.action}"
