@@ -72,8 +72,8 @@ def render(package: Package, classes: dict[str, ExceptionClass], tree: StaticTre
     defined_in = defined.most_common(1)[0][0] if defined else package.imports[0]
     lines = [
         f"# A pack skeleton for {label}, read by `errlint packs extract {package.name}` from its installed",
-        "# source (nothing was imported): every exception class code can import under a public name, its",
-        "# bases (parent) and its public import paths (aliases). Left for you, from the SDK's docs: each",
+        "# source (nothing was imported): every exception class whose name is not private, its bases",
+        "# (parent) and its public import paths (aliases). Left for you, from the SDK's docs: each",
         "# class's retry (and action, status, codes), [clients] and [[auto_retry]] if the SDK retries by",
         "# itself (see docs/packs.md). Check it with `errlint packs check FILE`; load it with extend-packs",
         f"# (if errlint bundles a pack for this SDK, also disable-packs = [\"{pack_name(package)}\"]).",

@@ -273,8 +273,9 @@ def public(module: str) -> bool:
 
 
 def read_package(package: Package, language: ClassGraph, index: ProjectIndex | None = None) -> tuple[StaticTree, dict[str, ExceptionClass]]:
-    """The package's exception classes (every module under its import roots) that code can import
-    under a public name, and their ancestors in the package; each with the public names it is
+    """The package's exception classes (every module under its import roots) whose name is not
+    private (``_Internal``) or that are importable under a public name, and their ancestors in the
+    package; each with the public names it is
     importable as (from an import root, its own module, or a package above it that re-exports
     it); and the tree, to resolve more names."""
     tree = StaticTree(package.roots, language, index)
@@ -293,7 +294,7 @@ def read_package(package: Package, language: ClassGraph, index: ProjectIndex | N
                 classes[qual].public.append(dotted)
     for cls in classes.values():
         cls.public.sort(key=lambda n: (n.count("."), n))
-    wanted = {q for q, c in classes.items() if c.public or (public(c.module) and not q.rpartition(".")[2].startswith("_"))}
+    wanted = {q for q, c in classes.items() if c.public or not q.rpartition(".")[2].startswith("_")}
     stack = list(wanted)
     while stack:  # the ancestors of a listed class, private or not
         for b in classes[stack.pop()].bases:
