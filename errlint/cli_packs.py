@@ -55,9 +55,12 @@ def packs_command(argv: list[str]) -> int:
         return EXIT_CLEAN if exc.code in (0, None) else EXIT_ERROR
     if args.command is None:
         return _error("usage: " + USAGE.replace("\n       ", "\n   or: "))
-    if args.command == "extract":
-        return _extract(args.package, args.path)
-    return _check(args.packs, args.path, args.strict)
+    try:
+        if args.command == "extract":
+            return _extract(args.package, args.path)
+        return _check(args.packs, args.path, args.strict)
+    except Exception as exc:  # a bug in errlint: one line and exit 2, never a traceback
+        return _error(f"internal error: {type(exc).__name__}: {exc}")
 
 
 def _language():
@@ -68,7 +71,7 @@ def _language():
 
 def _extract(name: str, paths: list[str]) -> int:
     from .packs import PackError, load_registry
-    from .sdk_skeleton import render
+    from .sdk_skeleton import pack_name, render
     from .sdk_tree import PackageNotFound, find_package, read_package, search_roots
 
     try:
@@ -76,13 +79,21 @@ def _extract(name: str, paths: list[str]) -> int:
     except PackageNotFound as exc:
         return _error(str(exc))
     try:
-        bundled = load_registry().graph
+        registry = load_registry()
     except PackError as exc:
         return _error(str(exc))
+    replaced = pack_name(package)
+
+    def known(name: str) -> str | None:
+        """The bundled packs' name for a class of another package (not of a bundled pack this one replaces)."""
+        canon = registry.graph.canonical(name)
+        owner = registry.error_pack.get(canon) if canon else None
+        return canon if owner is not None and owner.name != replaced else None
+
     tree, classes = read_package(package, _language())
     if not classes:
         print(f"errlint: warning: {name}: no exception class found in {', '.join(package.imports)}", file=sys.stderr)
-    sys.stdout.write(render(package, classes, tree, bundled.canonical))
+    sys.stdout.write(render(package, classes, tree, known))
     return EXIT_CLEAN
 
 
@@ -104,7 +115,9 @@ def _check(files: list[str], paths: list[str], strict: bool) -> int:
         bundled = [p for p in load_packs() if str(Path(p.path).resolve()) not in mine and p.name not in names]
         registry = PackRegistry([*bundled, *checked])
     except PackError as exc:
-        print(f"errlint: error: {exc}", file=sys.stderr)
+        hint = next((f" (a project that loads it instead of the bundled pack: disable-packs = [\"{p.name}\"])"
+                     for p in bundled if f"already defined by {p.path}" in str(exc)), "")
+        print(f"errlint: error: {exc}{hint}", file=sys.stderr)
         return EXIT_ERROR
     roots = search_roots(paths)
     language = _language()

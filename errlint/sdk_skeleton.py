@@ -29,7 +29,8 @@ def _q(text: str) -> str:
 
 def _entries(classes: dict[str, ExceptionClass], tree: StaticTree, known: Callable[[str], str | None]) -> dict[str, ExceptionClass]:
     """The package's classes plus the ancestors from other packages that neither the interpreter's
-    classes nor the bundled packs know (so every parent resolves when the skeleton is loaded)."""
+    classes nor ``known`` (the bundled packs, less one this pack replaces) name, so that every
+    parent resolves when the skeleton is loaded."""
     out = dict(classes)
     stack = list(classes.values())
     while stack:
@@ -101,7 +102,7 @@ def render(package: Package, classes: dict[str, ExceptionClass], tree: StaticTre
         for other in cls.unresolved:
             lines.append(f"# also derives from {other}, which errlint cannot resolve statically")
         if q not in classes:
-            lines.append(f"# from another package: an ancestor of {package.imports[0]}'s classes that no bundled pack describes")
+            lines.append(f"# from another package: an ancestor of {package.imports[0]}'s classes, listed so the skeleton loads")
         lines.append(f"# retry = \"unspecified\"  # {policies}")
         where = _relative(cls.file, package.roots)
         lines.append(f"source = {_q(f'{label}: {where}' if q in classes else where)}")

@@ -323,6 +323,39 @@ def test_openai_round_trip(tree, capsys):
             assert _import(name) is cls, name
 
 
+def test_a_skeleton_names_other_packs_classes_as_they_do_and_replaces_its_own(tree, capsys):
+    """requests' classes derive from urllib3's: the skeleton names them as rules/urllib3.toml does.
+    boto3's derive from botocore's, which the bundled boto3 pack (the one a boto3 skeleton
+    replaces) describes: the skeleton lists them itself, so it loads without that pack."""
+    _installed("requests"), _installed("boto3")
+    code, out, _ = run(capsys, "packs", "extract", "requests")
+    assert code == 0
+    block = out[out.index('[errors."requests.exceptions.ContentDecodingError"]'):].split("\n\n")[0]
+    assert 'parent = ["requests.exceptions.RequestException", "urllib3.exceptions.HTTPError"]' in block
+    assert '[errors."urllib3.' not in out
+    code, out, _ = run(capsys, "packs", "extract", "boto3")
+    assert code == 0
+    Path("boto3.toml").write_text(out)
+    skeleton = load_pack("boto3.toml")
+    assert skeleton.errors["botocore.exceptions.DataNotFoundError"].parents == ("botocore.exceptions.BotoCoreError",)
+    assert skeleton.errors["boto3.exceptions.ResourceNotExistsError"].parents == (
+        "boto3.exceptions.Boto3Error", "botocore.exceptions.DataNotFoundError")
+    PackRegistry([p for p in load_packs() if p.name != "boto3"] + [skeleton])
+    code, out, _ = run(capsys, "packs", "check", "boto3.toml")
+    assert code == 0 and out.endswith("it agrees\n")
+
+
+def test_a_pack_that_overlaps_a_bundled_one_is_told_which_to_disable(tree, capsys):
+    _installed("botocore")
+    code, out, _ = run(capsys, "packs", "extract", "botocore")
+    assert code == 0
+    Path("botocore.toml").write_text(out)
+    code, out, err = run(capsys, "packs", "check", "botocore.toml")
+    assert code == 2 and out == ""
+    assert "botocore.exceptions.BotoCoreError is already defined by" in err
+    assert err.rstrip().endswith('(a project that loads it instead of the bundled pack: disable-packs = ["boto3"])')
+
+
 def test_every_bundled_pack_agrees_with_its_installed_package(tree, capsys):
     paths = sorted(str(p) for p in (ROOT / "rules").glob("*.toml"))
     code, out, err = run(capsys, "packs", "check", "--strict", *paths)
