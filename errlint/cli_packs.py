@@ -91,6 +91,11 @@ def _extract(name: str, paths: list[str]) -> int:
         return canon if owner is not None and owner.name != replaced else None
 
     tree, classes = read_package(package, _language())
+    if tree.unreadable:
+        shown = ", ".join(tree.unreadable[:5]) + (", ..." if len(tree.unreadable) > 5 else "")
+        print(f"errlint: warning: {len(tree.unreadable)} module{'s' if len(tree.unreadable) != 1 else ''} of {name} "
+              f"could not be read (not valid Python for this interpreter, or compiled without a .pyi stub): {shown}",
+              file=sys.stderr)
     if not classes:
         print(f"errlint: warning: {name}: no exception class found in {', '.join(package.imports)}", file=sys.stderr)
     sys.stdout.write(render(package, classes, tree, known))

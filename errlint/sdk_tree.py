@@ -160,6 +160,7 @@ class StaticTree:
         self.index = index or InstalledIndex()
         self.layer = ProjectLayer(language, self.index, roots, "")
         self.language = language
+        self.unreadable: list[str] = []  # modules walked whose facts could not be read
 
     # -- modules --------------------------------------------------------------------------------------
     def find(self, module: str) -> Found | None:
@@ -237,6 +238,7 @@ class StaticTree:
         for module in modules:
             facts = self.facts(module)
             if facts is None:
+                self.unreadable.append(module)
                 continue
             for name, value in facts.values.items():
                 if value[0] == "class":

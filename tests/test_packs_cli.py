@@ -154,6 +154,14 @@ def test_extract_by_import_name_and_by_distribution_name(site, capsys):
     assert by_dist.split("\n", 1)[1] == by_import.split("\n", 1)[1] and 'package = "acme-sdk"' in by_import
 
 
+def test_extract_says_which_modules_it_could_not_read(site, capsys):
+    (site / "acme_sdk" / "broken.py").write_text("class Broken(Exception:\n")
+    code, out, err = extract(capsys, site)
+    assert code == 0 and '[errors."acme_sdk._errors.AcmeError"]' in out
+    assert err == ("errlint: warning: 1 module of acme-sdk could not be read (not valid Python for this interpreter, "
+                   "or compiled without a .pyi stub): acme_sdk.broken\n")
+
+
 def test_extract_a_package_that_is_not_installed(site, capsys):
     code, out, err = extract(capsys, site, "nosuch_sdk")
     assert code == 2 and out == ""
@@ -354,6 +362,29 @@ def test_a_pack_that_overlaps_a_bundled_one_is_told_which_to_disable(tree, capsy
     assert code == 2 and out == ""
     assert "botocore.exceptions.BotoCoreError is already defined by" in err
     assert err.rstrip().endswith('(a project that loads it instead of the bundled pack: disable-packs = ["boto3"])')
+
+
+@pytest.mark.parametrize("distribution", ["stripe", "google-api-core", "requests", "cohere", "botocore"])
+def test_the_static_reading_agrees_with_python_import(distribution):
+    """Every class the static reader finds is, once imported, an exception with those exception bases
+    (the ones it could resolve, in order) and the same class under every public name it found:
+    lazy modules (stripe, cohere), a namespace package (google), a module alias (stripe.error)."""
+    _installed(distribution)
+    from errlint.cli_packs import _language
+    from errlint.sdk_tree import find_package, read_package, search_roots
+
+    _, classes = read_package(find_package(distribution, search_roots()), _language())
+    assert len(classes) >= 15
+    for qual, cls in classes.items():
+        real = _import(qual)
+        assert isinstance(real, type) and issubclass(real, BaseException), qual
+        bases = [b for b in real.__bases__ if issubclass(b, BaseException)]
+        if cls.unresolved:  # requests.exceptions.JSONDecodeError's second base: a try/except import
+            assert [_import(b) for b in cls.bases] == [b for b in bases if b in [_import(x) for x in cls.bases]], qual
+        else:
+            assert [_import(b) for b in cls.bases] == bases, qual
+        for name in cls.public:
+            assert _import(name) is real, name
 
 
 def test_every_bundled_pack_agrees_with_its_installed_package(tree, capsys):
