@@ -1,7 +1,8 @@
 """Command line: the entry point and the check command, exit codes only.
 
 ``errlint [check] [PATHS...]`` lints; ``errlint rule CODE`` prints a rule's
-documentation; ``errlint rules`` lists the rules.  Exit codes (as ruff): 0 no
+documentation; ``errlint rules`` lists the rules; ``errlint packs extract|check``
+writes and checks packs (:mod:`errlint.cli_packs`).  Exit codes (as ruff): 0 no
 findings, 1 findings, 2 usage, configuration, pack or internal error.  The
 arguments are parsed in :mod:`errlint.cli_args`, the rule documentation is in
 :mod:`errlint.cli_rules`, ``--show-settings`` in :mod:`errlint.cli_settings`.
@@ -43,7 +44,7 @@ def _display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-SUBCOMMANDS = ("check", "rule", "rules")
+SUBCOMMANDS = ("check", "rule", "rules", "packs")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The first argument is a sub-command only when it is exactly one of SUBCOMMANDS;
     # anything else (``rules/``, ``./rules``) is a path. A directory or file with a
     # sub-command's name is linted with ``errlint check NAME`` (or ``NAME/``, ``./NAME``).
-    if argv and argv[0] in ("rule", "rules") and os.path.exists(argv[0]):
+    if argv and argv[0] in ("rule", "rules", "packs") and os.path.exists(argv[0]):
         print(
             f"errlint: hint: {argv[0]!r} is read as the sub-command; to lint the path {argv[0]!r} run "
             f"`errlint check {argv[0]}` or `errlint ./{argv[0]}`",
@@ -64,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules_command(argv[1:])
         except (ConfigError, PackError) as exc:
             return _error(str(exc))
+    if argv and argv[0] == "packs":
+        from .cli_packs import packs_command
+
+        return packs_command(argv[1:])
     if argv and argv[0] == "check":
         argv = argv[1:]
     args = build_parser().parse_args(argv)

@@ -21,12 +21,16 @@ def _codes(value: str) -> list[str]:
 
 USAGE = """errlint [check] [OPTIONS] [PATHS ...]
        errlint rule CODE
-       errlint rules"""
+       errlint rules
+       errlint packs extract PACKAGE
+       errlint packs check PACK.toml ..."""
 
 EPILOG = """commands:
   check                 lint the paths (the default; `errlint PATHS` is `errlint check PATHS`)
   rule CODE             print a rule's documentation
   rules                 list the rules, their fixes and the packs they read
+  packs extract PACKAGE print a pack skeleton for an installed package (its exception tree, read statically)
+  packs check PACK.toml validate packs and compare them with their installed packages (errlint packs --help)
 
 exit status:
   0  no findings (or --exit-zero, --show-files, --show-settings)

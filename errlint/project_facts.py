@@ -15,7 +15,9 @@ class ModuleFacts:
     written (dotted text, ``*name`` for a starred base, ``?`` for anything
     else), ``("import", qualname)``, ``("ref", dotted)`` for ``A = B``,
     ``("tuple", (dotted, ...))`` or ``("other",)``; a name bound differently
-    in two places is ``("ambiguous",)``.
+    in two places is ``("ambiguous",)``. ``all_unknown``: ``__all__`` is bound
+    to something errlint cannot read (``__all__ = SYMBOLS``), so ``all`` is
+    None without meaning that the module has no ``__all__``.
     """
 
     name: str
@@ -23,6 +25,7 @@ class ModuleFacts:
     values: Mapping[str, tuple]
     stars: tuple[str, ...] = ()
     all: tuple[str, ...] | None = None
+    all_unknown: bool = False
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -78,6 +81,7 @@ def read_facts(source: bytes, name: str, is_package: bool) -> ModuleFacts | None
     values: dict[str, tuple] = {}
     stars: list[str] = []
     exported: list[str] | None = None
+    all_unknown = False
 
     def bind(target: str, value: tuple) -> None:
         if target in values and values[target] != value:
@@ -129,6 +133,7 @@ def read_facts(source: bytes, name: str, is_package: bool) -> ModuleFacts | None
                         exported = names
                     else:
                         exported = None if names is None else exported
+                    all_unknown = all_unknown or names is None
                     continue
                 if isinstance(stmt, ast.AugAssign) or value is None:
                     bind(target.id, ("other",))
@@ -157,7 +162,8 @@ def read_facts(source: bytes, name: str, is_package: bool) -> ModuleFacts | None
             for h in stmt.handlers:
                 if h.name:
                     bind(h.name, ("other",))
-    return ModuleFacts(name, package, values, tuple(stars), tuple(exported) if exported is not None else None)
+    return ModuleFacts(name, package, values, tuple(stars), tuple(exported) if exported is not None else None,
+                       all_unknown and exported is None)
 
 
 def _string_list(node: ast.expr | None) -> list[str] | None:

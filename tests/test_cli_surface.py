@@ -20,7 +20,10 @@ def test_help_names_the_commands_and_the_exit_status():
     proc = subprocess.run([sys.executable, "-m", "errlint.cli", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0
     usage = proc.stdout.split("\n\n")[0]
-    assert usage == "usage: errlint [check] [OPTIONS] [PATHS ...]\n       errlint rule CODE\n       errlint rules"
+    assert usage == (
+        "usage: errlint [check] [OPTIONS] [PATHS ...]\n       errlint rule CODE\n       errlint rules\n"
+        "       errlint packs extract PACKAGE\n       errlint packs check PACK.toml ..."
+    )
     assert "\nexit status:\n  0  no findings" in proc.stdout
     assert "\n  1  findings" in proc.stdout and "\n  2  usage, configuration, pack or internal error" in proc.stdout
     for flag in ("--quiet", "--silent", "--output-file", "--show-files", "--show-settings", "--no-respect-gitignore"):
