@@ -145,8 +145,9 @@ class CatchReader:
         return self._read(callback.parent.parent, callback, param, param, body)
 
     def _read(self, try_node, catch, head_end, param, body) -> list[TryStatement]:
+        whole = _catch_text(catch, param)
         if param is None or param.type != "identifier" or body is None:  # nothing names the error: no test
-            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
+            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end), shown=whole)])]
         statements = named(body)
         aliases = {text(param)}
         for stmt in statements:  # const err = e as Error (a const stays the caught error)
@@ -157,7 +158,7 @@ class CatchReader:
         chains = [self._chain(s, frozen) if s.type == "if_statement" else None for s in statements]
         last_test = max((i for i, c in enumerate(chains) if c is not None), default=-1)
         if last_test < 0:  # no test of the error's class: the clause catches everything
-            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
+            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end), shown=whole)])]
         lists: list[list[Handler]] = []
         takers: list[Handler] = []
         current: list[Handler] = []
@@ -174,7 +175,7 @@ class CatchReader:
                     if dirty:
                         lists.append(current)
                         current, dirty = list(takers), False
-                    current.append(Handler(stmt, None, None, 0, at=self.span(stmt)))
+                    current.append(Handler(stmt, None, None, 0, at=self.span(stmt), shown=whole))
                     dirty = True
                     break
                 continue
@@ -184,7 +185,7 @@ class CatchReader:
             branches, otherwise, else_clause = chain
             clean = True  # every branch of the chain so far always leaves
             for test, refs, consequence in branches:
-                handler = Handler(test, refs, None, 0, written_as_tuple=len(refs) > 1, at=self.span(test))
+                handler = Handler(test, refs, None, 0, written_as_tuple=len(refs) > 1, at=self.span(test), shown=_test_text(refs))
                 current.append(handler)
                 if clean and leaves(consequence):
                     takers.append(handler)
@@ -192,14 +193,14 @@ class CatchReader:
                     clean = False
                     dirty = True
             if otherwise is not None:
-                current.append(Handler(else_clause, None, None, 0, at=self.span(else_clause.children[0])))
+                current.append(Handler(else_clause, None, None, 0, at=self.span(else_clause.children[0]), shown="the else branch"))
                 dirty = True
                 if clean and leaves(otherwise):
                     break  # every branch and the else leave: what follows never runs
         if current:
             lists.append(current)
         if not lists:  # no test: the catch clause catches everything
-            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
+            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end), shown=whole)])]
         return [self._fact(try_node, handlers) for handlers in lists]
 
     def _fact(self, try_node, handlers: list[Handler]) -> TryStatement:
@@ -298,3 +299,17 @@ def _indexed(handler: Handler, index: int) -> Handler:
     from dataclasses import replace
 
     return replace(handler, index=index)
+
+
+def _catch_text(catch, param) -> str:
+    """How messages name a whole catch clause: ``catch (e)``, ``catch``, ``.catch((e) => ...)``."""
+    if catch.type != "catch_clause":
+        return f".catch(({text(param)}) => ...)" if param is not None and param.type == "identifier" else ".catch(...)"
+    return f"catch ({text(param)})" if param is not None else "catch"
+
+
+def _test_text(refs) -> str:
+    """How messages name an ``instanceof`` branch: ``instanceof A``, ``instanceof (A || B)``."""
+    if len(refs) == 1:
+        return f"instanceof {refs[0].text}"
+    return "instanceof (" + " || ".join(r.text for r in refs) + ")"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,10 +14,12 @@ from .context import TsFile
 from .names import ModuleNames
 from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
 from .project import ProjectModules
+from .retry_facts import RetryFacts, order
 
 # The facts this front end gathers so far (see errlint/python/build.py for the names): a check
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
-PROVIDED = frozenset({"tries"})
+PROVIDED = frozenset({"tries", "constructs", "waits", "collections"})
+# a check that reads these facts runs only once every fact it reads is gathered (the list above)
 
 # catch clauses, `x.catch((e) => {...})` callbacks, class declarations
 _CALLBACK = (
@@ -28,6 +31,9 @@ _PATTERNS = {
     "tsx": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class (abstract_class_declaration) @class",
     "javascript": f"(catch_clause) @catch {_CALLBACK} (class_declaration) @class",
 }
+
+
+_RETR = re.compile(rb"retr", re.IGNORECASE)  # retryable_name's cheap test: a name that says it holds what is retried
 
 
 @dataclass
@@ -66,10 +72,11 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     enabled = [c for c in checks if runs_on_typescript(c)]
     if not enabled:
         return result
+    needs = frozenset().union(*(c.needs for c in enabled))
     found = captures(grammar, _PATTERNS[grammar], tree.root_node)
     catches = sorted([*found.get("catch", ()), *found.get("callback", ())], key=lambda n: n.start_byte)
-    if not catches:
-        return result
+    if not catches and not ("collections" in needs and _RETR.search(text)):
+        return result  # no catch, and no collection named as retryable
     root = tree.root_node
     names = ModuleNames(root, module_of(path), registry)
     nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
@@ -77,15 +84,19 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
     project = ProjectModules(path, names.module, registry)
     ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
-    needs = frozenset().union(*(c.needs for c in enabled))
     try:
-        if "tries" in needs:
+        if needs & {"tries", "constructs"}:  # a retry loop's handlers are its catch's TryStatement facts
             reader = CatchReader(names, ctx.span)
+            tries_of = {}
             for catch in catches:
                 if catch.type == "catch_clause":
-                    ctx.tries.extend(reader.try_statements(catch))
+                    tries_of[catch.id] = reader.try_statements(catch)
                 else:
-                    ctx.tries.extend(reader.callback_statements(catch))
+                    tries_of[catch.id] = reader.callback_statements(catch)
+                ctx.tries.extend(tries_of[catch.id])
+        if needs & {"constructs", "collections"}:
+            RetryFacts(ctx, needs).gather(root, catches, tries_of if "constructs" in needs else {})
+        order(ctx)
     except RecursionError:
         result.diagnostics.append(Diagnostic(
             path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped",
