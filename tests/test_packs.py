@@ -292,3 +292,94 @@ def test_an_npm_only_pack_never_applies_to_python(tmp_path):
     assert not scope.applies(pack)
     assert not scope.applies(reg.pack_named("javascript"))
     assert scope.applies(reg.pack_named("stdlib"))
+
+
+# -- the TypeScript side of clients, re-auth actions, auto-retrying and irreversible methods ---------
+
+TS_CALLS = TWO_LANGUAGES + """
+    [errors.AcmeNetError]
+    parent = "AcmeError"
+    [clients]
+    classes = ["acme2.Client"]
+    typescript = ["AcmeClient"]
+    [reauth]
+    actions = ["re_login"]
+    typescript = ["reLogin"]
+    [[auto_retry]]
+    methods = ["fetch_all"]
+    typescript = ["fetchAll"]
+    on = ["AcmeNetError"]
+    attempts = 4
+    settings = [{ path = ["max_retries"], counts = "retries" }]
+    [[auto_retry]]
+    methods = ["py_only"]
+    on = ["AcmeNetError"]
+    [[auto_retry]]
+    typescript = ["tsOnly"]
+    on = ["AcmeNetError"]
+    [[irreversible]]
+    methods = ["purge"]
+    typescript = ["purgeAll"]
+    reason = "Deletes records."
+    unless_kwargs = { dry_run = true }
+"""
+
+
+def test_typescript_names_of_clients_and_methods(tmp_path):
+    reg = registry_with(write(tmp_path, TS_CALLS))
+    pack = reg.pack_named("acme2")
+    assert pack.client_classes == ("acme2.Client",) and pack.ts_client_classes == ("@acme/sdk.AcmeClient",)
+    assert pack.reauth_actions_in("python") == ("re_login",) and pack.reauth_actions_in("typescript") == ("reLogin",)
+    # a Python-only entry never applies to TypeScript, a TypeScript-only entry never to Python
+    assert [a.methods for a in pack.auto_retry] == [("fetch_all",), ("py_only",)]
+    assert [a.methods for a in pack.ts_auto_retry] == [("fetchAll",), ("tsOnly",)]
+    shared = pack.ts_auto_retry[0]
+    assert shared.on == ("@acme/sdk.AcmeNetError",) and shared.attempts == 4
+    assert shared.settings == () and pack.auto_retry[0].settings  # Python keywords are not TypeScript options
+    assert pack.auto_retry[0].on == ("acme2.AcmeNetError",)
+    assert [i.methods for i in pack.irreversible] == [("purge",)] and [i.methods for i in pack.ts_irreversible] == [("purgeAll",)]
+    assert dict(pack.ts_irreversible[0].unless_kwargs) == {} and pack.ts_irreversible[0].reason == "Deletes records."
+
+
+def test_bundled_typescript_clients_follow_the_seeds():
+    reg = load_registry()
+    alter = reg.pack_named("alter_sdk")
+    assert alter.ts_client_classes == ("@alter-ai/alter-sdk.AlterVault",)
+    assert alter.ts_reauth_actions == ("connect",)
+    (auto,) = alter.ts_auto_retry  # request() retries 3 times (seed 001); the polling methods are Python only
+    assert auto.methods == ("request",) and auto.attempts == 3
+    assert set(auto.on) == {"@alter-ai/alter-sdk.NetworkError", "@alter-ai/alter-sdk.TimeoutError"}
+    shark = reg.pack_named("shark_auth")
+    # seed 002: no automatic retry (the onRefresh callback is a token refresh), no TypeScript names
+    # for the irreversible operations; VaultClient is the TypeScript client it names
+    assert shark.ts_client_classes == ("@sharkauth/sdk.VaultClient",)
+    assert shark.ts_auto_retry == () and shark.ts_irreversible == () and shark.ts_reauth_actions == ()
+    assert shark.irreversible and shark.reauth_actions_in("typescript") == ()
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ('[clients]\ntypescript = ["Not-A-Name"]\n', "clients.typescript: 'Not-A-Name'"),
+        ('[clients]\ntypescript = []\n', "clients.typescript: expected at least one name"),
+        ('[reauth]\ntypescript = [1]\n', "reauth.typescript"),
+        ('[[auto_retry]]\non = ["E"]\n', "auto_retry[0].methods: required (or typescript"),
+        ('[[auto_retry]]\nmethods = ["m"]\ntypescript = ["m"]\non = ["P"]\n', "auto_retry[0].on: 'P' has no TypeScript side"),
+        ('[[irreversible]]\nreason = "x"\n', "irreversible[0].methods: required (or typescript"),
+        ('[[irreversible]]\nmethods = ["m"]\ntypescript = ["a.b"]\n', "irreversible[0].typescript: 'a.b'"),
+    ],
+)
+def test_typescript_names_are_validated(tmp_path, extra, expected):
+    text = '[sdk]\nname = "x"\nmodules = ["x"]\nnpm = ["x"]\n[errors.E]\n[errors.P]\nlanguages = ["python"]\n' + extra
+    path = write(tmp_path, text)
+    with pytest.raises(PackError) as info:
+        registry_with(path)
+    assert str(info.value).startswith(str(path) + ": ")
+    assert expected in str(info.value)
+
+
+def test_typescript_names_need_an_npm_package(tmp_path):
+    path = write(tmp_path, '[sdk]\nname = "x"\nmodules = ["x"]\n[clients]\ntypescript = ["Client"]\n')
+    with pytest.raises(PackError) as info:
+        registry_with(path)
+    assert str(info.value) == f"{path}: clients.typescript: the pack has no TypeScript side (sdk.npm is empty)"

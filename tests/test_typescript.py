@@ -48,7 +48,7 @@ def test_grammar_by_suffix():
 
 
 def test_only_checks_reading_gathered_facts_run():
-    assert [c.code for c in ALL_CHECKS if runs_on_typescript(c)] == ["ERR004"]
+    assert [c.code for c in ALL_CHECKS if runs_on_typescript(c)] == [f"ERR00{i}" for i in range(1, 10)]
 
 
 def test_finding_position_and_message(registry):
@@ -199,3 +199,185 @@ def test_cached_result_follows_a_changed_project_module(tmp_path, capsys, monkey
     Path("errors.ts").write_text("export class AppError extends Error {}\nexport class DbError extends Error {}\n")
     code, out, _ = run(capsys, "app.ts")
     assert code == 0, out
+
+
+# -- receivers, SDK calls and branch effects ("calls", "effects") ---------------------------------
+
+def facts(registry, source: str, grammar: str = "typescript"):
+    """(the try statements with calls and effects, the SdkCalls) of ``source``, as lint.py gathers them."""
+    from errlint.typescript.catches import CatchReader
+    from errlint.typescript.context import TsFile
+    from errlint.typescript.effects import EffectReader
+    from errlint.typescript.lint import guarded
+    from errlint.typescript.names import ModuleNames
+    from errlint.typescript.parse import Lines, captures, parse
+    from errlint.typescript.receivers import SdkCalls
+
+    tree, text = parse(source.encode(), grammar)
+    names = ModuleNames(tree.root_node, "./a", registry)
+    ctx = TsFile("a.ts", "a", registry, names, Lines(text))
+    reader = CatchReader(names, ctx.span, EffectReader(names, registry))
+    receivers = SdkCalls(names, registry, ctx.span)
+    tries = []
+    for catch in sorted(captures(grammar, "(catch_clause) @c", tree.root_node).get("c", ()), key=lambda n: n.start_byte):
+        for t in reader.try_statements(catch):
+            t.calls = receivers.calls_in(guarded(t.node))
+            t.other_calls = receivers.count_calls(guarded(t.node)) > len(t.calls)
+            tries.append(t)
+    return tries, receivers
+
+
+RECEIVERS_TS = """\
+import { AlterVault } from "@alter-ai/alter-sdk";
+import * as alter from "@alter-ai/alter-sdk";
+async function loadVault(): Promise<alter.AlterVault> { return new alter.AlterVault({}); }
+const arrowFactory = (): AlterVault | undefined => undefined;
+export async function f(url: string, vault: AlterVault) {
+  try {
+    const loaded = await loadVault();
+    await loaded.request("GET", url);
+    await arrowFactory()!.request("GET", url);
+    await vault.pollConnectSession("s");
+    other(() => vault.request("GET", url));
+    new Date();
+    await vault
+      .connect({ providers: ["google"] });
+  } catch (e) {
+    throw e;
+  }
+}
+"""
+
+
+def test_sdk_calls_of_a_try_body(registry):
+    (t,), _ = facts(registry, RECEIVERS_TS)
+    assert [c.text for c in t.calls] == ["loaded.request", "arrowFactory()!.request", "vault.pollConnectSession", "vault.connect"]
+    assert [c.client.how for c in t.calls] == ["factory", "factory", "annotated", "annotated"]
+    first = t.calls[0]
+    assert first.pack.name == "alter_sdk" and first.method == "request"
+    assert (first.at.line, first.at.column, first.at.end_line, first.at.end_column) == (8, 11, 8, 37)  # the call expression
+    assert first.auto_retry is not None and first.auto_retry.attempts == 3
+    assert (first.retries.state, first.retries.attempts) == ("known", 3)
+    # the polling methods' auto-retry is Python's (no TypeScript name in the seeds): none here
+    assert t.calls[2].auto_retry is None and t.calls[2].retries is None and t.calls[2].irreversible is None
+    # other(...), new Date(), loadVault(), arrowFactory(): calls besides the SDK's (the arrow's body is not counted)
+    assert t.other_calls
+
+
+def test_count_calls_leaves_nested_functions_out(registry):
+    (t,), receivers = facts(registry, RECEIVERS_TS)
+    body = t.node.child_by_field_name("body")
+    assert receivers.count_calls(body) == 8  # 4 SDK calls, loadVault(), arrowFactory(), other(...), new Date()
+
+
+def test_only_sdk_calls_means_no_other_calls(registry):
+    source = 'import { AlterVault } from "@alter-ai/alter-sdk";\nasync function f(v: AlterVault) {\n  try { await v.request("GET", "u"); } catch (e) { throw e; }\n}\n'
+    (t,), _ = facts(registry, source)
+    assert len(t.calls) == 1 and not t.other_calls
+
+
+def test_javascript_require_and_constructor_fields(registry):
+    source = (
+        'const { AlterVault } = require("@alter-ai/alter-sdk");\nconst sdk = require("@alter-ai/alter-sdk");\n'
+        "class C {\n  constructor() { this.a = new AlterVault({}); this.b = new sdk.AlterVault({}); this.c = {}; }\n"
+        '  async m() { try { await this.a.request(); await this.b.request(); await this.c.request(); } catch (e) { throw e; } }\n}\n'
+    )
+    (t,), _ = facts(registry, source, "javascript")
+    assert [c.text for c in t.calls] == ["this.a.request", "this.b.request"]
+
+
+def test_shark_auth_typescript_client_has_no_auto_retry(registry):
+    source = (
+        'import { VaultClient } from "@sharkauth/sdk";\n'
+        'async function f(v: VaultClient) { try { await v.exchange("t"); } catch (e) { throw e; } }\n'
+    )
+    (t,), _ = facts(registry, source)
+    (call,) = t.calls
+    assert call.pack.name == "shark_auth" and call.auto_retry is None and call.irreversible is None
+
+
+EFFECTS_TS = """\
+import { AlterVault, BackendError, GrantExpiredError, ReAuthRequiredError } from "@alter-ai/alter-sdk";
+async function f(vault: AlterVault) {
+  try {
+    await vault.request("GET", "u");
+  } catch (err) {
+    if (err instanceof ReAuthRequiredError) throw err;
+    if (err instanceof GrantExpiredError) { await vault.connect({}); return; }
+    if (err instanceof BackendError) {
+      if (err instanceof TypeError) throw err;
+      console.warn("failed");
+    } else if (err instanceof RangeError) {
+      throw new Error("wrapped", { cause: err });
+    } else {
+      const { message } = err as Error;
+      if (message === "x") return null;
+    }
+    logger.info("after");
+  }
+}
+"""
+
+
+def test_branch_effects(registry):
+    tries, _ = facts(registry, EFFECTS_TS)  # two lists: the BackendError branch does not always leave
+    effects = {h.text: h.effect for t in tries for h in t.handlers}
+    assert list(effects) == [
+        "instanceof ReAuthRequiredError", "instanceof GrantExpiredError", "instanceof BackendError",
+        "instanceof RangeError", "the else branch", "the statements after the last instanceof test",
+    ]
+    assert effects["the statements after the last instanceof test"].summary == "only logs"
+    rethrow = effects["instanceof ReAuthRequiredError"]
+    assert rethrow.reraises and rethrow.name == "err" and not rethrow.swallows
+    reauth = effects["instanceof GrantExpiredError"]
+    assert reauth.reauth == "connect" and reauth.exits == frozenset({"return"}) and not reauth.swallows
+    broad = effects["instanceof BackendError"]  # falls off its end into logger.info(...)
+    assert broad.exits == frozenset({"raise", "fall"}) and broad.guarded
+    assert broad.escapes == ("globalThis.TypeError",)
+    assert broad.summary == "carries on"
+    wrapped = effects["instanceof RangeError"]  # throw new Error(..., { cause: err })
+    assert wrapped.reraises
+    other = effects["the else branch"]  # a name declared from the error decides a return
+    assert other.exits == frozenset({"return", "fall"}) and other.guarded and other.swallows
+
+
+@pytest.mark.parametrize(
+    "body, exits, summary",
+    [
+        ("", {"fall"}, "does nothing"),
+        ("console.error(e); logger.warn('x');", {"fall"}, "only logs"),
+        ("return [];", {"return"}, "returns instead"),
+        ("result = null;", {"fall"}, "assigns a default"),
+        ("metrics.count(); process.exit(1);", {"raise"}, "carries on"),
+        ("try { cleanup(); } finally { throw e; }", {"raise"}, "carries on"),
+        ("while (true) { wait(); }", set(), "carries on"),
+        ("switch (e.code) { case 'a': throw e; default: break; }", {"raise", "fall"}, "carries on"),
+    ],
+)
+def test_catch_with_no_test_effects(registry, body, exits, summary):
+    source = f"try {{ run(); }} catch (e) {{ {body} }}\n"
+    (t,), _ = facts(registry, source)
+    (h,) = t.handlers
+    assert h.text == "catch (e)" and h.effect.name == "e"
+    assert h.effect.exits == frozenset(exits) and h.effect.summary == summary
+
+
+def test_narrowed_branch_is_a_decision_on_the_error(registry):
+    source = (
+        "try { run(); } catch (e) {\n  if (e instanceof RangeError && e.message === 'x') return null;\n  throw e;\n}\n"
+    )
+    (t,), _ = facts(registry, source)
+    h = t.handlers[0]
+    assert h.refs[0].narrowed and h.effect.exits == frozenset({"return", "raise"}) and h.effect.guarded
+    assert not h.effect.swallows
+
+
+def test_err003_judges_retry_loops_in_typescript(registry):
+    source = (
+        'import { AlterVault } from "@alter-ai/alter-sdk";\n'
+        "async function f(v: AlterVault) {\n  for (;;) {\n    try { return await v.request(); } catch (e) { continue; }\n  }\n}\n"
+        "async function g(v: AlterVault) {\n  for (;;) {\n    const h = async () => { try { return await v.request(); } catch (e) { return null; } };\n  }\n}\n"
+    )
+    found = [(d.code, d.line, d.message) for d in lint(registry, source).diagnostics if d.code == "ERR003"]
+    assert [(code, line) for code, line, _ in found] == [("ERR003", 4), ("ERR003", 9)]
+    assert "retries them forever: the retry loop on line 3 has no attempt cap" in found[0][2]

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from ..facts import ValueCollection, retryable_name  # noqa: F401 - the naming rule, shared with TypeScript
+from ..facts import ValueCollection
 from .effects import HandlerInfo, flow
 from .names import NameResolver, dotted
 from .scan import body_of, int_value, walk

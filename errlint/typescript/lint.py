@@ -11,15 +11,24 @@ from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..source import NOQA_SLASHES, noqa_filter
 from .catches import CatchReader
 from .context import TsFile
+from .effects import EffectReader
 from .names import ModuleNames
 from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
 from .project import ProjectModules
+from .receivers import SdkCalls
 from .retry_facts import RetryFacts, order
 
 # The facts this front end gathers so far (see errlint/python/build.py for the names): a check
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
-PROVIDED = frozenset({"tries", "constructs", "waits", "collections"})
-# a check that reads these facts runs only once every fact it reads is gathered (the list above)
+# "calls": the SDK calls of each try body (TryStatement.calls / other_calls, receivers.py);
+# "effects": what each branch does with the error (Handler.effect, effects.py);
+# "constructs": the retry loops (loops.py: RetryConstruct, TryStatement.loop, Handler.retries);
+# "waits": how a loop's retrying branches wait (Handler.wait / branches, waits.py);
+# "collections": the status/code collections that decide a retry (Handler.retry_decisions) and
+# those a file names as retryable (FileFacts.collections), statuses.py. Constructs and named
+# collections are numbered in source order (seq) once every gatherer has added its own.
+PROVIDED = frozenset({"tries", "calls", "effects", "constructs", "waits", "collections"})
+_RETR = re.compile(rb"retr", re.IGNORECASE)  # retryable_name's cheap test: a name that says it holds what is retried
 
 # catch clauses, `x.catch((e) => {...})` callbacks, class declarations
 _CALLBACK = (
@@ -33,9 +42,6 @@ _PATTERNS = {
 }
 
 
-_RETR = re.compile(rb"retr", re.IGNORECASE)  # retryable_name's cheap test: a name that says it holds what is retried
-
-
 @dataclass
 class TsResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -46,6 +52,14 @@ class TsResult:
 def runs_on_typescript(check) -> bool:
     """Does ``check`` (a Check class) read only facts this front end gathers?"""
     return bool(check.needs) and check.needs <= PROVIDED
+
+
+def guarded(try_node):
+    """What a try statement guards: the ``try`` block, or for ``promise.catch(cb)`` the promise."""
+    if try_node.type == "try_statement":
+        return try_node.child_by_field_name("body")
+    func = try_node.child_by_field_name("function") if try_node.type == "call_expression" else None
+    return func.child_by_field_name("object") if func is not None else None
 
 
 def module_of(path: str) -> str:
@@ -73,6 +87,8 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     if not enabled:
         return result
     needs = frozenset().union(*(c.needs for c in enabled))
+    if "constructs" in needs:
+        needs |= {"tries", "effects"}  # a retry loop's handlers are its catch's branches, with what they do
     found = captures(grammar, _PATTERNS[grammar], tree.root_node)
     catches = sorted([*found.get("catch", ()), *found.get("callback", ())], key=lambda n: n.start_byte)
     if not catches and not ("collections" in needs and _RETR.search(text)):
@@ -85,17 +101,33 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     project = ProjectModules(path, names.module, registry)
     ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
     try:
-        if needs & {"tries", "constructs"}:  # a retry loop's handlers are its catch's TryStatement facts
-            reader = CatchReader(names, ctx.span)
-            tries_of = {}
+        tries_of: dict[int, list] = {}  # catch node id -> its TryStatement facts
+        if "tries" in needs:
+            effects = EffectReader(names, registry) if "effects" in needs else None
+            reader = CatchReader(names, ctx.span, effects)
             for catch in catches:
                 if catch.type == "catch_clause":
                     tries_of[catch.id] = reader.try_statements(catch)
                 else:
                     tries_of[catch.id] = reader.callback_statements(catch)
                 ctx.tries.extend(tries_of[catch.id])
+        if "calls" in needs:
+            ctx.receivers = SdkCalls(names, registry, ctx.span)
+            read: dict[int, tuple] = {}
+            for t in ctx.tries:
+                key = t.node.id
+                if key not in read:
+                    body = guarded(t.node)
+                    calls = ctx.receivers.calls_in(body)
+                    read[key] = (calls, ctx.receivers.count_calls(body) > len(calls))
+                t.calls, t.other_calls = read[key]
         if needs & {"constructs", "collections"}:
-            RetryFacts(ctx, needs).gather(root, catches, tries_of if "constructs" in needs else {})
+            RetryFacts(ctx, needs).gather(root, catches, tries_of)
+        if "calls" in needs:  # a retry loop's try runs the calls its TryStatement found
+            for c in ctx.constructs:
+                for rt in c.tries:
+                    rt.calls = read[rt.node.id][0] if rt.node.id in read else ()
+                c.calls = tuple(call for rt in c.tries for call in rt.calls)
         order(ctx)
     except RecursionError:
         result.diagnostics.append(Diagnostic(
