@@ -33,7 +33,8 @@ class Policies:
         key = (pack.name, id(kind))
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = [q for q, spec in pack.errors.items() if kind(spec)]
+            # both languages' classes: an entry covers only those of its own language (the graphs are apart)
+            found = self._cache[key] = [q for q, spec in (*pack.errors.items(), *pack.ts_errors.items()) if kind(spec)]
         return found
 
     def spec(self, qualname: str) -> ErrorSpec | None:

@@ -13,6 +13,7 @@ from .context import TsFile
 from .names import ModuleNames
 from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
 from .project import ProjectModules
+from .wrappers import LIBRARIES, WrapperReader
 
 # The facts this front end gathers so far (see errlint/python/build.py for the names): a check
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
@@ -66,9 +67,11 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     enabled = [c for c in checks if runs_on_typescript(c)]
     if not enabled:
         return result
+    needs = frozenset().union(*(c.needs for c in enabled))
     found = captures(grammar, _PATTERNS[grammar], tree.root_node)
     catches = sorted([*found.get("catch", ()), *found.get("callback", ())], key=lambda n: n.start_byte)
-    if not catches:
+    wrappers = "constructs" in needs and any(lib.encode() in source for lib in LIBRARIES)
+    if not catches and not wrappers:
         return result
     root = tree.root_node
     names = ModuleNames(root, module_of(path), registry)
@@ -77,7 +80,6 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
     project = ProjectModules(path, names.module, registry)
     ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
-    needs = frozenset().union(*(c.needs for c in enabled))
     try:
         if "tries" in needs:
             reader = CatchReader(names, ctx.span)
@@ -86,6 +88,8 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
                     ctx.tries.extend(reader.try_statements(catch))
                 else:
                     ctx.tries.extend(reader.callback_statements(catch))
+        if wrappers:  # retry wrappers (p-retry, async-retry, exponential-backoff, cockatiel)
+            ctx.constructs.extend(WrapperReader(names, ctx.span).constructs(root))
     except RecursionError:
         result.diagnostics.append(Diagnostic(
             path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped",
