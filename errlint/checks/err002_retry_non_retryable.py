@@ -53,6 +53,35 @@ class RetryNonRetryable(Check):
             await asyncio.sleep(2 ** attempt)
     ```
 
+    ## TypeScript and JavaScript
+    The retry wrappers p-retry, async-retry, exponential-backoff and cockatiel
+    are read like the decorators: a wrapper whose options filter nothing
+    retries every error, and the finding is at its call (`pRetry(`,
+    `policy.execute(`). `shouldRetry: (e) => !(e instanceof X)`, `throw new
+    AbortError(e)` or `bail(e)` under `if (e instanceof X)` in a `catch`,
+    exponential-backoff's `retry:` and cockatiel's `handleType(X).orType(Y)`
+    say what it retries; a test errlint cannot read (`e.status >= 500`, a
+    helper function) keeps it silent.
+
+    ```ts
+    import pRetry from "p-retry";
+
+    const response = await pRetry(() => vault.request("GET", url, { grantId }), { retries: 3 });
+    ```
+
+    Use instead:
+
+    ```ts
+    import pRetry from "p-retry";
+    import { AlterValueError, GrantNotFoundError, PolicyViolationError, ReAuthRequiredError } from "@alter-ai/alter-sdk";
+
+    const NEVER_RETRY = [ReAuthRequiredError, GrantNotFoundError, PolicyViolationError, AlterValueError];
+    const response = await pRetry(() => vault.request("GET", url, { grantId }), {
+      retries: 3,
+      shouldRetry: (e) => !NEVER_RETRY.some((cls) => e instanceof cls),
+    });
+    ```
+
     ## Fix safety
     Unsafe: the errors it stops retrying reach the caller at once. When the
     retried set names a never-retryable class in a tuple (`except
