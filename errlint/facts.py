@@ -129,6 +129,7 @@ class Handler:
     # the collections a retrying handler tests the error's status or code against, as the
     # retried set (`if e.status in RETRY_STATUSES: continue`), in order (when asked for)
     retry_decisions: tuple[ValueCollection, ...] = ()
+    label: str | None = None  # how messages name it, when a front end says (``instanceof X``, ``catch (e)``)
 
     @property
     def qualnames(self) -> list[str | None]:
@@ -136,6 +137,8 @@ class Handler:
 
     @property
     def text(self) -> str:
+        if self.label is not None:
+            return self.label
         if self.refs is None:
             return "bare except:"
         if self.refs and self.refs[0].via is not None:  # a tuple constant: its name and its entries
@@ -260,6 +263,7 @@ class Wording:
     joiner: str = ", "  # ``(A, B)`` / ``(A || B)``
     group: str = "tuple"  # the same tuple / the same test
     handlers: str = "handlers"  # earlier handlers / earlier branches
+    reraise: str = "re-raise"  # what letting the error go on is called: re-raise / rethrow
 
 
 PYTHON_WORDING = Wording()
@@ -320,6 +324,8 @@ class FileFacts:
     # (``retryable_codes``, ``RETRY_STATUSES``; not ``NON_RETRYABLE_STATUSES``), in traversal
     # order; ``seq`` places them among the ``constructs``
     collections: list[tuple[str, ValueCollection]]
+    # the language of the file's code, for pack data named per language (packs_model.LANGUAGES)
+    language: str = "python"
 
     @property
     def graph(self) -> ClassGraph:  # pragma: no cover - provided by the front end

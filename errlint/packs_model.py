@@ -153,12 +153,22 @@ class Pack:
     ts_errors: Mapping[str, ErrorSpec] = field(default_factory=dict)
     ts_aliases: Mapping[str, str] = field(default_factory=dict)  # npm import name -> ts qualname
     javascript: str | None = None  # the language pack of the JavaScript built-ins records its ECMAScript edition
+    # TypeScript's client classes (``<npm[0]>.<Name>``), re-auth actions, auto-retrying and irreversible
+    # methods, under their TypeScript names (errlint/packs_typescript.py); the fields above are Python's
+    ts_client_classes: tuple[str, ...] = ()
+    ts_reauth_actions: tuple[str, ...] = ()
+    ts_auto_retry: tuple[AutoRetry, ...] = ()
+    ts_irreversible: tuple[Irreversible, ...] = ()
 
     @property
     def is_language(self) -> bool:
         """A language pack (the generated stdlib pack, which records the Python it was generated
         from, or the JavaScript built-ins): class trees only, no SDK calls."""
         return self.python is not None or self.javascript is not None
+
+    def reauth_actions_in(self, language: str) -> tuple[str, ...]:
+        """The re-auth actions as code in ``language`` ("python" / "typescript") names them."""
+        return self.ts_reauth_actions if language == TYPESCRIPT else self.reauth_actions
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from .packs_model import (
     Policy, RetrySetting, languages_of, npm_module,
 )
 from .packs_reader import _Reader
+from .packs_typescript import ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
@@ -32,19 +33,19 @@ _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za
 _SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "javascript")
 # an npm package name, with an optional subpath: "@alter-ai/alter-sdk", "@alter-ai/alter-sdk/errors", "axios"
 _NPM = re.compile(r"^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$")
-_CLIENT_KEYS = ("classes", "factories", "conventional_names")
+_CLIENT_KEYS = ("classes", "factories", "conventional_names", "typescript")
 _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
     "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages",
 )
 _AUTO_RETRY_KEYS = (
     "methods", "on", "attempts", "backoff", "source", "not_methods", "via", "policy", "way_out",
-    "settings", "reconfigure", "globals",
+    "settings", "reconfigure", "globals", "typescript",
 )
 _SETTING_KEYS = ("path", "counts", "at")
 _GLOBAL_KEYS = ("name", "counts")
 _COUNTS = ("retries", "attempts")
-_IRREVERSIBLE_KEYS = ("methods", "reason", "unless_kwargs")
+_IRREVERSIBLE_KEYS = ("methods", "reason", "unless_kwargs", "typescript")
 _POLICY_KEYS = ("retry", "action", "status", "exception")
 
 
@@ -163,6 +164,7 @@ def load_pack(path: str | Path) -> Pack:
             if PYTHON in languages[qual] and p in languages and PYTHON not in languages[p]:
                 raise r.fail(f"errors.{key}.parent", f"{p!r} has no Python side (languages) but {key} has")
     ts_errors, ts_aliases = _typescript_classes(errors, languages, npm, javascript is not None)
+    ts_class = ts_class_of(errors, ts_errors)
     errors = {q: spec for q, spec in errors.items() if PYTHON in languages[q]}
     aliases = {n: q for n, q in aliases.items() if q in errors}
 
@@ -171,20 +173,21 @@ def load_pack(path: str | Path) -> Pack:
     for k, v in factories_raw.items():
         if not isinstance(v, str) or not _DOTTED.match(v) or not _DOTTED.match(k):
             raise r.fail(f"clients.factories.{k}", "expected \"module.Class.method\" = \"module.Class\"")
-    reauth = r.table(data.get("reauth", {}), "reauth", ("actions",))
+    reauth = r.table(data.get("reauth", {}), "reauth", ("actions", "typescript"))
 
     auto_retry = []
+    ts_retry = []  # the TypeScript side of the entries that have one (errlint/packs_typescript.py)
     for i, item in enumerate(_array_of_tables(r, data, "auto_retry")):
         where = f"auto_retry[{i}]"
         item = r.table(item, where, _AUTO_RETRY_KEYS)
         methods = r.strings(item, "methods", where, _METHOD)
-        if not methods:
-            raise r.fail(f"{where}.methods", "required")
+        if not methods and "typescript" not in item:
+            raise r.fail(f"{where}.methods", "required (or typescript, for a TypeScript-only entry)")
         via = r.choice(item, "via", where, ("client", "module"), "client")
         attempts = r.integer(item, "attempts", where)
         if attempts is not None and attempts < 1:
             raise r.fail(f"{where}.attempts", f"counts the first attempt too: at least 1, got {attempts}")
-        auto_retry.append(
+        entry = (
             AutoRetry(
                 methods=methods,
                 on=tuple(resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
@@ -200,17 +203,28 @@ def load_pack(path: str | Path) -> Pack:
                 globals=_globals(r, item, where),
             )
         )
+        if methods:
+            auto_retry.append(entry)
+        ts_entry = ts_auto_retry(r, item, where, entry, npm, ts_class)
+        if ts_entry is not None:
+            ts_retry.append(ts_entry)
     irreversible = []
+    ts_irrev = []
     for i, item in enumerate(_array_of_tables(r, data, "irreversible")):
         where = f"irreversible[{i}]"
         item = r.table(item, where, _IRREVERSIBLE_KEYS)
         methods = r.strings(item, "methods", where, _NAME)
-        if not methods:
-            raise r.fail(f"{where}.methods", "required")
+        if not methods and "typescript" not in item:
+            raise r.fail(f"{where}.methods", "required (or typescript, for a TypeScript-only entry)")
         unless = item.get("unless_kwargs", {})
         if not isinstance(unless, dict):
             raise r.fail(f"{where}.unless_kwargs", "expected a table of keyword = value")
-        irreversible.append(Irreversible(methods, r.string(item, "reason", where, "") or "", MappingProxyType(dict(unless))))
+        entry = Irreversible(methods, r.string(item, "reason", where, "") or "", MappingProxyType(dict(unless)))
+        if methods:
+            irreversible.append(entry)
+        ts_entry = ts_irreversible(r, item, where, entry, npm)
+        if ts_entry is not None:
+            ts_irrev.append(ts_entry)
 
     def policies(table_name: str, key_pattern: re.Pattern[str] | None) -> dict[str, Policy]:
         raw = r.mapping(data.get(table_name, {}), table_name)
@@ -265,6 +279,10 @@ def load_pack(path: str | Path) -> Pack:
         ts_errors=MappingProxyType(ts_errors),
         ts_aliases=MappingProxyType(ts_aliases),
         javascript=javascript,
+        ts_client_classes=ts_client_classes(r, clients, npm),
+        ts_reauth_actions=ts_strings(r, reauth, "reauth", npm),
+        ts_auto_retry=tuple(ts_retry),
+        ts_irreversible=tuple(ts_irrev),
     )
 
 

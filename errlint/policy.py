@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .hierarchy import ClassGraph
 from .packs import ErrorSpec, Pack, PackRegistry
+from .packs_model import PYTHON, TYPESCRIPT
 from .facts import Handler as HandlerInfo
 from .facts import first_catcher
 
@@ -27,14 +28,15 @@ class Policies:
 
     def __init__(self, registry: PackRegistry) -> None:
         self.registry = registry
-        self._cache: dict[tuple[str, int], list[str]] = {}
+        self._cache: dict[tuple[str, int, str], list[str]] = {}
 
-    def classes(self, pack: Pack, kind: Kind) -> list[str]:
-        key = (pack.name, id(kind))
+    def classes(self, pack: Pack, kind: Kind, language: str = PYTHON) -> list[str]:
+        """``pack``'s classes of ``kind`` on the side of ``language`` (its TypeScript classes for "typescript")."""
+        key = (pack.name, id(kind), language)
         found = self._cache.get(key)
         if found is None:
-            # both languages' classes: an entry covers only those of its own language (the graphs are apart)
-            found = self._cache[key] = [q for q, spec in (*pack.errors.items(), *pack.ts_errors.items()) if kind(spec)]
+            errors = pack.ts_errors if language == TYPESCRIPT else pack.errors
+            found = self._cache[key] = [q for q, spec in errors.items() if kind(spec)]
         return found
 
     def spec(self, qualname: str) -> ErrorSpec | None:
@@ -61,6 +63,7 @@ def covered(
     called: Iterable[Pack],
     graph: ClassGraph,
     pol: Policies,
+    language: str = PYTHON,
 ) -> list[str]:
     """Classes of ``kind`` that an ``except`` with ``entries`` catches.
 
@@ -68,7 +71,8 @@ def covered(
     explicitly (``except GrantExpiredError``, ``except ReAuthRequiredError``:
     the entry itself has the policy), or when the entry is an ancestor
     (``BackendError``, ``Exception``, bare ``except``) and the guarded code
-    calls that class's SDK.
+    calls that class's SDK. ``language``: the side of the packs the code sees
+    (in TypeScript a catch with no test catches everything, Error or not).
     """
     out: dict[str, None] = {}
     called = list(called)
@@ -83,9 +87,10 @@ def covered(
                     if graph.is_subclass(q, entry):
                         out[q] = None
                 out[graph.canonical(entry) or entry] = None
+        everything = entry == BASE_EXCEPTION and language != PYTHON  # a catch-all that names no class
         for pack in called:
-            for q in pol.classes(pack, kind):
-                if graph.is_subclass(q, entry):
+            for q in pol.classes(pack, kind, language):
+                if everything or graph.is_subclass(q, entry):
                     out[q] = None
     return list(out)
 

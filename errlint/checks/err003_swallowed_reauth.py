@@ -93,7 +93,7 @@ class SwallowedReauth(Check):
         loop = t.loop
         for h in handlers:
             trusted = [p for p in packs if not deliberate_split(handlers, h, p, REAUTH, self.pol)]
-            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol), h, handlers, graph)
+            caught = reaching(covered(h.qualnames, REAUTH, trusted, graph, self.pol, self.file.language), h, handlers, graph)
             if not caught:
                 continue
             effect = h.effect
@@ -119,8 +119,8 @@ class SwallowedReauth(Check):
                 )
             else:
                 how = effect.summary
-            actions = pack.reauth_actions if pack is not None else ()
-            instead = "re-raise" + (f" or call {actions[0]}()" if actions else "")
+            actions = pack.reauth_actions_in(self.file.language) if pack is not None else ()
+            instead = t.wording.reraise + (f" or call {actions[0]}()" if actions else "")
             message = f"{h.text} swallows {name_list(listed)}{origin}: the handler {how}; {instead}"
             if spec is not None and spec.action:
                 message += f". {pack.name}: {spec.action}"

@@ -6,6 +6,11 @@ from ..requests import CatchSdkClass
 from .base import SDK_MODULES, Check
 
 BUILTIN_TIMEOUT = "builtins.TimeoutError"
+# TypeScript and JavaScript: no built-in is called TimeoutError, so a TimeoutError the file neither
+# imports nor declares names the global object's (``globalThis.TimeoutError``), which JavaScript
+# does not define: the test never matches the SDK's class (in JavaScript it throws a ReferenceError)
+GLOBAL_TIMEOUT = "globalThis.TimeoutError"
+_ROOTS = ("builtins.BaseException", "builtins.Exception", "globalThis.Error")  # name every class: not the SDK's
 
 
 class BuiltinTimeoutShadowed(Check):
@@ -76,10 +81,14 @@ class BuiltinTimeoutShadowed(Check):
 
     def _sdk_timeout(self, pack) -> str | None:
         graph = self.file.graph
-        for q, spec in pack.errors.items():
-            if spec.name == "TimeoutError" and not graph.is_subclass(q, BUILTIN_TIMEOUT):
+        errors = pack.errors if self.file.language == "python" else pack.ts_errors
+        for q, spec in errors.items():
+            if spec.name == "TimeoutError" and not graph.is_subclass(q, self._builtin()):
                 return q
         return None
+
+    def _builtin(self) -> str:
+        return BUILTIN_TIMEOUT if self.file.language == "python" else GLOBAL_TIMEOUT
 
     def _try(self, t: TryStatement) -> None:
         calls = t.calls
@@ -98,22 +107,30 @@ class BuiltinTimeoutShadowed(Check):
                 continue
             # the SDK's class named in this handler or an earlier one: the builtin is there for other code
             sdk_named = sdk_named or any(
-                ref.qualname and any(graph.is_subclass(x[1], ref.qualname) and ref.qualname != "builtins.BaseException"
-                                     and graph.canonical(ref.qualname) not in ("builtins.Exception",) for x in timeouts)
+                ref.qualname and any(graph.is_subclass(x[1], ref.qualname) and ref.qualname not in _ROOTS
+                                     and graph.canonical(ref.qualname) not in _ROOTS for x in timeouts)
                 for ref in h.refs
             )
             if sdk_named:
                 continue
             for i, ref in enumerate(h.refs):
-                if ref.qualname is None or graph.canonical(ref.qualname) != BUILTIN_TIMEOUT:
+                if ref.qualname is None or (graph.canonical(ref.qualname) or ref.qualname) != self._builtin():
                     continue
                 call, sdk_q = timeouts[0]
                 parents = ", ".join(_short(p) for p in graph.parents(sdk_q))
-                message = (
-                    f"except {ref.text} catches the builtin TimeoutError, but {call.text}() raises "
-                    f"{sdk_q.rpartition('.')[0].split('.')[0]}.TimeoutError (a {parents}, not the builtin): "
-                    "this handler never sees the SDK's timeouts"
-                )
+                if self.file.language == "python":
+                    message = (
+                        f"except {ref.text} catches the builtin TimeoutError, but {call.text}() raises "
+                        f"{sdk_q.rpartition('.')[0].split('.')[0]}.TimeoutError (a {parents}, not the builtin): "
+                        "this handler never sees the SDK's timeouts"
+                    )
+                else:
+                    package = sdk_q.rpartition(".")[0]
+                    message = (
+                        f"{t.wording.clause} {ref.text} tests a global TimeoutError that no JavaScript built-in defines "
+                        f"(nothing imports or declares it here), but {call.text}() raises {package}'s TimeoutError "
+                        f"(a {parents}): this branch never sees the SDK's timeouts; import TimeoutError from {package}"
+                    )
                 fix = self._fix(h, i, call.pack, sdk_q, keep_builtin=other_calls)
                 self.report(h.at, message, fix)
 

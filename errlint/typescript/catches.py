@@ -41,7 +41,7 @@ from __future__ import annotations
 from ..facts import ClassRef, Handler, TryStatement, Wording
 from .names import named, text, unwrap
 
-TS_WORDING = Wording(clause="instanceof", joiner=" || ", group="test", handlers="branches")
+TS_WORDING = Wording(clause="instanceof", joiner=" || ", group="test", handlers="branches", reraise="rethrow")
 _LEAVING = frozenset({"return_statement", "throw_statement", "break_statement", "continue_statement"})
 _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression", "update_expression", "for_in_statement"})
 
@@ -107,6 +107,13 @@ def _assigns(node, names: frozenset[str]) -> bool:
                 return False
 
 
+def _label(refs: list[ClassRef]) -> str:
+    """How messages name a branch: ``instanceof A``, ``instanceof (A || B)``."""
+    if len(refs) == 1:
+        return f"instanceof {refs[0].text}"
+    return "instanceof (" + " || ".join(r.text for r in refs) + ")"
+
+
 def _descendants(node):
     stack = [node]
     while stack:
@@ -118,9 +125,16 @@ def _descendants(node):
 class CatchReader:
     """Reads the catch clauses of one file into ``TryStatement`` facts."""
 
-    def __init__(self, names, span) -> None:
+    def __init__(self, names, span, effects=None) -> None:
         self.names = names  # ModuleNames
         self.span = span  # (node, end node or None) -> Span
+        self.effects = effects  # EffectReader (effects.py), when an enabled check needs "effects"
+
+    def _effect(self, path, errors: frozenset[str], param):
+        """The effect of a branch whose path is ``path`` (None when effects are not gathered)."""
+        if self.effects is None:
+            return None
+        return self.effects.effect(path, errors, text(param) if param is not None and param.type == "identifier" else None)
 
     def try_statements(self, catch) -> list[TryStatement]:
         """The facts of one ``catch`` clause (several lists when a branch does not always leave)."""
@@ -145,8 +159,14 @@ class CatchReader:
         return self._read(callback.parent.parent, callback, param, param, body)
 
     def _read(self, try_node, catch, head_end, param, body) -> list[TryStatement]:
+        head = "catch" if param is None else f"catch ({text(param)})"
+
+        def whole(errors: frozenset[str]) -> list[TryStatement]:  # the clause catches everything, in one handler
+            effect = self._effect(named(body) if body is not None else [], errors, param)
+            return [self._fact(try_node, [Handler(catch, None, effect, 0, at=self.span(catch, head_end), label=head)])]
+
         if param is None or param.type != "identifier" or body is None:  # nothing names the error: no test
-            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
+            return whole(frozenset())
         statements = named(body)
         aliases = {text(param)}
         for stmt in statements:  # const err = e as Error (a const stays the caught error)
@@ -157,7 +177,7 @@ class CatchReader:
         chains = [self._chain(s, frozen) if s.type == "if_statement" else None for s in statements]
         last_test = max((i for i, c in enumerate(chains) if c is not None), default=-1)
         if last_test < 0:  # no test of the error's class: the clause catches everything
-            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
+            return whole(frozen)
         lists: list[list[Handler]] = []
         takers: list[Handler] = []
         current: list[Handler] = []
@@ -174,7 +194,8 @@ class CatchReader:
                     if dirty:
                         lists.append(current)
                         current, dirty = list(takers), False
-                    current.append(Handler(stmt, None, None, 0, at=self.span(stmt)))
+                    effect = self._effect(statements[i:], frozen, param)
+                    current.append(Handler(stmt, None, effect, 0, at=self.span(stmt), label="the statements after the last instanceof test"))
                     dirty = True
                     break
                 continue
@@ -183,8 +204,10 @@ class CatchReader:
                 current, dirty = list(takers), False
             branches, otherwise, else_clause = chain
             clean = True  # every branch of the chain so far always leaves
+            rest = statements[i + 1:]  # where a branch that falls off its end goes on
             for test, refs, consequence in branches:
-                handler = Handler(test, refs, None, 0, written_as_tuple=len(refs) > 1, at=self.span(test))
+                effect = self._effect([consequence, *rest], frozen, param)
+                handler = Handler(test, refs, effect, 0, written_as_tuple=len(refs) > 1, at=self.span(test), label=_label(refs))
                 current.append(handler)
                 if clean and leaves(consequence):
                     takers.append(handler)
@@ -192,14 +215,15 @@ class CatchReader:
                     clean = False
                     dirty = True
             if otherwise is not None:
-                current.append(Handler(else_clause, None, None, 0, at=self.span(else_clause.children[0])))
+                effect = self._effect([otherwise, *rest], frozen, param)
+                current.append(Handler(else_clause, None, effect, 0, at=self.span(else_clause.children[0]), label="the else branch"))
                 dirty = True
                 if clean and leaves(otherwise):
                     break  # every branch and the else leave: what follows never runs
         if current:
             lists.append(current)
         if not lists:  # no test: the catch clause catches everything
-            return [self._fact(try_node, [Handler(catch, None, None, 0, at=self.span(catch, head_end))])]
+            return whole(frozen)
         return [self._fact(try_node, handlers) for handlers in lists]
 
     def _fact(self, try_node, handlers: list[Handler]) -> TryStatement:

@@ -12,6 +12,8 @@ from .parse import Lines
 class TsFile(FileFacts):
     """One TypeScript or JavaScript file: its names, classes and the facts the enabled checks need."""
 
+    language = TYPESCRIPT
+
     def __init__(
         self, path: str, module_name: str, registry: PackRegistry, names: ModuleNames, lines: Lines, project=None,
     ) -> None:
@@ -26,6 +28,7 @@ class TsFile(FileFacts):
         self.found: list[tuple[str, Span, str, object | None]] = []
         self._graph: ClassGraph | None = None
         self.project = project  # ProjectModules: the classes of other project modules, read on demand
+        self.receivers = None  # SdkCalls (receivers.py), when an enabled check needs "calls"
 
     @property
     def graph(self) -> ClassGraph:

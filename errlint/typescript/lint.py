@@ -10,14 +10,31 @@ from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..source import NOQA_SLASHES, noqa_filter
 from .catches import CatchReader
 from .context import TsFile
+from .effects import EffectReader
 from .names import ModuleNames
 from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
 from .project import ProjectModules
+from .receivers import SdkCalls
 from .wrappers import LIBRARIES, WrapperReader
 
 # The facts this front end gathers so far (see errlint/python/build.py for the names): a check
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
-PROVIDED = frozenset({"tries"})
+# "calls": the SDK calls of each try body (TryStatement.calls / other_calls, receivers.py);
+# "effects": what each branch does with the error (Handler.effect, effects.py).
+PROVIDED = frozenset({"tries", "calls", "effects"})
+
+# Checks that run before every fact they read is gathered, with what they go without and how the
+# front end keeps their verdicts true meanwhile. ERR003 (swallowed-reauth) reads "constructs" for
+# its loop cases (a branch that retries in a retry loop, and whether the loop raises once its
+# attempts run out); the TypeScript retry loops arrive with helper t2's constructs. Until they do,
+# ERR003 judges only the try statements that no loop of their function encloses: inside a loop, a
+# branch that carries on may be retrying, which errlint cannot tell yet, so it stays silent there.
+WITHOUT = {"ERR003": frozenset({"constructs"})}
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+_FUNCTION_BOUNDARIES = frozenset({
+    "function_declaration", "function_expression", "function", "arrow_function", "method_definition",
+    "generator_function_declaration", "generator_function", "class_body", "program",
+})
 
 # catch clauses, `x.catch((e) => {...})` callbacks, class declarations
 _CALLBACK = (
@@ -39,8 +56,26 @@ class TsResult:
 
 
 def runs_on_typescript(check) -> bool:
-    """Does ``check`` (a Check class) read only facts this front end gathers?"""
-    return bool(check.needs) and check.needs <= PROVIDED
+    """Does ``check`` (a Check class) read only facts this front end gathers (or may go without, ``WITHOUT``)?"""
+    return bool(check.needs) and check.needs - WITHOUT.get(check.code, frozenset()) <= PROVIDED
+
+
+def in_loop(node) -> bool:
+    """Does a loop of ``node``'s own function enclose it?"""
+    parent = node.parent
+    while parent is not None and parent.type not in _FUNCTION_BOUNDARIES:
+        if parent.type in _LOOPS:
+            return True
+        parent = parent.parent
+    return False
+
+
+def guarded(try_node):
+    """What a try statement guards: the ``try`` block, or for ``promise.catch(cb)`` the promise."""
+    if try_node.type == "try_statement":
+        return try_node.child_by_field_name("body")
+    func = try_node.child_by_field_name("function") if try_node.type == "call_expression" else None
+    return func.child_by_field_name("object") if func is not None else None
 
 
 def module_of(path: str) -> str:
@@ -82,12 +117,23 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
     try:
         if "tries" in needs:
-            reader = CatchReader(names, ctx.span)
+            effects = EffectReader(names, registry) if "effects" in needs else None
+            reader = CatchReader(names, ctx.span, effects)
             for catch in catches:
                 if catch.type == "catch_clause":
                     ctx.tries.extend(reader.try_statements(catch))
                 else:
                     ctx.tries.extend(reader.callback_statements(catch))
+        if "calls" in needs:
+            ctx.receivers = SdkCalls(names, registry, ctx.span)
+            read: dict[int, tuple] = {}
+            for t in ctx.tries:
+                key = t.node.id
+                if key not in read:
+                    body = guarded(t.node)
+                    calls = ctx.receivers.calls_in(body)
+                    read[key] = (calls, ctx.receivers.count_calls(body) > len(calls))
+                t.calls, t.other_calls = read[key]
         if wrappers:  # retry wrappers (p-retry, async-retry, exponential-backoff, cockatiel)
             ctx.constructs.extend(WrapperReader(names, ctx.span).constructs(root))
     except RecursionError:
@@ -98,11 +144,15 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
         return result
     except Exception as exc:
         return _internal_error(result, path, None, exc)
+    every = ctx.tries
     for cls in enabled:
+        missing = cls.needs - PROVIDED
+        ctx.tries = [t for t in every if not in_loop(t.node)] if "constructs" in missing else every
         try:
             cls(ctx).run()
         except Exception as exc:
             return _internal_error(result, path, cls, exc)
+    ctx.tries = every
     result.reads = project.reads
     rules = {c.code: c.name for c in enabled}
     seen = set()

@@ -304,6 +304,25 @@ class ModuleNames:
             return "?" + "".join(text(node).split())
         return None
 
+    def type_qualname(self, node) -> str | None:
+        """The class a type names (``AlterVault``, ``alter.AlterVault``); None for any other type."""
+        if node is None:
+            return None
+        if node.type == "type_identifier":
+            name = text(node)
+            if name in self._local_names:
+                local = self._local_class(node, name)
+                if local is not None:
+                    return local[0]
+            return self._top_level(name)
+        if node.type == "nested_type_identifier":
+            module, name = node.child_by_field_name("module"), node.child_by_field_name("name")
+            if module is not None and name is not None and module.type == "identifier":
+                binding = self.bindings.get(text(module))
+                if binding is not None and binding[0] == "namespace":
+                    return self.imported_name(binding[1], text(name))
+        return None
+
     def _top_level(self, name: str) -> str:
         """What ``name`` names at the top level of the module."""
         if name in self.classes:

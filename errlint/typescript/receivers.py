@@ -1,0 +1,312 @@
+"""SDK receivers and SDK calls in TypeScript and JavaScript: which expressions are SDK clients, which calls go to an SDK.
+
+An expression is an SDK client (a :class:`~errlint.facts.Client`) when it is
+
+* built from a pack's TypeScript client class (``[clients] typescript``):
+  ``new AlterVault({...})``, ``new alter.AlterVault()`` (``import * as alter``),
+  a class bound by ``require()`` in JavaScript;
+* a name whose declaration says so, in the nearest scope that declares it:
+  a parameter or a variable typed with a client class (``vault: AlterVault``,
+  ``v?: AlterVault | undefined``, ``declare const vault: AlterVault``), or a
+  variable whose initial value is a client (``const vault = new AlterVault()``,
+  ``const v = await makeVault()``); a module-level client is seen from the
+  functions below it;
+* ``this.x`` in a class whose field ``x`` is typed or initialised with a client,
+  whose constructor has the parameter property ``private readonly x: AlterVault``,
+  or one of whose methods assigns a client to ``this.x``;
+* a call of a function or method of the file whose return type is a client
+  (``function makeVault(): AlterVault``, ``async getVault(): Promise<AlterVault>``,
+  ``this.getVault()``, ``const make = (): AlterVault => ...``);
+* ``x as AlterVault`` / ``<AlterVault>x``, and an attribute of a client
+  (``vault.agents``).
+
+A call ``<client>.<method>(...)`` is an :class:`~errlint.facts.SdkCall` of the
+client's pack, with the pack's TypeScript ``[[auto_retry]]`` and
+``[[irreversible]]`` entries for that method name (packs_typescript.py). As on
+the Python side, the calls of a subtree leave out those in nested functions
+(arrow functions, function expressions, methods, classes): what they run is
+not run where they are written (the root of the subtree itself is read).
+
+Declarations are read per scope, flow-insensitively, the first time a scope is
+asked about, and cached: one :class:`SdkCalls` per file.
+"""
+from __future__ import annotations
+
+import re
+
+from ..facts import Client, Retries, SdkCall
+from ..packs_model import TYPESCRIPT
+from .names import named, text, unwrap
+from .scopes import FUNCTIONS, Scopes, walk
+
+_CALLS = frozenset({"call_expression", "new_expression"})
+_PASS_THROUGH = frozenset({"parenthesized_expression", "non_null_expression", "satisfies_expression", "await_expression"})
+_MAX_DEPTH = 24
+
+
+def _call_text(func) -> str:
+    """``vault.request``, ``(await getVault()).request``: the callee as written, on one line."""
+    one = " ".join(text(func).split())
+    return re.sub(r" ?(\??\.) ?", r"\1", one)
+
+
+class SdkCalls(Scopes):
+    """The SDK clients and SDK calls of one TypeScript / JavaScript file."""
+
+    def __init__(self, names, registry, span=None) -> None:
+        self.names = names  # ModuleNames
+        self.registry = registry
+        self.span = span  # (node, end node or None) -> Span
+        self.clients: dict[str, object] = {}  # TypeScript client class -> pack
+        for pack in registry.packs:
+            if TYPESCRIPT in pack.languages:
+                for q in pack.ts_client_classes:
+                    self.clients.setdefault(q, pack)
+        Scopes.__init__(self)
+        self._fields: dict[tuple[int, str], Client | None] = {}
+        self._calls: dict[int, SdkCall | None] = {}
+        self._busy: set = set()
+
+    # -- the interface the facts builders use -------------------------------------------
+    def calls_in(self, node) -> tuple[SdkCall, ...]:
+        """The SDK calls in ``node``'s subtree, in source order (not those of nested functions below it)."""
+        if node is None or not self.clients:
+            return ()
+        out = []
+        for n in walk(node):
+            if n.type == "call_expression":
+                found = self.sdk_call(n)
+                if found is not None:
+                    out.append(found)
+        return tuple(out)
+
+    def count_calls(self, node) -> int:
+        """All the calls in ``node``'s subtree (``f()``, ``new X()``), nested functions left out."""
+        if node is None:
+            return 0
+        return sum(1 for n in walk(node) if n.type in _CALLS)
+
+    def sdk_call(self, call) -> SdkCall | None:
+        key = call.id
+        if key not in self._calls:
+            self._calls[key] = self._sdk_call(call)
+        return self._calls[key]
+
+    # -- calls --------------------------------------------------------------------------
+    def _sdk_call(self, call) -> SdkCall | None:
+        func = call.child_by_field_name("function")
+        if func is None or func.type != "member_expression":
+            return None
+        prop = func.child_by_field_name("property")
+        if prop is None or prop.type not in ("property_identifier", "private_property_identifier"):
+            return None
+        client = self.client_of(func.child_by_field_name("object"))
+        if client is None:
+            return None
+        pack = client.pack
+        method = text(prop)
+        auto = next((a for a in pack.ts_auto_retry if a.applies_to(method)), None)
+        # the TypeScript entries name no setting that changes the attempts: the documented policy
+        # holds, as on the Python side for an entry without settings
+        retries = Retries("known", auto.attempts) if auto is not None else None
+        irreversible = next((i for i in pack.ts_irreversible if method in i.methods), None)
+        at = self.span(call) if self.span is not None else None
+        return SdkCall(call, pack, method, _call_text(func), client, auto, irreversible, retries, at)
+
+    # -- what an expression is ------------------------------------------------------------
+    def client_of(self, expr, depth: int = 0) -> Client | None:
+        """The SDK client ``expr`` evaluates to, if errlint can tell."""
+        if expr is None or depth > _MAX_DEPTH:
+            return None
+        kind = expr.type
+        if kind in _PASS_THROUGH:
+            kids = named(expr)
+            return self.client_of(kids[0], depth + 1) if kids else None
+        if kind in ("as_expression", "type_assertion"):
+            kids = named(expr)
+            written = kids[-1] if kind == "as_expression" else kids[0]
+            if written.type == "type_arguments":  # <AlterVault>x
+                written = named(written)[0] if named(written) else None
+            typed = self._type_client(written, "cast")
+            if typed is not None:
+                return typed
+            return self.client_of(unwrap(expr), depth + 1)
+        if kind == "new_expression":
+            q = self.names.qualname(expr.child_by_field_name("constructor"))
+            pack = self.clients.get(q) if q else None
+            return Client(pack, q, "constructed") if pack is not None else None
+        if kind == "identifier":
+            return self._name(expr, depth)
+        if kind == "member_expression":
+            obj = unwrap(expr.child_by_field_name("object"))
+            prop = expr.child_by_field_name("property")
+            if obj is None or prop is None:
+                return None
+            if obj.type == "this":
+                return self._field(expr, text(prop), depth)
+            owner = self.client_of(obj, depth + 1)
+            return Client(owner.pack, None, "attribute") if owner is not None else None
+        if kind == "call_expression":
+            return self._returned(expr, depth)
+        return None
+
+    def _type_client(self, node, how: str, promise: bool = False) -> Client | None:
+        """A type that names a client class: ``AlterVault``, ``alter.AlterVault``, ``AlterVault | undefined``
+        (and, for a function's return type, ``Promise<AlterVault>``)."""
+        if node is None:
+            return None
+        kind = node.type
+        if kind in ("type_annotation", "parenthesized_type"):
+            kids = named(node)
+            return self._type_client(kids[0], how, promise) if kids else None
+        if kind == "union_type":
+            found = None
+            for part in named(node):
+                if part.type in ("literal_type", "predefined_type") and text(part) in ("null", "undefined", "void"):
+                    continue
+                if part.type == "union_type" or found is None:
+                    found = self._type_client(part, how, promise)
+                    if found is None:
+                        return None
+                else:
+                    return None  # two client-or-other types: not followed
+            return found
+        if kind == "generic_type" and promise:
+            name = node.child_by_field_name("name")
+            args = node.child_by_field_name("type_arguments")
+            if name is not None and text(name) == "Promise" and args is not None and len(named(args)) == 1:
+                return self._type_client(named(args)[0], how)
+            return None
+        q = self.names.type_qualname(node)
+        pack = self.clients.get(q) if q else None
+        return Client(pack, q, how) if pack is not None else None
+
+    # -- names ----------------------------------------------------------------------------
+    def _name(self, ident, depth: int) -> Client | None:
+        decl = self._declaration(ident)
+        if decl is None:
+            return None
+        kind, type_node, value, _ = decl
+        if kind != "variable":
+            return None
+        if type_node is not None:
+            return self._type_client(type_node, "annotated")
+        if value is not None:
+            key = ("value", value.id)
+            if key in self._busy:
+                return None
+            self._busy.add(key)
+            try:
+                return self.client_of(value, depth + 1)
+            finally:
+                self._busy.discard(key)
+        return None
+
+    # -- this.x ---------------------------------------------------------------------------
+    @staticmethod
+    def _class_body(node):
+        """The body of the class whose ``this`` ``node`` sees (arrow functions keep it; other functions do not)."""
+        parent = node.parent
+        while parent is not None:
+            if parent.type == "class_body":
+                return parent
+            if parent.type in ("function_declaration", "function_expression", "function", "generator_function",
+                               "generator_function_declaration"):
+                return None
+            parent = parent.parent
+        return None
+
+    def _field(self, member, name: str, depth: int) -> Client | None:
+        body = self._class_body(member)
+        if body is None:
+            return None
+        key = (body.id, name)
+        if key in self._fields:
+            return self._fields[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            found = self._read_field(body, name, depth)
+        finally:
+            self._busy.discard(key)
+        self._fields[key] = found
+        return found
+
+    def _read_field(self, body, name: str, depth: int) -> Client | None:
+        values = []
+        for member in named(body):
+            if member.type == "public_field_definition":
+                field_name = member.child_by_field_name("name")
+                if field_name is not None and text(field_name) == name:
+                    type_node = member.child_by_field_name("type")
+                    if type_node is not None:
+                        return self._type_client(type_node, "annotated")
+                    values.append(member.child_by_field_name("value"))
+            elif member.type == "method_definition":
+                method_name = member.child_by_field_name("name")
+                if method_name is not None and text(method_name) == "constructor":
+                    found = self._parameter_property(member, name)
+                    if found is not None:
+                        return found
+                values.extend(self._assigned(member, name))
+        for value in values:
+            found = self.client_of(value, depth + 1) if value is not None else None
+            if found is not None:
+                return Client(found.pack, found.cls, "attribute")
+        return None
+
+    def _parameter_property(self, constructor, name: str) -> Client | None:
+        """``constructor(private readonly vault: AlterVault)``: a field declared by its parameter."""
+        params = constructor.child_by_field_name("parameters")
+        for p in named(params) if params is not None else ():
+            if p.type not in ("required_parameter", "optional_parameter"):
+                continue
+            if not any(c.type in ("accessibility_modifier", "readonly", "override_modifier") for c in p.children):
+                continue
+            pattern = p.child_by_field_name("pattern")
+            if pattern is not None and text(pattern) == name:
+                return self._type_client(p.child_by_field_name("type"), "annotated")
+        return None
+
+    @staticmethod
+    def _assigned(method, name: str) -> list:
+        """The values a method assigns to ``this.<name>``."""
+        out = []
+        for n in walk(method):
+            if n.type == "assignment_expression":
+                left = unwrap(n.child_by_field_name("left"))
+                if left is not None and left.type == "member_expression":
+                    obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+                    if obj is not None and obj.type == "this" and prop is not None and text(prop) == name:
+                        out.append(n.child_by_field_name("right"))
+        return out
+
+    # -- calls that return a client -------------------------------------------------------
+    def _returned(self, call, depth: int) -> Client | None:
+        func = unwrap(call.child_by_field_name("function"))
+        if func is None:
+            return None
+        return_type = None
+        if func.type == "identifier":
+            decl = self._declaration(func)
+            if decl is None:
+                return None
+            kind, type_node, value, _ = decl
+            if kind == "function":
+                return_type = type_node
+            elif kind == "variable" and type_node is None and value is not None and value.type in FUNCTIONS:
+                return_type = value.child_by_field_name("return_type")
+        elif func.type == "member_expression":
+            obj = unwrap(func.child_by_field_name("object"))
+            prop = func.child_by_field_name("property")
+            if obj is None or prop is None or obj.type != "this":
+                return None
+            body = self._class_body(func)
+            for member in named(body) if body is not None else ():
+                member_name = member.child_by_field_name("name") if member.type == "method_definition" else None
+                if member_name is not None and text(member_name) == text(prop):
+                    return_type = member.child_by_field_name("return_type")
+                    break
+        found = self._type_client(return_type, "factory", promise=True)
+        return found
