@@ -48,7 +48,7 @@ def test_grammar_by_suffix():
 
 
 def test_only_checks_reading_gathered_facts_run():
-    assert [c.code for c in ALL_CHECKS if runs_on_typescript(c)] == ["ERR003", "ERR004", "ERR008"]
+    assert [c.code for c in ALL_CHECKS if runs_on_typescript(c)] == ["ERR001", "ERR002", "ERR003", "ERR004", "ERR005", "ERR006", "ERR008", "ERR009"]
 
 
 def test_finding_position_and_message(registry):

@@ -148,8 +148,8 @@ class RetryNonRetryable(Check):
             if h.effect.guarded or h.effect.reauth is not None:
                 continue  # the handler decides on the error's status / code / type, or re-authenticates first
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
-            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, graph)
-            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, graph)
+            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol, self.file.language), h, rt.handlers, graph)
+            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol, self.file.language), h, rt.handlers, graph)
             fix = self._handler_fix(h) if never else None
             self._report(h.at, h.text, construct, never, by_status, fix=fix)
 
@@ -159,8 +159,8 @@ class RetryNonRetryable(Check):
         graph = self.file.graph
         called = called_packs(construct.calls)
         entries = list(construct.on)
-        never = [q for q in covered(entries, NEVER, called, graph, self.pol) if construct.covers(graph, q)]
-        by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol) if construct.covers(graph, q)]
+        never = [q for q in covered(entries, NEVER, called, graph, self.pol, self.file.language) if construct.covers(graph, q)]
+        by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol, self.file.language) if construct.covers(graph, q)]
         what = construct.description
         fix = self._construct_fix(construct) if never else None
         self._report(construct.at, what, construct, never, by_status, decorator=True, fix=fix)

@@ -21,7 +21,10 @@ from .wrappers import LIBRARIES, WrapperReader
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
 # "calls": the SDK calls of each try body (TryStatement.calls / other_calls, receivers.py);
 # "effects": what each branch does with the error (Handler.effect, effects.py).
-PROVIDED = frozenset({"tries", "calls", "effects"})
+# "constructs": the retry wrappers (wrappers.py: p-retry, async-retry, exponential-backoff,
+# cockatiel); "collections": none yet (the retryable collections a file names arrive with t2's
+# loops), so ERR002 judges the wrappers' classes and finds no collection.
+PROVIDED = frozenset({"tries", "calls", "effects", "constructs", "collections"})
 
 # Checks that run before every fact they read is gathered, with what they go without and how the
 # front end keeps their verdicts true meanwhile. ERR003 (swallowed-reauth) reads "constructs" for
@@ -135,7 +138,10 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
                     read[key] = (calls, ctx.receivers.count_calls(body) > len(calls))
                 t.calls, t.other_calls = read[key]
         if wrappers:  # retry wrappers (p-retry, async-retry, exponential-backoff, cockatiel)
-            ctx.constructs.extend(WrapperReader(names, ctx.span).constructs(root))
+            for c in WrapperReader(names, ctx.span).constructs(root):
+                if ctx.receivers is not None:
+                    c.calls = ctx.receivers.calls_in(c.body)
+                ctx.constructs.append(c)
     except RecursionError:
         result.diagnostics.append(Diagnostic(
             path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped",
@@ -146,7 +152,7 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
         return _internal_error(result, path, None, exc)
     every = ctx.tries
     for cls in enabled:
-        missing = cls.needs - PROVIDED
+        missing = WITHOUT.get(cls.code, frozenset())  # the retry loops are not gathered yet
         ctx.tries = [t for t in every if not in_loop(t.node)] if "constructs" in missing else every
         try:
             cls(ctx).run()
