@@ -229,3 +229,51 @@ def test_infinity_literals(registry):
     for value in ("Infinity", "Number.POSITIVE_INFINITY"):
         c = one(registry, f"pRetry(fn, {{ retries: {value} }});\n")
         assert c.bounded is False and c.cap is None
+
+
+# -- through the checks -----------------------------------------------------------------------------
+PAYMENTS_PACK = """\
+[sdk]
+name = "payments_demo"
+npm = ["@demo/payments"]
+docs = "a pack written for this test: a TypeScript SDK with an irreversible method"
+
+[clients]
+typescript = ["PaymentsClient"]
+
+[[irreversible]]
+typescript = ["charge"]
+reason = "A charge moves money: a retry charges twice."
+
+[errors.PaymentsError]
+parent = "builtins.Exception"
+"""
+
+PAYMENTS_TS = """\
+import pRetry from "p-retry";
+import { backOff } from "exponential-backoff";
+import { PaymentsClient } from "@demo/payments";
+
+export async function pay(client: PaymentsClient, order: string) {
+  await client.quote(order);
+  return pRetry(() => client.charge(order), { retries: 2 });
+}
+
+export async function quote(client: PaymentsClient, order: string) {
+  return backOff(() => client.quote(order), { numOfAttempts: 3 });
+}
+"""
+
+
+def test_err009_reports_an_irreversible_call_a_wrapper_runs_again(tmp_path):
+    from errlint.checks import ALL_CHECKS
+    from errlint.typescript import lint_file
+
+    (tmp_path / "payments.toml").write_text(PAYMENTS_PACK, encoding="utf-8")
+    registry = load_registry(extra=[tmp_path / "payments.toml"])
+    err009 = [c for c in ALL_CHECKS if c.code == "ERR009"]
+    (d,) = lint_file("pay.ts", PAYMENTS_TS.encode(), registry, err009).diagnostics
+    assert (d.code, d.line, d.column) == ("ERR009", 7, 10)  # at `pRetry(`
+    assert d.message == (
+        "this pRetry(...) runs client.charge() again (payments_demo): A charge moves money: a retry charges twice. Don't retry it."
+    )
