@@ -74,6 +74,10 @@ class UnboundedRetry(Check):
             "backoff": "has neither max_tries nor max_time",
             "stamina": "sets neither attempts nor timeout",
             "stamina-iterator": "sets neither attempts nor timeout",
+            "p-retry": "never stops (retries: Infinity or forever: true, and no maxRetryTime)",
+            "async-retry": "never stops (retries: Infinity or forever: true, and no maxRetryTime)",
+            "exponential-backoff": "never stops (numOfAttempts: Infinity)",
+            "cockatiel": "has no maxAttempts (cockatiel's retry() retries forever without it)",
         }.get(construct.kind, "has no cap")
         pack = calls[0].pack
         message = f"{construct.label} around {first_call_text(calls)} {what}"

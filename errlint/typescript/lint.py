@@ -17,12 +17,14 @@ from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syn
 from .project import ProjectModules
 from .receivers import SdkCalls
 from .retry_facts import RetryFacts, order
+from .wrappers import LIBRARIES, WrapperReader
 
 # The facts this front end gathers so far (see errlint/python/build.py for the names): a check
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
 # "calls": the SDK calls of each try body (TryStatement.calls / other_calls, receivers.py);
 # "effects": what each branch does with the error (Handler.effect, effects.py);
-# "constructs": the retry loops (loops.py: RetryConstruct, TryStatement.loop, Handler.retries);
+# "constructs": the retry loops (loops.py: RetryConstruct, TryStatement.loop, Handler.retries) and
+# the retry wrappers (wrappers.py: p-retry, async-retry, exponential-backoff, cockatiel);
 # "waits": how a loop's retrying branches wait (Handler.wait / branches, waits.py);
 # "collections": the status/code collections that decide a retry (Handler.retry_decisions) and
 # those a file names as retryable (FileFacts.collections), statuses.py. Constructs and named
@@ -91,8 +93,9 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
         needs |= {"tries", "effects"}  # a retry loop's handlers are its catch's branches, with what they do
     found = captures(grammar, _PATTERNS[grammar], tree.root_node)
     catches = sorted([*found.get("catch", ()), *found.get("callback", ())], key=lambda n: n.start_byte)
-    if not catches and not ("collections" in needs and _RETR.search(text)):
-        return result  # no catch, and no collection named as retryable
+    wrappers = "constructs" in needs and any(lib.encode() in source for lib in LIBRARIES)
+    if not catches and not wrappers and not ("collections" in needs and _RETR.search(text)):
+        return result  # no catch, no retry wrapper, and no collection named as retryable
     root = tree.root_node
     names = ModuleNames(root, module_of(path), registry)
     nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
@@ -128,6 +131,11 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
                 for rt in c.tries:
                     rt.calls = read[rt.node.id][0] if rt.node.id in read else ()
                 c.calls = tuple(call for rt in c.tries for call in rt.calls)
+        if wrappers:  # retry wrappers (p-retry, async-retry, exponential-backoff, cockatiel)
+            for c in WrapperReader(names, ctx.span).constructs(root):
+                if ctx.receivers is not None:
+                    c.calls = ctx.receivers.calls_in(c.body)
+                ctx.constructs.append(c)
         order(ctx)
     except RecursionError:
         result.diagnostics.append(Diagnostic(
