@@ -72,6 +72,23 @@ class RedundantRetry(Check):
     Use instead: `await vault.request("GET", url, { grantId })`, and keep
     `pRetry` for the code that does not retry by itself.
 
+    Retry loops are read as in Python: a `for` / `while` / `do…while` loop
+    (or a `for…of` over attempts) around a `try` whose `catch` goes round
+    again, through a branch that falls through or `continue`s. The branch that
+    takes the call's errors is the `instanceof` test, the `else`, or the whole
+    `catch`; one that rethrows them lets them through.
+
+    ```ts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await vault.request("GET", url, { grantId });
+      } catch (e) {
+        if (!(e instanceof NetworkError)) throw e;
+        await sleep(2 ** attempt * 100);
+      }
+    }
+    ```
+
     ## Fix safety
     Unsafe: removing a retry layer changes how long a call may take and which
     errors reach the caller. Two shapes are fixed: a pure retry loop whose

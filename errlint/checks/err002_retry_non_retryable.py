@@ -82,6 +82,27 @@ class RetryNonRetryable(Check):
     });
     ```
 
+    In a retry loop, the finding is at the `instanceof` test of the branch
+    that retries (or at the `catch` of a catch-all), and a status or code
+    collection the branch decides with is read like a Python one
+    (`RETRYABLE.includes(e.status)`, `new Set([...]).has(e.statusCode)`, a
+    `const` named like `RETRYABLE_STATUSES`), with the finding at the
+    offending entry.
+
+    ```ts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await client.exchange(connection);
+      } catch (e) {
+        if (![429, 500, 503, 404].includes(e.statusCode)) throw e; // 404: never retryable
+        await sleep(2 ** attempt * 250);
+      }
+    }
+    ```
+
+    Use instead: `if (e instanceof ReAuthRequiredError) throw e;` before the
+    branch that retries `BackendError`, and only 429 and 5xx in the list.
+
     ## Fix safety
     Unsafe: the errors it stops retrying reach the caller at once. When the
     retried set names a never-retryable class in a tuple (`except
