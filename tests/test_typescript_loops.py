@@ -81,6 +81,8 @@ def test_javascript_grammar_reads_the_same_loop(registry):
     ("for (const i of [...Array(4).keys()])", 4),
     ("for (const d of [100, 200, 400])", 3),
     ("for (const d of DELAYS)", 2),
+    ("for (let left = 3; left > 0; left--)", 3),
+    ("for (let left = 3; 1 <= left; left--)", 3),
 ])
 def test_caps_from_literals(registry, head, cap):
     source = "const MAX = 4;\nconst DELAYS = [10, 20];\n" + fn(
@@ -229,6 +231,7 @@ def test_collections_named_as_retryable_and_their_order(registry):
     source = (
         "const retryableStatuses = [429, 503] as const;\n"
         "const NON_RETRYABLE_CODES = ['VALIDATION_ERROR'];\n"
+        "const RETRY_OPTIONS = { retries: 3 };\n"
         + fn("  for (let i = 0; i < 2; i++) {\n    try { return await run(); } catch (e) { await sleep(1); }\n  }")
         + "class Client {\n  static readonly RETRY_CODES = Object.freeze(['ETIMEDOUT', 'ECONNRESET']);\n}\n"
     )
@@ -240,8 +243,8 @@ def test_collections_named_as_retryable_and_their_order(registry):
 
 
 def test_a_file_without_catch_still_has_its_named_collections(registry):
-    f = gathered(registry, "export const RETRYABLE_STATUS_CODES = [408, 429, 500];\n")
-    assert [n for n, _ in f.collections] == ["RETRYABLE_STATUS_CODES"]
+    f = gathered(registry, "export const RETRYABLE_STATUS_CODES = [408, 429, 500];\nconst retryOn = new Set<number>([503]);\n")
+    assert [n for n, _ in f.collections] == ["RETRYABLE_STATUS_CODES", "retryOn"]
 
 
 def test_retryable_name_reads_camel_case():

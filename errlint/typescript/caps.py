@@ -91,7 +91,8 @@ class CapReader:
         return int_literal(node)
 
     def cap(self, loop, cond) -> int | None:
-        """``i < 3`` (``i <= MAX``, ``3 > i``) with the counter starting at a literal: the attempts it allows."""
+        """``i < 3`` (``i <= MAX``, ``3 > i``) with the counter starting at a literal, or a countdown
+        ``retries > 0`` (``retries >= 1``) from one: the attempts it allows."""
         for leaf in conjuncts(unwrap(cond)):
             if leaf.type != "binary_expression":
                 continue
@@ -100,16 +101,22 @@ class CapReader:
             if op is None or left is None or right is None:
                 continue
             kind = op.type
-            if kind in (">", ">="):
+            if kind in (">", ">=") and left.type != "identifier":  # 3 > i: i < 3
                 left, right = right, left
                 kind = "<" if kind == ">" else "<="
-            if kind not in ("<", "<=") or left.type != "identifier":
+            elif kind in ("<", "<=") and left.type != "identifier":  # 0 < retries: retries > 0
+                left, right = right, left
+                kind = ">" if kind == "<" else ">="
+            if kind not in ("<", "<=", ">", ">=") or left.type != "identifier":
                 continue
             limit = self._number(right)
             start = self._start(loop, text(left))
             if limit is None or start is None:
                 continue
-            cap = limit - start + (1 if kind == "<=" else 0)
+            if kind in ("<", "<="):
+                cap = limit - start + (1 if kind == "<=" else 0)
+            else:  # counting down
+                cap = start - limit + (1 if kind == ">=" else 0)
             return cap if cap > 0 else None
         return None
 
