@@ -231,15 +231,16 @@ def test_collections_named_as_retryable_and_their_order(registry):
     source = (
         "const retryableStatuses = [429, 503] as const;\n"
         "const NON_RETRYABLE_CODES = ['VALIDATION_ERROR'];\n"
-        "const RETRY_OPTIONS = { retries: 3 };\n"
+        "const RETRY_OPTIONS = { retries: 3, retryableStatusCodes: [502, 504], 'retry-codes': ['EPIPE'] };\n"
         + fn("  for (let i = 0; i < 2; i++) {\n    try { return await run(); } catch (e) { await sleep(1); }\n  }")
         + "class Client {\n  static readonly RETRY_CODES = Object.freeze(['ETIMEDOUT', 'ECONNRESET']);\n}\n"
     )
     f = gathered(registry, source)
     assert [(n, [v for _, v in c.entries]) for n, c in f.collections] == [
-        ("retryableStatuses", [429, 503]), ("RETRY_CODES", ["ETIMEDOUT", "ECONNRESET"]),
+        ("retryableStatuses", [429, 503]), ("retryableStatusCodes", [502, 504]), ("retry-codes", ["EPIPE"]),
+        ("RETRY_CODES", ["ETIMEDOUT", "ECONNRESET"]),
     ]
-    assert [f.collections[0][1].seq, f.constructs[0].seq, f.collections[1][1].seq] == [1, 2, 3]
+    assert [c.seq for _, c in f.collections[:3]] + [f.constructs[0].seq, f.collections[3][1].seq] == [1, 2, 3, 4, 5]
 
 
 def test_a_file_without_catch_still_has_its_named_collections(registry):

@@ -4,7 +4,9 @@ A collection is written as an array literal (``[429, 503]``, ``["ETIMEDOUT", "EC
 ``new Set([...])``, ``Object.freeze([...])``, or a name bound once to one of those: a
 ``const`` of the function or the module, or a class field (``this.RETRYABLE``,
 ``static readonly RETRYABLE``, ``Client.RETRYABLE``). Its entries are all integers
-or all strings.
+or all strings. Those bound to a name that says they hold what is retried
+(``facts.retryable_name``) are the file's named collections, an options object's
+property (``{ retryableStatusCodes: [...] }``) included.
 
 A *retry decision* is a test, in a handler that retries, of the caught error's status
 or code (``e.status``, ``e.statusCode``, ``e.code``, ``e.response.status``,
@@ -189,6 +191,10 @@ class TsCollections:
                     name, value = text(target), node.child_by_field_name("value")
             elif node.type in _FIELDS:
                 name, value = _field_name(node), node.child_by_field_name("value")
+            elif node.type == "pair":  # { retryableStatusCodes: [429, 503] } (an options object)
+                key = node.child_by_field_name("key")
+                name = (string_value(key) if key.type == "string" else text(key)) if key is not None else None
+                value = node.child_by_field_name("value")
             elif node.type == "assignment_expression":
                 left = unwrap(node.child_by_field_name("left"))
                 if left is not None and left.type == "member_expression":
