@@ -381,3 +381,24 @@ def test_err003_judges_retry_loops_in_typescript(registry):
     found = [(d.code, d.line, d.message) for d in lint(registry, source).diagnostics if d.code == "ERR003"]
     assert [(code, line) for code, line, _ in found] == [("ERR003", 4), ("ERR003", 9)]
     assert "retries them forever: the retry loop on line 3 has no attempt cap" in found[0][2]
+
+
+def test_a_branch_that_is_no_class_test_is_named_by_its_test(registry):
+    source = "try { run(); } catch (e) {\n  if (e instanceof RangeError) return 1;\n  else if (e && isRetryable(e.message)) return 2;\n}\n"
+    (t,), _ = facts(registry, source)
+    assert [h.text for h in t.handlers] == ["instanceof RangeError", "if (e && isRetryable(e.message))"]
+
+
+def test_untyped_factories_whose_every_return_is_a_client(registry):
+    source = (
+        'const { AlterVault } = require("@alter-ai/alter-sdk");\n'
+        "function make(key) { if (key) { return new AlterVault({ key }); } return new AlterVault({}); }\n"
+        "const arrow = () => new AlterVault({});\n"
+        "function mixed(key) { if (key) return new AlterVault({}); return null; }\n"
+        "function loop() { return loop(); }\n"
+        "async function f() {\n  try { await make('k').request(); await arrow().request(); await mixed().request(); await loop().request(); }\n"
+        "  catch (e) { throw e; }\n}\n"
+    )
+    (t,), _ = facts(registry, source, "javascript")
+    assert [c.text for c in t.calls] == ["make('k').request", "arrow().request"]
+    assert {c.client.how for c in t.calls} == {"factory"}

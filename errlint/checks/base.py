@@ -75,15 +75,15 @@ class Check:
             specs = list(pack.errors.values())
             has = {
                 "errors": bool(specs),
-                "sdk": bool(pack.modules) and not pack.is_language,
+                "sdk": bool(pack.modules or pack.npm) and not pack.is_language,
                 "never": any(s.retry == "never" for s in specs),
                 "by-status": any(s.retry == "by-status" for s in specs),
                 "reauth": any(s.reauth for s in specs),
                 "rate-limit": any(s.retry == "honor-retry-after" for s in specs),
-                "auto_retry": bool(pack.auto_retry),
+                "auto_retry": bool(pack.auto_retry or pack.ts_auto_retry),
                 "codes": bool(pack.codes),
                 "statuses": bool(pack.statuses),
-                "irreversible": bool(pack.irreversible),
+                "irreversible": bool(pack.irreversible or pack.ts_irreversible),
             }
             if any(has.get(u, False) for u in cls.uses):
                 out.append(pack.name)

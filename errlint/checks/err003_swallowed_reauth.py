@@ -46,6 +46,31 @@ class SwallowedReauth(Check):
         return []
     ```
 
+    ## TypeScript and JavaScript
+    A `catch` clause's `instanceof` branches are its handlers (a catch with no
+    test is one handler that catches everything, `Error` or not). A branch's
+    path is its body and, when the body falls off its end, the rest of the
+    catch body: a branch that logs and then reaches `throw e` rethrows. The
+    re-auth action is the pack's TypeScript name (`vault.connect()`); a test
+    of the error that decides (`if (!(e instanceof BackendError)) throw e`,
+    `e instanceof BackendError && e.message.includes("quota")`) is trusted, as
+    in Python. Receivers: `new AlterVault({...})`, typed parameters, fields and
+    variables, `private readonly vault: AlterVault`, functions returning a
+    client, `require()` in JavaScript. A `try` inside a loop is not judged yet
+    (its retry loop is not read in TypeScript yet).
+
+    ```ts
+    try {
+      return await vault.request("GET", url, { grantId });
+    } catch (e) {
+      if (e instanceof ReAuthRequiredError) throw e; // the caller sends the user through vault.connect()
+      if (e instanceof BackendError) return [];      // without the line above: ERR003
+      throw e;
+    }
+    ```
+
+    No fix is offered for TypeScript yet.
+
     ## Fix safety
     Unsafe: the fix changes what the caller sees. Before a broad handler it
     inserts `except <re-auth classes>: raise` (naming the classes the way the

@@ -45,6 +45,28 @@ class BuiltinTimeoutShadowed(Check):
         return cached
     ```
 
+    ## TypeScript and JavaScript
+    JavaScript has no built-in `TimeoutError`: a branch testing
+    `e instanceof TimeoutError` in a file that neither imports nor declares
+    `TimeoutError` tests a global no runtime defines (in JavaScript the test
+    itself throws a `ReferenceError`), so it never sees the timeouts of
+    `vault.request()`, which raises the SDK's `TimeoutError`. A
+    `TimeoutError` imported from another package or declared by the project
+    is not judged.
+
+    ```ts
+    import { AlterVault, TimeoutError } from "@alter-ai/alter-sdk"; // without TimeoutError here: ERR008
+
+    try {
+      return await vault.request("GET", url);
+    } catch (e) {
+      if (e instanceof TimeoutError) return cached;
+      throw e;
+    }
+    ```
+
+    No fix is offered for TypeScript yet.
+
     ## Fix safety
     Unsafe: the handler was written for the SDK's timeouts, but until now it
     never ran for them, they reached the caller; after the fix it runs, so

@@ -4,8 +4,10 @@
 calls for a file with a TypeScript or JavaScript suffix (:data:`SUFFIXES`). It
 parses the file (parse.py: grammar by suffix, ERR000 at the first error node),
 reads its imports and classes (names.py), turns each ``catch`` clause's
-``instanceof`` branches into handlers (catches.py), and runs the enabled checks
-whose ``needs`` it gathers (so far "tries": ERR004), honouring ``// noqa``.
+``instanceof`` branches into handlers (catches.py) with their effects
+(effects.py), finds the SDK calls each ``try`` guards (receivers.py, scopes.py),
+and runs the enabled checks whose ``needs`` it gathers ("tries", "calls",
+"effects": ERR003, ERR004, ERR008), honouring ``// noqa``.
 
 It imports the language-neutral layers only (facts, packs, hierarchy,
 diagnostics), never the Python front end, the checks' modules or the engine.

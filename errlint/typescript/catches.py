@@ -107,8 +107,12 @@ def _assigns(node, names: frozenset[str]) -> bool:
                 return False
 
 
-def _label(refs: list[ClassRef]) -> str:
-    """How messages name a branch: ``instanceof A``, ``instanceof (A || B)``."""
+def _label(refs: list[ClassRef], test) -> str:
+    """How messages name a branch: ``instanceof A``, ``instanceof (A || B)``; a test with a disjunct
+    that is no class test as written: ``if (e instanceof A || isRetryable(e))``."""
+    if any(r.node is None for r in refs):
+        written = " ".join(text(test).split())
+        return f"if ({written if len(written) <= 60 else written[:57] + '...'})"
     if len(refs) == 1:
         return f"instanceof {refs[0].text}"
     return "instanceof (" + " || ".join(r.text for r in refs) + ")"
@@ -211,7 +215,7 @@ class CatchReader:
                     # ``e instanceof A && more``: a test of the error decides which errors the body takes;
                     # the others go on after the chain, as a guarded ``raise`` lets them in Python
                     effect = self.effects.narrowed(effect, self._effect(rest, frozen, param))
-                handler = Handler(test, refs, effect, 0, written_as_tuple=len(refs) > 1, at=self.span(test), label=_label(refs))
+                handler = Handler(test, refs, effect, 0, written_as_tuple=len(refs) > 1, at=self.span(test), label=_label(refs, test))
                 current.append(handler)
                 if clean and leaves(consequence):
                     takers.append(handler)

@@ -22,6 +22,8 @@ goes on (as another class). Nested functions are not part of the path.
 """
 from __future__ import annotations
 
+import re
+
 from ..facts import Effect
 from ..packs_model import TYPESCRIPT
 from .names import named, text, unwrap
@@ -30,6 +32,8 @@ from .scopes import walk
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "trace", "fatal"})
 _EXITS = frozenset({"raise", "continue", "return", "break"})
+# process.exit(), also as TypeScript compiles an import of "process" (process_1.default.exit())
+_PROCESS_EXIT = re.compile(r"^process(_\d+)?(\.default)?\.exit$")
 
 
 def flow(stmts) -> frozenset[str]:
@@ -61,7 +65,7 @@ def _is_exit_call(node) -> bool:
     if node is None or node.type != "call_expression":
         return False
     func = node.child_by_field_name("function")
-    return func is not None and "".join(text(func).split()) == "process.exit"
+    return func is not None and _PROCESS_EXIT.match("".join(text(func).split())) is not None
 
 
 def _flow(stmt) -> set[str]:

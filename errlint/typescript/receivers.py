@@ -16,7 +16,9 @@ An expression is an SDK client (a :class:`~errlint.facts.Client`) when it is
   or one of whose methods assigns a client to ``this.x``;
 * a call of a function or method of the file whose return type is a client
   (``function makeVault(): AlterVault``, ``async getVault(): Promise<AlterVault>``,
-  ``this.getVault()``, ``const make = (): AlterVault => ...``);
+  ``this.getVault()``, ``const make = (): AlterVault => ...``) or, without a
+  return type (JavaScript), whose every ``return`` gives a client of one pack
+  (``function make() { return new AlterVault({}) }``, ``() => new AlterVault({})``);
 * ``x as AlterVault`` / ``<AlterVault>x``, and an attribute of a client
   (``vault.agents``).
 
@@ -63,6 +65,10 @@ class SdkCalls(Scopes):
                 for q in pack.ts_client_classes:
                     self.clients.setdefault(q, pack)
         Scopes.__init__(self)
+        # a client class is named through an import of its npm package: a file that imports none has no SDK call
+        self.active = any(
+            pack is not None and pack.ts_client_classes for pack in (names.pack_of(spec) for spec in names.imported)
+        )
         self._fields: dict[tuple[int, str], Client | None] = {}
         self._calls: dict[int, SdkCall | None] = {}
         self._busy: set = set()
@@ -70,7 +76,7 @@ class SdkCalls(Scopes):
     # -- the interface the facts builders use -------------------------------------------
     def calls_in(self, node) -> tuple[SdkCall, ...]:
         """The SDK calls in ``node``'s subtree, in source order (not those of nested functions below it)."""
-        if node is None or not self.clients:
+        if node is None or not self.active:
             return ()
         out = []
         for n in walk(node):
@@ -287,16 +293,16 @@ class SdkCalls(Scopes):
         func = unwrap(call.child_by_field_name("function"))
         if func is None:
             return None
-        return_type = None
+        function = None  # the function the call calls, when the file defines it
         if func.type == "identifier":
             decl = self._declaration(func)
             if decl is None:
                 return None
-            kind, type_node, value, _ = decl
+            kind, type_node, value, node = decl
             if kind == "function":
-                return_type = type_node
+                function = node
             elif kind == "variable" and type_node is None and value is not None and value.type in FUNCTIONS:
-                return_type = value.child_by_field_name("return_type")
+                function = value
         elif func.type == "member_expression":
             obj = unwrap(func.child_by_field_name("object"))
             prop = func.child_by_field_name("property")
@@ -306,7 +312,39 @@ class SdkCalls(Scopes):
             for member in named(body) if body is not None else ():
                 member_name = member.child_by_field_name("name") if member.type == "method_definition" else None
                 if member_name is not None and text(member_name) == text(prop):
-                    return_type = member.child_by_field_name("return_type")
+                    function = member
                     break
-        found = self._type_client(return_type, "factory", promise=True)
-        return found
+        if function is None:
+            return None
+        return_type = function.child_by_field_name("return_type")
+        if return_type is not None:
+            return self._type_client(return_type, "factory", promise=True)
+        return self._every_return(function, depth)
+
+    def _every_return(self, function, depth: int) -> Client | None:
+        """A function without a return type whose every ``return`` (or expression body) gives a client of one pack."""
+        key = ("returns", function.id)
+        body = function.child_by_field_name("body")
+        if body is None or key in self._busy or function.type == "function_signature":
+            return None
+        self._busy.add(key)
+        try:
+            if body.type != "statement_block":  # () => new AlterVault({})
+                found = self.client_of(body, depth + 1)
+                return Client(found.pack, found.cls, "factory") if found is not None else None
+            packs, cls = set(), None
+            for node in walk(body):
+                if node.type != "return_statement":
+                    continue
+                values = named(node)
+                found = self.client_of(values[0], depth + 1) if values else None
+                if found is None:
+                    return None
+                packs.add(found.pack.name)
+                cls = found.cls if cls is None or cls == found.cls else None
+                last = found
+            if len(packs) != 1:
+                return None
+            return Client(last.pack, cls, "factory")
+        finally:
+            self._busy.discard(key)
