@@ -217,6 +217,27 @@ def test_commonjs_requires_and_namespaces(registry):
     assert found[1].description == "pRetry.default(...)" and found[1].cap == 2
 
 
+def test_compiled_commonjs_and_dynamic_imports(registry):
+    js = (
+        'const p_retry_1 = __importStar(require("p-retry"));\nconst async_retry_1 = tslib_1.__importDefault(require("async-retry"));\n'
+        'var import_backoff = require("exponential-backoff");\nconst cockatiel_1 = require("cockatiel");\n'
+        "async function f(task) {\n  await (0, p_retry_1.default)(task, { retries: 2 });\n  await (0, async_retry_1.default)(task);\n"
+        "  const r = await (0, import_backoff.backOff)(task, { numOfAttempts: 4 });\n"
+        "  const policy = (0, cockatiel_1.retry)((0, cockatiel_1.handleType)(TypeError), { maxAttempts: 1 });\n"
+        "  await policy.execute(task);\n"
+        '  const pRetry = (await import("p-retry")).default;\n  return pRetry(task, { retries: 1 });\n}\n'
+    )
+    found = constructs(registry, js, path="a.js", imports="")
+    assert [(c.kind, c.description, c.cap) for c in found] == [
+        ("p-retry", "p_retry_1.default(...)", 3),
+        ("async-retry", "async_retry_1.default(...)", 11),
+        ("exponential-backoff", "import_backoff.backOff(...)", 4),  # tree-sitter reads `await (0, f)(x)` as `await(0, f)` called
+        ("cockatiel", "policy.execute(...) (the retry policy of line 9)", 2),
+        ("p-retry", "pRetry(...)", 2),
+    ]
+    assert found[3].on == ("globalThis.TypeError",)
+
+
 def test_names_not_imported_from_a_library_are_not_wrappers(registry):
     assert constructs(registry, "retry(fn, { retries: 3 });\n", imports='import { retry } from "./retry";\n') == []
     assert constructs(registry, "function f(pRetry) { return pRetry(fn); }\n") == []  # a parameter shadows the import

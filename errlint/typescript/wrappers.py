@@ -6,7 +6,7 @@ again and whose ``at`` is the wrapper's call up to its ``(`` (``pRetry(``,
 default, named and namespace imports, ``require``), never by a name alone; a local
 name that shadows the import is not followed.
 
-``p-retry`` (defaults read in p-retry 7.1.1's ``index.js``: ``retries`` 10, ``factor`` 2,
+``p-retry`` (defaults read in p-retry 7.1.1's and 9.0.0's ``index.js``: ``retries`` 10, ``factor`` 2,
 ``minTimeout`` 1000 ms)
     ``pRetry(fn, { retries, shouldRetry, onFailedAttempt, factor, minTimeout, maxTimeout,
     maxRetryTime })`` and ``makeRetriable(fn, options)``. ``throw new AbortError(...)`` in
@@ -21,7 +21,7 @@ name that shadows the import is not followed.
 100 ms, ``timeMultiple`` 2)
     ``backOff(fn, { numOfAttempts, retry: (e, attemptNumber) => boolean, startingDelay,
     timeMultiple, maxDelay })``; ``numOfAttempts`` counts every attempt.
-``cockatiel`` (3.2.1's ``dist/Policy.js``: ``retry()`` without ``maxAttempts`` retries
+``cockatiel`` (3.2.1's and 4.0.0's ``dist/Policy.js``: ``retry()`` without ``maxAttempts`` retries
 forever — ``maxAttempts ?? Infinity`` — and without ``backoff`` waits
 ``ConstantBackoff(0)``, i.e. not at all; ``maxAttempts`` counts retries)
     ``retry(handleType(X).orType(Y), { maxAttempts, backoff: new ExponentialBackoff() })``
@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 
 from ..facts import ClassRef, RetryConstruct
-from .names import named, text, unwrap
+from .names import named, string_value, text, unwrap
 from .wrapper_syntax import FUNCTIONS, both, either, function_of, lookup, number, parameter_name, predicate, stopped, thrown, walk
 
 EVERY_ERROR = "globalThis.Error"  # what a wrapper that filters nothing retries (rules/javascript.toml's root)
@@ -55,10 +55,13 @@ class WrapperReader:
     def __init__(self, names, span) -> None:
         self.names = names
         self.span = span  # node, end -> Span
+        self.names_cockatiel = False  # the source mentions cockatiel: `x.execute(...)` may run a policy
 
     def constructs(self, root) -> list[RetryConstruct]:
-        """The wrapper constructs under ``root``, in source order (none unless the module imports a library)."""
-        if not any(spec in self.names.imported for spec in LIBRARIES):
+        """The wrapper constructs under ``root``, in source order (none unless the module names a library)."""
+        source = root.text
+        self.names_cockatiel = b"cockatiel" in source
+        if not any(lib.encode() in source for lib in LIBRARIES):
             return []
         out = []
         for call in walk(root, ("call_expression",), into_functions=True):
@@ -70,16 +73,18 @@ class WrapperReader:
     # -- what a name is -------------------------------------------------------------------
     def imported(self, node) -> tuple[str, str] | None:
         """(library, name) for an expression naming a library's export (``"*"``: the module itself)."""
-        node = unwrap(node)
+        node = _callee(node)
         if node is None:
             return None
         if node.type == "identifier":
             binding = self.names.bindings.get(text(node))
-            if binding is None or binding[1] not in LIBRARIES or binding[0] == "local":
-                return None
             found = lookup(node, text(node))
-            if found is not None and found[0] != "top":
-                return None  # a local name shadows the import
+            if found is not None and found[0] != "top" or binding is not None and binding[0] == "local":
+                # a local name (which shadows the import), or a top-level one bound to something else:
+                # ``(await import("p-retry")).default``, compiled ``__importDefault(require("p-retry"))``
+                return _module_value(found[1]) if found is not None and found[1] is not None else None
+            if binding is None or binding[1] not in LIBRARIES:
+                return None
             return (binding[1], binding[2] if binding[0] == "named" else "*")
         if node.type == "member_expression":
             obj, prop = unwrap(node.child_by_field_name("object")), node.child_by_field_name("property")
@@ -106,8 +111,8 @@ class WrapperReader:
             return self._async_retry(call, args)
         if found == ("exponential-backoff", "backOff"):
             return self._backoff(call, args)
-        fn = unwrap(fn)
-        if fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "execute" and "cockatiel" in self.names.imported:
+        fn = _callee(fn)
+        if fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "execute" and self.names_cockatiel:
             policy = self._policy(fn.child_by_field_name("object"))
             if policy is not None:
                 return self._cockatiel(call, policy, args)
@@ -228,7 +233,7 @@ class WrapperReader:
         found = self.imported(fn)
         if found is not None and found[0] == "cockatiel":
             return self._handles(found[1], None, args)
-        fn = unwrap(fn)
+        fn = _callee(fn)
         if fn.type == "member_expression":
             method = text(fn.child_by_field_name("property"))
             if method in ("orType", "orWhen", "orResultType", "orWhenResult"):
@@ -352,9 +357,51 @@ def _growth(opts: dict, factor_key: str, first_key: str, most_key: str) -> str:
     return "backoff"
 
 
+_INTEROP = frozenset({"__importStar", "__importDefault", "__toESM", "_interopRequireDefault", "_interopRequireWildcard"})
+
+
+def _callee(node):
+    """A callee without what compilers wrap it in: ``(0, p_retry_1.default)`` is ``p_retry_1.default``
+    (tree-sitter's JavaScript grammar reads ``await (0, f)(x)`` as a call of ``await(0, f)``: the ``await`` goes too)."""
+    node = unwrap(node)
+    while node is not None:
+        if node.type == "call_expression" and text(node.child_by_field_name("function")) == "await":
+            node = node.child_by_field_name("arguments")
+        elif node.type not in ("sequence_expression", "await_expression", "arguments"):
+            return node
+        kids = named(node)
+        node = unwrap(kids[-1]) if kids else None
+    return node
+
+
+def _module_value(node) -> tuple[str, str] | None:
+    """(library, name) a value is: ``require("p-retry")``, ``await import("p-retry")``, a compiler's
+    interop helper around them (``__importStar(...)``) -> ("p-retry", "*"); a member of those -> its name."""
+    node = unwrap(node)
+    if node is not None and node.type == "await_expression":
+        node = unwrap(named(node)[0]) if named(node) else None
+    if node is None:
+        return None
+    if node.type == "member_expression":
+        inner = _module_value(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        return (inner[0], text(prop)) if inner is not None and inner[1] == "*" and prop is not None else None
+    if node.type != "call_expression":
+        return None
+    fn = _callee(node.child_by_field_name("function"))
+    args = [a for a in named(node.child_by_field_name("arguments")) if a.type != "comment"]
+    if fn is None or len(args) != 1:
+        return None
+    name = text(fn.child_by_field_name("property")) if fn.type == "member_expression" else text(fn)
+    if fn.type == "import" or name == "require":
+        spec = string_value(args[0])
+        return (spec, "*") if spec in LIBRARIES else None
+    return _module_value(args[0]) if name in _INTEROP else None
+
+
 def _written(fn) -> str:
     """A callee as a message names it: ``policy.execute``, ``retry(...).execute`` for an inline policy."""
-    fn = unwrap(fn)
+    fn = _callee(fn)
     if fn.type == "member_expression":
         obj = unwrap(fn.child_by_field_name("object"))
         prop = text(fn.child_by_field_name("property"))
