@@ -39,11 +39,13 @@ from __future__ import annotations
 import math
 
 from ..facts import ClassRef, RetryConstruct
-from .names import named, string_value, text, unwrap
+from .names import named, text, unwrap
+from .wrapper_options import (
+    LIBRARIES, attempts, callee, calls, field_value, growth, is_true, module_value, options, unread, written,
+)
 from .wrapper_syntax import FUNCTIONS, both, either, function_of, lookup, number, parameter_name, predicate, stopped, thrown, walk
 
 EVERY_ERROR = "globalThis.Error"  # what a wrapper that filters nothing retries (rules/javascript.toml's root)
-LIBRARIES = ("p-retry", "async-retry", "exponential-backoff", "cockatiel")
 _MODULE = ("*", "default")  # the module itself (CommonJS ``require``) or its default export
 _EVERYTHING = (None, ())
 _NOTHING = ((), ())
@@ -73,7 +75,7 @@ class WrapperReader:
     # -- what a name is -------------------------------------------------------------------
     def imported(self, node) -> tuple[str, str] | None:
         """(library, name) for an expression naming a library's export (``"*"``: the module itself)."""
-        node = _callee(node)
+        node = callee(node)
         if node is None:
             return None
         if node.type == "identifier":
@@ -82,7 +84,7 @@ class WrapperReader:
             if found is not None and found[0] != "top" or binding is not None and binding[0] == "local":
                 # a local name (which shadows the import), or a top-level one bound to something else:
                 # ``(await import("p-retry")).default``, compiled ``__importDefault(require("p-retry"))``
-                return _module_value(found[1]) if found is not None and found[1] is not None else None
+                return module_value(found[1]) if found is not None and found[1] is not None else None
             if binding is None or binding[1] not in LIBRARIES:
                 return None
             return (binding[1], binding[2] if binding[0] == "named" else "*")
@@ -111,7 +113,7 @@ class WrapperReader:
             return self._async_retry(call, args)
         if found == ("exponential-backoff", "backOff"):
             return self._backoff(call, args)
-        fn = _callee(fn)
+        fn = callee(fn)
         if fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "execute" and self.names_cockatiel:
             policy = self._policy(fn.child_by_field_name("object"))
             if policy is not None:
@@ -123,7 +125,7 @@ class WrapperReader:
             return None
         fn = call.child_by_field_name("function")
         body = function_of(args[0]) or unwrap(args[0])
-        c = RetryConstruct(kind, call, call, body, description=f"{_written(fn)}(...)")
+        c = RetryConstruct(kind, call, call, body, description=f"{written(fn)}(...)")
         c.at = self.span(fn, call.child_by_field_name("arguments").children[0])
         return c
 
@@ -131,14 +133,14 @@ class WrapperReader:
         c = self._new("p-retry", call, args)
         if c is None:
             return None
-        opts = _options(args[1] if len(args) > 1 else None)
+        opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
-            return _unread(c)
-        if not _attempts(c, opts, "retries", 10, retries=True):
+            return unread(c)
+        if not attempts(c, opts, "retries", 10, retries=True):
             return None
-        if _is_true(opts.get("forever")):  # p-retry before 7 (7 refuses the option)
+        if is_true(opts.get("forever")):  # p-retry before 7 (7 refuses the option)
             c.cap, c.bounded = None, "maxRetryTime" in opts
-        c.wait = _growth(opts, "factor", "minTimeout", "maxTimeout")
+        c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         retried = _EVERYTHING
         if "shouldRetry" in opts:
             retried = both(predicate(self.names, function_of(opts["shouldRetry"])), retried)
@@ -154,18 +156,18 @@ class WrapperReader:
         c = self._new("async-retry", call, args)
         if c is None:
             return None
-        opts = _options(args[1] if len(args) > 1 else None)
+        opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
-            return _unread(c)
-        if not _attempts(c, opts, "retries", 10, retries=True):
+            return unread(c)
+        if not attempts(c, opts, "retries", 10, retries=True):
             return None
-        if _is_true(opts.get("forever")):
+        if is_true(opts.get("forever")):
             c.cap, c.bounded = None, "maxRetryTime" in opts
-        c.wait = _growth(opts, "factor", "minTimeout", "maxTimeout")
+        c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         retried = _EVERYTHING
         bail = parameter_name(c.body, 0) if c.body.type in FUNCTIONS else None
         if bail is not None:
-            stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if _calls(n, bail)]
+            stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if calls(n, bail)]
             retried = stopped(self.names, c.body, stops)
         return self._retried(c, retried)
 
@@ -173,12 +175,12 @@ class WrapperReader:
         c = self._new("exponential-backoff", call, args)
         if c is None:
             return None
-        opts = _options(args[1] if len(args) > 1 else None)
+        opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
-            return _unread(c)
-        if not _attempts(c, opts, "numOfAttempts", 10, retries=False):
+            return unread(c)
+        if not attempts(c, opts, "numOfAttempts", 10, retries=False):
             return None
-        c.wait = _growth(opts, "timeMultiple", "startingDelay", "maxDelay")
+        c.wait = growth(opts, "timeMultiple", "startingDelay", "maxDelay")
         retried = _EVERYTHING
         if "retry" in opts:
             retried = predicate(self.names, function_of(opts["retry"]))
@@ -192,11 +194,11 @@ class WrapperReader:
         if line != call.start_point[0] + 1:
             c.description += f" (the retry policy of line {line})"
         pargs = [a for a in named(policy.child_by_field_name("arguments")) if a.type != "comment"]
-        opts = _options(pargs[1] if len(pargs) > 1 else None)
+        opts = options(pargs[1] if len(pargs) > 1 else None)
         if opts is None:
             c.wait = "unknown"
         else:
-            if not _attempts(c, opts, "maxAttempts", math.inf, retries=True):
+            if not attempts(c, opts, "maxAttempts", math.inf, retries=True):
                 return None
             c.wait = self._cockatiel_wait(opts["backoff"]) if "backoff" in opts else "none"
         return self._retried(c, self._filter(pargs[0] if pargs else None, 3))
@@ -212,7 +214,7 @@ class WrapperReader:
             found = lookup(node, text(node))
             return self._policy(found[1], depth - 1) if found is not None and found[1] is not None else None
         if node.type == "member_expression" and unwrap(node.child_by_field_name("object")).type == "this":
-            value = _field_value(node, text(node.child_by_field_name("property")))
+            value = field_value(node, text(node.child_by_field_name("property")))
             return self._policy(value, depth - 1)
         return None
 
@@ -233,7 +235,7 @@ class WrapperReader:
         found = self.imported(fn)
         if found is not None and found[0] == "cockatiel":
             return self._handles(found[1], None, args)
-        fn = _callee(fn)
+        fn = callee(fn)
         if fn.type == "member_expression":
             method = text(fn.child_by_field_name("property"))
             if method in ("orType", "orWhen", "orResultType", "orWhenResult"):
@@ -290,151 +292,3 @@ class WrapperReader:
         c.on_refs = None if on is None else list(on)
         c.excluded = tuple(r.qualname for r in excluded)
         return c
-
-
-# -- options ---------------------------------------------------------------------------------
-def _options(node) -> dict | None:
-    """An options object's properties by name ({} when there is none); None: not readable (a spread, a call)."""
-    node = unwrap(node)
-    if node is None:
-        return {}
-    if node.type == "identifier":
-        found = lookup(node, text(node))
-        node = unwrap(found[1]) if found is not None and found[1] is not None else None
-        if node is None or node.type == "identifier":
-            return None
-    if node.type != "object":
-        return None
-    out = {}
-    for prop in named(node):
-        if prop.type == "pair":
-            key = prop.child_by_field_name("key")
-            name = text(key).strip("'\"") if key is not None and key.type in ("property_identifier", "string") else None
-            if name is None:
-                return None
-            out[name] = prop.child_by_field_name("value")
-        elif prop.type == "shorthand_property_identifier":
-            out[text(prop)] = prop
-        elif prop.type == "method_definition":
-            out[text(prop.child_by_field_name("name"))] = prop
-        elif prop.type != "comment":
-            return None  # ...spread: any option may come from it
-    return out
-
-
-def _unread(c: RetryConstruct) -> RetryConstruct:
-    """Options errlint cannot read: nothing known of its classes, cap or waits."""
-    c.guarded, c.cap, c.wait = True, None, "unknown"
-    return c
-
-
-def _attempts(c: RetryConstruct, opts: dict, key: str, default: float, retries: bool) -> bool:
-    """Set the cap (every attempt) from option ``key`` (``retries``: it counts retries); False: it runs once."""
-    value = opts.get(key)
-    n = default if value is None else number(value)
-    if n is None:
-        c.cap = None
-    elif n == math.inf:
-        c.cap, c.bounded = None, "maxRetryTime" in opts
-    else:
-        c.cap = int(n) + (1 if retries else 0)
-        if c.cap <= 1:
-            return False
-    return True
-
-
-def _growth(opts: dict, factor_key: str, first_key: str, most_key: str) -> str:
-    """How the waits grow: none (no delay), constant (factor 1, or capped at the first delay), backoff, unknown."""
-    values = {k: (number(opts[k]) if k in opts else None) for k in (factor_key, first_key, most_key)}
-    if any(k in opts and values[k] is None for k in (factor_key, first_key)):
-        return "unknown"
-    first, most = values[first_key], values[most_key]
-    if first == 0 or most == 0:
-        return "none"
-    factor = values[factor_key] if factor_key in opts else 2
-    if factor <= 1 or (most is not None and first is not None and most <= first):
-        return "constant"
-    return "backoff"
-
-
-_INTEROP = frozenset({"__importStar", "__importDefault", "__toESM", "_interopRequireDefault", "_interopRequireWildcard"})
-
-
-def _callee(node):
-    """A callee without what compilers wrap it in: ``(0, p_retry_1.default)`` is ``p_retry_1.default``
-    (tree-sitter's JavaScript grammar reads ``await (0, f)(x)`` as a call of ``await(0, f)``: the ``await`` goes too)."""
-    node = unwrap(node)
-    while node is not None:
-        if node.type == "call_expression" and text(node.child_by_field_name("function")) == "await":
-            node = node.child_by_field_name("arguments")
-        elif node.type not in ("sequence_expression", "await_expression", "arguments"):
-            return node
-        kids = named(node)
-        node = unwrap(kids[-1]) if kids else None
-    return node
-
-
-def _module_value(node) -> tuple[str, str] | None:
-    """(library, name) a value is: ``require("p-retry")``, ``await import("p-retry")``, a compiler's
-    interop helper around them (``__importStar(...)``) -> ("p-retry", "*"); a member of those -> its name."""
-    node = unwrap(node)
-    if node is not None and node.type == "await_expression":
-        node = unwrap(named(node)[0]) if named(node) else None
-    if node is None:
-        return None
-    if node.type == "member_expression":
-        inner = _module_value(node.child_by_field_name("object"))
-        prop = node.child_by_field_name("property")
-        return (inner[0], text(prop)) if inner is not None and inner[1] == "*" and prop is not None else None
-    if node.type != "call_expression":
-        return None
-    fn = _callee(node.child_by_field_name("function"))
-    args = [a for a in named(node.child_by_field_name("arguments")) if a.type != "comment"]
-    if fn is None or len(args) != 1:
-        return None
-    name = text(fn.child_by_field_name("property")) if fn.type == "member_expression" else text(fn)
-    if fn.type == "import" or name == "require":
-        spec = string_value(args[0])
-        return (spec, "*") if spec in LIBRARIES else None
-    return _module_value(args[0]) if name in _INTEROP else None
-
-
-def _written(fn) -> str:
-    """A callee as a message names it: ``policy.execute``, ``retry(...).execute`` for an inline policy."""
-    fn = _callee(fn)
-    if fn.type == "member_expression":
-        obj = unwrap(fn.child_by_field_name("object"))
-        prop = text(fn.child_by_field_name("property"))
-        if obj.type == "call_expression":
-            return f"{_written(obj.child_by_field_name('function'))}(...).{prop}"
-        return f"{_written(obj)}.{prop}"
-    return "".join(text(fn).split())
-
-
-def _is_true(node) -> bool:
-    return node is not None and unwrap(node).type == "true"
-
-
-def _calls(node, name: str) -> bool:
-    fn = node.child_by_field_name("function")
-    return fn is not None and fn.type == "identifier" and text(fn) == name
-
-
-def _field_value(member, name: str):
-    """``this.<name>``'s value in the enclosing class: a field's initialiser, or the one ``this.<name> = ...``."""
-    cls = member.parent
-    while cls is not None and cls.type != "class_body":
-        cls = cls.parent
-    if cls is None:
-        return None
-    found = []
-    for item in named(cls):
-        if item.type in ("public_field_definition", "field_definition"):
-            key = item.child_by_field_name("name") or item.child_by_field_name("property")
-            if key is not None and text(key) == name and item.child_by_field_name("value") is not None:
-                found.append(item.child_by_field_name("value"))
-    for assign in walk(cls, ("assignment_expression",), into_functions=True):
-        left = unwrap(assign.child_by_field_name("left"))
-        if left is not None and left.type == "member_expression" and text(left).replace(" ", "") == f"this.{name}":
-            found.append(assign.child_by_field_name("right"))
-    return found[0] if len(found) == 1 else None
