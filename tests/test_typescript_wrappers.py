@@ -194,6 +194,18 @@ def test_cockatiel_filters_and_backoffs(registry):
     assert constructs(registry, "ck.retry(ck.handleAll, { maxAttempts: 0 }).execute(run);\n") == []
 
 
+def test_cockatiel_retry_inside_wrap(registry):
+    body = (
+        "const retrying = ck.retry(ck.handleType(NetworkError), { maxAttempts: 2, backoff: new ck.ExponentialBackoff() });\n"
+        "const policy = ck.wrap(ck.timeout(5000), retrying, ck.circuitBreaker(ck.handleAll, breaker));\n"
+        "policy.execute(() => vault.request('GET', url));\n"
+    )
+    c = one(registry, body)
+    assert (short(c.on), c.cap) == (("NetworkError",), 3)
+    two = "const a = ck.retry(ck.handleAll, {});\nck.wrap(a, ck.retry(ck.handleAll, { maxAttempts: 1 })).execute(run);\n"
+    assert constructs(registry, two) == []  # two retry policies: which attempts run is not one construct's
+
+
 def test_cockatiel_policy_in_a_class_field(registry):
     body = (
         "class Api {\n  private readonly retries = ck.retry(ck.handleAll, { maxAttempts: 2 });\n"

@@ -203,13 +203,18 @@ class WrapperReader:
             c.wait = self._cockatiel_wait(opts["backoff"]) if "backoff" in opts else "none"
         return self._retried(c, self._filter(pargs[0] if pargs else None, 3))
 
-    def _policy(self, node, depth: int = 3):
-        """The ``retry(...)`` call of cockatiel an ``execute``'s object is: inline, a ``const``, a class field."""
+    def _policy(self, node, depth: int = 6):
+        """The ``retry(...)`` call of cockatiel an ``execute``'s object is: inline, a ``const``, a class
+        field, or the one retry policy of a ``wrap(...)`` of policies."""
         node = unwrap(node)
         if node is None or depth == 0:
             return None
         if node.type == "call_expression":
-            return node if self._is(node.child_by_field_name("function"), "cockatiel", "retry") else None
+            fn = node.child_by_field_name("function")
+            if self._is(fn, "cockatiel", "wrap"):
+                found = [p for a in named(node.child_by_field_name("arguments")) for p in [self._policy(a, depth - 1)] if p is not None]
+                return found[0] if len(found) == 1 else None
+            return node if self._is(fn, "cockatiel", "retry") else None
         if node.type == "identifier":
             found = lookup(node, text(node))
             return self._policy(found[1], depth - 1) if found is not None and found[1] is not None else None
