@@ -109,6 +109,22 @@ def test_p_retry_abort_error_in_a_catch(registry):
     assert short(one(registry, promise).excluded) == ("GrantExpiredError",)
 
 
+def test_what_the_body_catches_and_keeps_is_not_retried(registry):
+    handled = (
+        "pRetry(async () => {\n  try {\n    return await vault.request('GET', url);\n  } catch (e) {\n"
+        "    if (e instanceof ReAuthRequiredError) {\n      await reconnect();\n      return null;\n    }\n    throw e;\n  }\n});\n"
+    )
+    c = one(registry, handled)
+    assert (short(c.excluded), c.guarded) == (("ReAuthRequiredError",), False)
+    swallows = "pRetry(async () => {\n  try {\n    return await vault.request('GET', url);\n  } catch (e) {\n    log(e);\n  }\n});\n"
+    assert one(registry, swallows).guarded  # which errors escape, errlint cannot tell: silent
+    rethrows = swallows.replace("log(e);", "log(e);\n    throw e;")
+    assert (one(registry, rethrows).on, one(registry, rethrows).guarded) == (("globalThis.Error",), False)
+    assert one(registry, "backOff(() => vault.request().catch(() => null));\n").on == ()  # nothing escapes
+    rejects = one(registry, "backOff(() => vault.request().catch((e) => Promise.reject(e)));\n")
+    assert rejects.on == ("globalThis.Error",)
+
+
 def test_p_retry_abort_error_on_a_response_excludes_no_error(registry):
     body = "pRetry(async () => {\n  const r = await fetch(url);\n  if (r.status === 404) throw new AbortError(r.statusText);\n  return r;\n});\n"
     c = one(registry, body)

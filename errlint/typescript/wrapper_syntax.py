@@ -226,13 +226,18 @@ def thrown(names, fn):
     return value
 
 
-def stopped(names, body, stops, catch_param=None):
+def stopped(names, body, stops):
     """What a retried function's body lets be retried, given the places where it stops retrying
-    (``throw new AbortError(e)``, ``bail(e)``): a stop inside a ``catch`` under ``instanceof``
+    (``throw new AbortError(e)``, ``bail(e)``) and where its own ``catch`` clauses and ``.catch()``
+    callbacks keep an error from escaping (``return``): a stop inside a catch under ``instanceof``
     tests of the caught error excludes those classes; a stop outside any catch (a response
-    check) excludes no error; any other stop is a decision errlint cannot read (None)."""
+    check) excludes no error; any other stop, or a catch that may end without rethrowing, is a
+    decision errlint cannot read (None)."""
+    kept = swallowed(body)
+    if kept is None:
+        return None
     value = _EVERYTHING
-    for stop in stops:
+    for stop in (*stops, *kept):
         catch = _catch_of(stop, body)
         if catch is False:
             return None
@@ -242,6 +247,67 @@ def stopped(names, body, stops, catch_param=None):
         is_error = error_matcher(param)
         value = both(negate(_condition(names, stop, node, is_error)), value)
     return value
+
+
+def swallowed(body):
+    """The places where the catch clauses and ``.catch()`` callbacks of a retried function's body
+    keep an error from escaping: their ``return`` statements, an expression callback's value
+    (``.catch(() => null)``); None when one may end without rethrowing, or ``break`` / ``continue``."""
+    out = []
+    for node in walk(body, ("catch_clause", "call_expression")):
+        if node.type == "catch_clause":
+            block = node.child_by_field_name("body")
+        else:
+            callback = _catch_callback(node)
+            block = callback.child_by_field_name("body") if callback is not None else None
+            if block is not None and block.type != "statement_block":
+                if not _rejects(block):
+                    out.append(block)  # `.catch((e) => null)`: the value is the result
+                continue
+        if block is None:
+            continue
+        if any(True for _ in walk(block, ("break_statement", "continue_statement"))) or _falls_through(block):
+            return None
+        out.extend(walk(block, ("return_statement",)))
+    return out
+
+
+def _catch_callback(call):
+    """``promise.catch(callback)``'s callback (None: not such a call)."""
+    fn = call.child_by_field_name("function")
+    prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+    args = call.child_by_field_name("arguments")
+    first = [a for a in named(args) if a.type != "comment"][:1] if args is not None and args.type == "arguments" else []
+    if prop is None or text(prop) != "catch" or not first or first[0].type not in FUNCTIONS:
+        return None
+    return first[0]
+
+
+def _rejects(expr) -> bool:
+    """``Promise.reject(...)``: the callback rethrows."""
+    expr = unwrap(expr)
+    fn = expr.child_by_field_name("function") if expr is not None and expr.type == "call_expression" else None
+    return fn is not None and "".join(text(fn).split()) == "Promise.reject"
+
+
+def _falls_through(block) -> bool:
+    """Can control reach the end of ``block`` (a catch body)? Only a last ``throw`` / ``return``, or an
+    ``if`` / ``else`` both of whose sides end so, says no."""
+    stmts = [s for s in named(block) if s.type != "comment"] if block.type == "statement_block" else [block]
+    if not stmts:
+        return True
+    last = stmts[-1]
+    if last.type in ("throw_statement", "return_statement"):
+        return False
+    if last.type == "statement_block":
+        return _falls_through(last)
+    if last.type == "if_statement":
+        cons, alt = last.child_by_field_name("consequence"), last.child_by_field_name("alternative")
+        if cons is None or alt is None:
+            return True
+        inner = [c for c in named(alt) if c.type != "comment"]
+        return _falls_through(cons) or not inner or _falls_through(inner[-1])
+    return True
 
 
 def _catch_of(stop, body):

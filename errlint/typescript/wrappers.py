@@ -146,11 +146,9 @@ class WrapperReader:
             retried = both(predicate(self.names, function_of(opts["shouldRetry"])), retried)
         if "onFailedAttempt" in opts:
             retried = both(thrown(self.names, function_of(opts["onFailedAttempt"])), retried)
-        if c.body.type in FUNCTIONS:
-            stops = [n for n in walk(c.body, ("new_expression",), into_functions=True)
-                     if self._is(n.child_by_field_name("constructor"), "p-retry", "AbortError")]
-            retried = both(stopped(self.names, c.body, stops), retried)
-        return self._retried(c, retried)
+        stops = [n for n in walk(c.body, ("new_expression",), into_functions=True)
+                 if self._is(n.child_by_field_name("constructor"), "p-retry", "AbortError")]
+        return self._retried(c, retried, stops)
 
     def _async_retry(self, call, args) -> RetryConstruct | None:
         c = self._new("async-retry", call, args)
@@ -164,12 +162,9 @@ class WrapperReader:
         if is_true(opts.get("forever")):
             c.cap, c.bounded = None, "maxRetryTime" in opts
         c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
-        retried = _EVERYTHING
         bail = parameter_name(c.body, 0) if c.body.type in FUNCTIONS else None
-        if bail is not None:
-            stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if calls(n, bail)]
-            retried = stopped(self.names, c.body, stops)
-        return self._retried(c, retried)
+        stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if calls(n, bail)] if bail else []
+        return self._retried(c, _EVERYTHING, stops)
 
     def _backoff(self, call, args) -> RetryConstruct | None:
         c = self._new("exponential-backoff", call, args)
@@ -285,8 +280,12 @@ class WrapperReader:
                 return "backoff" if delays == sorted(delays) else "unknown"
         return "unknown"
 
-    def _retried(self, c: RetryConstruct, retried) -> RetryConstruct:
-        """Set what the construct retries: ``retried`` is (on, excluded) or None (a decision errlint cannot read)."""
+    def _retried(self, c: RetryConstruct, retried, stops=()) -> RetryConstruct:
+        """Set what the construct retries: ``retried`` (what its options let be retried: (on,
+        excluded), or None for a decision errlint cannot read), less what its function keeps from
+        escaping (its ``catch`` clauses) or stops retrying (``stops``: ``AbortError``, ``bail``)."""
+        if c.body.type in FUNCTIONS:
+            retried = both(stopped(self.names, c.body, stops), retried)
         if retried is not None and any(r.qualname is None or r.qualname.startswith("?") for r in retried[1]):
             retried = None  # it lets through a class errlint cannot name: which, it cannot tell
         if retried is None:
@@ -295,5 +294,5 @@ class WrapperReader:
         on, excluded = retried
         c.on = (EVERY_ERROR,) if on is None else tuple(r.qualname or "?" for r in on)
         c.on_refs = None if on is None else list(on)
-        c.excluded = tuple(r.qualname for r in excluded)
+        c.excluded = tuple(dict.fromkeys(r.qualname for r in excluded))  # `bail(e); return;` names one class twice
         return c
