@@ -58,6 +58,8 @@ class WrapperReader:
         self.names = names
         self.span = span  # node, end -> Span
         self.names_cockatiel = False  # the source mentions cockatiel: `x.execute(...)` may run a policy
+        # names declared (anywhere) with a value that mentions a library: `const m = require("p-retry")`
+        self._module_names: set[str] = set()
 
     def constructs(self, root) -> list[RetryConstruct]:
         """The wrapper constructs under ``root``, in source order (none unless the module names a library)."""
@@ -65,6 +67,10 @@ class WrapperReader:
         self.names_cockatiel = b"cockatiel" in source
         if not any(lib.encode() in source for lib in LIBRARIES):
             return []
+        self._module_names = {
+            text(d.child_by_field_name("name")) for d in walk(root, ("variable_declarator",), into_functions=True)
+            if d.child_by_field_name("value") is not None and any(lib.encode() in d.child_by_field_name("value").text for lib in LIBRARIES)
+        }
         out = []
         for call in walk(root, ("call_expression",), into_functions=True):
             c = self._construct(call)
@@ -80,6 +86,8 @@ class WrapperReader:
             return None
         if node.type == "identifier":
             binding = self.names.bindings.get(text(node))
+            if (binding is None or binding[1] not in LIBRARIES) and text(node) not in self._module_names:
+                return None  # neither imported from a library nor declared from one (no scope walk)
             found = lookup(node, text(node))
             if found is not None and found[0] != "top" or binding is not None and binding[0] == "local":
                 # a local name (which shadows the import), or a top-level one bound to something else:
