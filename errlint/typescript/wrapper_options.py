@@ -1,15 +1,18 @@
 """What the retry wrappers' reading (:mod:`errlint.typescript.wrappers`) reads of the calls themselves:
 an options object, a cap and the growth of the waits it sets, a callee as compilers write it, the
-library a value is (``require``, ``import()``, interop helpers), a class field's value."""
+library a value is (``require``, ``import()``, interop helpers), a class field's value, what a name
+is declared as where it is used, a literal number."""
 from __future__ import annotations
 
 import math
 
 from ..facts import RetryConstruct
 from .names import named, string_value, text, unwrap
-from .wrapper_syntax import lookup, number, walk
+from .wrapper_syntax import FUNCTIONS, parameters, walk
 
 LIBRARIES = ("p-retry", "async-retry", "exponential-backoff", "cockatiel")
+_SCOPES = frozenset({"statement_block", "program", "switch_case"})
+_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 
 
 def options(node) -> dict | None:
@@ -157,3 +160,87 @@ def field_value(member, name: str):
         if left is not None and left.type == "member_expression" and text(left).replace(" ", "") == f"this.{name}":
             found.append(assign.child_by_field_name("right"))
     return found[0] if len(found) == 1 else None
+
+
+# -- names and literals -------------------------------------------------------------------
+def lookup(node, name: str):
+    """What ``name`` is declared as where ``node`` is: ("value", the initial value) for a
+    ``const`` / ``let`` / ``var``, ("function", node) for a function declaration, ("parameter",
+    None) for a parameter, ("top", node) for a top-level declaration; None: not declared."""
+    scope = node.parent
+    while scope is not None:
+        if scope.type in _SCOPES:
+            for stmt in named(scope):
+                found = _declares(stmt, name)
+                if found is not None:
+                    return ("top", found[1]) if scope.type == "program" else found
+        elif scope.type in FUNCTIONS:
+            if any(_binds(p.child_by_field_name("pattern") or p.child_by_field_name("left") or p, name) for p in parameters(scope)):
+                return ("parameter", None)
+        elif scope.type == "catch_clause":
+            param = scope.child_by_field_name("parameter")
+            if param is not None and _binds(param, name):
+                return ("parameter", None)
+        scope = scope.parent
+    return None
+
+
+def _declares(stmt, name):
+    if stmt.type == "export_statement":
+        decl = stmt.child_by_field_name("declaration")
+        return _declares(decl, name) if decl is not None else None
+    if stmt.type in _DECLARATIONS:
+        for d in named(stmt):
+            target = d.child_by_field_name("name") if d.type == "variable_declarator" else None
+            if target is not None and target.type == "identifier" and text(target) == name:
+                return ("value", d.child_by_field_name("value"))
+            if target is not None and target.type != "identifier" and _binds(target, name):
+                return ("value", None)
+    elif stmt.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
+        ident = stmt.child_by_field_name("name")
+        if ident is not None and text(ident) == name:
+            return ("function", stmt)
+    return None
+
+
+def _binds(pattern, name: str) -> bool:
+    return any(text(n) == name for n in walk(pattern, ("identifier", "shorthand_property_identifier_pattern")))
+
+
+def function_of(node):
+    """The function ``node`` is or names (an identifier declared as a function or a function value)."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type in FUNCTIONS:
+        return node
+    if node.type == "identifier":
+        found = lookup(node, text(node))
+        if found is not None and found[1] is not None:
+            value = unwrap(found[1])
+            return value if value.type in FUNCTIONS else None
+    return None
+
+
+def number(node) -> float | None:
+    """A literal number (``3``, ``1_000``, ``Infinity``, ``Number.POSITIVE_INFINITY``), a ``const``'s
+    literal value included; None: not one errlint reads."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "number":
+        raw = text(node).replace("_", "").lower()
+        try:
+            return float(int(raw, 0)) if raw.startswith(("0x", "0o", "0b")) else float(raw)
+        except ValueError:
+            return None
+    if node.type == "identifier":
+        if text(node) == "Infinity" and lookup(node, "Infinity") is None:
+            return math.inf
+        found = lookup(node, text(node))
+        if found is not None and found[1] is not None and found[1].type != "identifier":
+            return number(found[1])
+        return None
+    if node.type == "member_expression" and "".join(text(node).split()) == "Number.POSITIVE_INFINITY":
+        return math.inf
+    return None

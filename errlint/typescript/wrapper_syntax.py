@@ -1,5 +1,5 @@
 """What the retry wrappers' reading (:mod:`errlint.typescript.wrappers`) reads of the syntax: which
-errors a predicate retries, which a body stops retrying, what a name is declared as, a literal number.
+errors a predicate retries, which a retried function's body stops retrying or keeps from escaping.
 
 A retried set is a pair ``(on, excluded)``: the errors that are instances of a class of ``on``
 (``None``: every error) and of none of ``excluded``, each class a
@@ -14,8 +14,6 @@ first parameter, that parameter's ``error`` (p-retry 7 passes a context: ``({ er
 """
 from __future__ import annotations
 
-import math
-
 from ..facts import ClassRef
 from .names import named, text, unwrap
 
@@ -23,8 +21,6 @@ FUNCTIONS = frozenset({
     "arrow_function", "function_expression", "function", "method_definition", "function_declaration",
     "generator_function", "generator_function_declaration",
 })
-_SCOPES = frozenset({"statement_block", "program", "switch_case"})
-_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 _EVERYTHING = (None, ())
 _NOTHING = ((), ())
 
@@ -343,87 +339,3 @@ def _condition(names, stop, top, is_error):
             return None
         child, node = node, node.parent
     return value
-
-
-# -- names and literals -------------------------------------------------------------------
-def lookup(node, name: str):
-    """What ``name`` is declared as where ``node`` is: ("value", the initial value) for a
-    ``const`` / ``let`` / ``var``, ("function", node) for a function declaration, ("parameter",
-    None) for a parameter, ("top", node) for a top-level declaration; None: not declared."""
-    scope = node.parent
-    while scope is not None:
-        if scope.type in _SCOPES:
-            for stmt in named(scope):
-                found = _declares(stmt, name)
-                if found is not None:
-                    return ("top", found[1]) if scope.type == "program" else found
-        elif scope.type in FUNCTIONS:
-            if any(_binds(p.child_by_field_name("pattern") or p.child_by_field_name("left") or p, name) for p in parameters(scope)):
-                return ("parameter", None)
-        elif scope.type == "catch_clause":
-            param = scope.child_by_field_name("parameter")
-            if param is not None and _binds(param, name):
-                return ("parameter", None)
-        scope = scope.parent
-    return None
-
-
-def _declares(stmt, name):
-    if stmt.type == "export_statement":
-        decl = stmt.child_by_field_name("declaration")
-        return _declares(decl, name) if decl is not None else None
-    if stmt.type in _DECLARATIONS:
-        for d in named(stmt):
-            target = d.child_by_field_name("name") if d.type == "variable_declarator" else None
-            if target is not None and target.type == "identifier" and text(target) == name:
-                return ("value", d.child_by_field_name("value"))
-            if target is not None and target.type != "identifier" and _binds(target, name):
-                return ("value", None)
-    elif stmt.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
-        ident = stmt.child_by_field_name("name")
-        if ident is not None and text(ident) == name:
-            return ("function", stmt)
-    return None
-
-
-def _binds(pattern, name: str) -> bool:
-    return any(text(n) == name for n in walk(pattern, ("identifier", "shorthand_property_identifier_pattern")))
-
-
-def function_of(node):
-    """The function ``node`` is or names (an identifier declared as a function or a function value)."""
-    node = unwrap(node)
-    if node is None:
-        return None
-    if node.type in FUNCTIONS:
-        return node
-    if node.type == "identifier":
-        found = lookup(node, text(node))
-        if found is not None and found[1] is not None:
-            value = unwrap(found[1])
-            return value if value.type in FUNCTIONS else None
-    return None
-
-
-def number(node) -> float | None:
-    """A literal number (``3``, ``1_000``, ``Infinity``, ``Number.POSITIVE_INFINITY``), a ``const``'s
-    literal value included; None: not one errlint reads."""
-    node = unwrap(node)
-    if node is None:
-        return None
-    if node.type == "number":
-        raw = text(node).replace("_", "").lower()
-        try:
-            return float(int(raw, 0)) if raw.startswith(("0x", "0o", "0b")) else float(raw)
-        except ValueError:
-            return None
-    if node.type == "identifier":
-        if text(node) == "Infinity" and lookup(node, "Infinity") is None:
-            return math.inf
-        found = lookup(node, text(node))
-        if found is not None and found[1] is not None and found[1].type != "identifier":
-            return number(found[1])
-        return None
-    if node.type == "member_expression" and "".join(text(node).split()) == "Number.POSITIVE_INFINITY":
-        return math.inf
-    return None

@@ -41,9 +41,10 @@ import math
 from ..facts import ClassRef, RetryConstruct
 from .names import named, text, unwrap
 from .wrapper_options import (
-    LIBRARIES, attempts, callee, calls, field_value, growth, is_true, module_value, options, unread, written,
+    LIBRARIES, attempts, callee, calls, field_value, function_of, growth, is_true, lookup, module_value, number, options,
+    unread, written,
 )
-from .wrapper_syntax import FUNCTIONS, both, either, function_of, lookup, number, parameter_name, predicate, stopped, thrown, walk
+from .wrapper_syntax import FUNCTIONS, both, either, parameter_name, predicate, stopped, thrown, walk
 
 EVERY_ERROR = "globalThis.Error"  # what a wrapper that filters nothing retries (rules/javascript.toml's root)
 _MODULE = ("*", "default")  # the module itself (CommonJS ``require``) or its default export
