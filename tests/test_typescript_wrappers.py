@@ -109,6 +109,22 @@ def test_p_retry_abort_error_in_a_catch(registry):
     assert short(one(registry, promise).excluded) == ("GrantExpiredError",)
 
 
+def test_what_the_body_catches_and_keeps_is_not_retried(registry):
+    handled = (
+        "pRetry(async () => {\n  try {\n    return await vault.request('GET', url);\n  } catch (e) {\n"
+        "    if (e instanceof ReAuthRequiredError) {\n      await reconnect();\n      return null;\n    }\n    throw e;\n  }\n});\n"
+    )
+    c = one(registry, handled)
+    assert (short(c.excluded), c.guarded) == (("ReAuthRequiredError",), False)
+    swallows = "pRetry(async () => {\n  try {\n    return await vault.request('GET', url);\n  } catch (e) {\n    log(e);\n  }\n});\n"
+    assert one(registry, swallows).guarded  # which errors escape, errlint cannot tell: silent
+    rethrows = swallows.replace("log(e);", "log(e);\n    throw e;")
+    assert (one(registry, rethrows).on, one(registry, rethrows).guarded) == (("globalThis.Error",), False)
+    assert one(registry, "backOff(() => vault.request().catch(() => null));\n").on == ()  # nothing escapes
+    rejects = one(registry, "backOff(() => vault.request().catch((e) => Promise.reject(e)));\n")
+    assert rejects.on == ("globalThis.Error",)
+
+
 def test_p_retry_abort_error_on_a_response_excludes_no_error(registry):
     body = "pRetry(async () => {\n  const r = await fetch(url);\n  if (r.status === 404) throw new AbortError(r.statusText);\n  return r;\n});\n"
     c = one(registry, body)
@@ -194,6 +210,18 @@ def test_cockatiel_filters_and_backoffs(registry):
     assert constructs(registry, "ck.retry(ck.handleAll, { maxAttempts: 0 }).execute(run);\n") == []
 
 
+def test_cockatiel_retry_inside_wrap(registry):
+    body = (
+        "const retrying = ck.retry(ck.handleType(NetworkError), { maxAttempts: 2, backoff: new ck.ExponentialBackoff() });\n"
+        "const policy = ck.wrap(ck.timeout(5000), retrying, ck.circuitBreaker(ck.handleAll, breaker));\n"
+        "policy.execute(() => vault.request('GET', url));\n"
+    )
+    c = one(registry, body)
+    assert (short(c.on), c.cap) == (("NetworkError",), 3)
+    two = "const a = ck.retry(ck.handleAll, {});\nck.wrap(a, ck.retry(ck.handleAll, { maxAttempts: 1 })).execute(run);\n"
+    assert constructs(registry, two) == []  # two retry policies: which attempts run is not one construct's
+
+
 def test_cockatiel_policy_in_a_class_field(registry):
     body = (
         "class Api {\n  private readonly retries = ck.retry(ck.handleAll, { maxAttempts: 2 });\n"
@@ -215,6 +243,27 @@ def test_commonjs_requires_and_namespaces(registry):
     assert [c.kind for c in found] == ["p-retry", "p-retry", "async-retry", "exponential-backoff"]
     assert short(found[0].excluded) == ("GrantExpiredError",)
     assert found[1].description == "pRetry.default(...)" and found[1].cap == 2
+
+
+def test_compiled_commonjs_and_dynamic_imports(registry):
+    js = (
+        'const p_retry_1 = __importStar(require("p-retry"));\nconst async_retry_1 = tslib_1.__importDefault(require("async-retry"));\n'
+        'var import_backoff = require("exponential-backoff");\nconst cockatiel_1 = require("cockatiel");\n'
+        "async function f(task) {\n  await (0, p_retry_1.default)(task, { retries: 2 });\n  await (0, async_retry_1.default)(task);\n"
+        "  const r = await (0, import_backoff.backOff)(task, { numOfAttempts: 4 });\n"
+        "  const policy = (0, cockatiel_1.retry)((0, cockatiel_1.handleType)(TypeError), { maxAttempts: 1 });\n"
+        "  await policy.execute(task);\n"
+        '  const pRetry = (await import("p-retry")).default;\n  return pRetry(task, { retries: 1 });\n}\n'
+    )
+    found = constructs(registry, js, path="a.js", imports="")
+    assert [(c.kind, c.description, c.cap) for c in found] == [
+        ("p-retry", "p_retry_1.default(...)", 3),
+        ("async-retry", "async_retry_1.default(...)", 11),
+        ("exponential-backoff", "import_backoff.backOff(...)", 4),  # tree-sitter reads `await (0, f)(x)` as `await(0, f)` called
+        ("cockatiel", "policy.execute(...) (the retry policy of line 9)", 2),
+        ("p-retry", "pRetry(...)", 2),
+    ]
+    assert found[3].on == ("globalThis.TypeError",)
 
 
 def test_names_not_imported_from_a_library_are_not_wrappers(registry):

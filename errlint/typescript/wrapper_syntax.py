@@ -1,5 +1,5 @@
 """What the retry wrappers' reading (:mod:`errlint.typescript.wrappers`) reads of the syntax: which
-errors a predicate retries, which a body stops retrying, what a name is declared as, a literal number.
+errors a predicate retries, which a retried function's body stops retrying or keeps from escaping.
 
 A retried set is a pair ``(on, excluded)``: the errors that are instances of a class of ``on``
 (``None``: every error) and of none of ``excluded``, each class a
@@ -14,8 +14,6 @@ first parameter, that parameter's ``error`` (p-retry 7 passes a context: ``({ er
 """
 from __future__ import annotations
 
-import math
-
 from ..facts import ClassRef
 from .names import named, text, unwrap
 
@@ -23,8 +21,6 @@ FUNCTIONS = frozenset({
     "arrow_function", "function_expression", "function", "method_definition", "function_declaration",
     "generator_function", "generator_function_declaration",
 })
-_SCOPES = frozenset({"statement_block", "program", "switch_case"})
-_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 _EVERYTHING = (None, ())
 _NOTHING = ((), ())
 
@@ -226,13 +222,18 @@ def thrown(names, fn):
     return value
 
 
-def stopped(names, body, stops, catch_param=None):
+def stopped(names, body, stops):
     """What a retried function's body lets be retried, given the places where it stops retrying
-    (``throw new AbortError(e)``, ``bail(e)``): a stop inside a ``catch`` under ``instanceof``
+    (``throw new AbortError(e)``, ``bail(e)``) and where its own ``catch`` clauses and ``.catch()``
+    callbacks keep an error from escaping (``return``): a stop inside a catch under ``instanceof``
     tests of the caught error excludes those classes; a stop outside any catch (a response
-    check) excludes no error; any other stop is a decision errlint cannot read (None)."""
+    check) excludes no error; any other stop, or a catch that may end without rethrowing, is a
+    decision errlint cannot read (None)."""
+    kept = swallowed(body)
+    if kept is None:
+        return None
     value = _EVERYTHING
-    for stop in stops:
+    for stop in (*stops, *kept):
         catch = _catch_of(stop, body)
         if catch is False:
             return None
@@ -242,6 +243,67 @@ def stopped(names, body, stops, catch_param=None):
         is_error = error_matcher(param)
         value = both(negate(_condition(names, stop, node, is_error)), value)
     return value
+
+
+def swallowed(body):
+    """The places where the catch clauses and ``.catch()`` callbacks of a retried function's body
+    keep an error from escaping: their ``return`` statements, an expression callback's value
+    (``.catch(() => null)``); None when one may end without rethrowing, or ``break`` / ``continue``."""
+    out = []
+    for node in walk(body, ("catch_clause", "call_expression")):
+        if node.type == "catch_clause":
+            block = node.child_by_field_name("body")
+        else:
+            callback = _catch_callback(node)
+            block = callback.child_by_field_name("body") if callback is not None else None
+            if block is not None and block.type != "statement_block":
+                if not _rejects(block):
+                    out.append(block)  # `.catch((e) => null)`: the value is the result
+                continue
+        if block is None:
+            continue
+        if any(True for _ in walk(block, ("break_statement", "continue_statement"))) or _falls_through(block):
+            return None
+        out.extend(walk(block, ("return_statement",)))
+    return out
+
+
+def _catch_callback(call):
+    """``promise.catch(callback)``'s callback (None: not such a call)."""
+    fn = call.child_by_field_name("function")
+    prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+    args = call.child_by_field_name("arguments")
+    first = [a for a in named(args) if a.type != "comment"][:1] if args is not None and args.type == "arguments" else []
+    if prop is None or text(prop) != "catch" or not first or first[0].type not in FUNCTIONS:
+        return None
+    return first[0]
+
+
+def _rejects(expr) -> bool:
+    """``Promise.reject(...)``: the callback rethrows."""
+    expr = unwrap(expr)
+    fn = expr.child_by_field_name("function") if expr is not None and expr.type == "call_expression" else None
+    return fn is not None and "".join(text(fn).split()) == "Promise.reject"
+
+
+def _falls_through(block) -> bool:
+    """Can control reach the end of ``block`` (a catch body)? Only a last ``throw`` / ``return``, or an
+    ``if`` / ``else`` both of whose sides end so, says no."""
+    stmts = [s for s in named(block) if s.type != "comment"] if block.type == "statement_block" else [block]
+    if not stmts:
+        return True
+    last = stmts[-1]
+    if last.type in ("throw_statement", "return_statement"):
+        return False
+    if last.type == "statement_block":
+        return _falls_through(last)
+    if last.type == "if_statement":
+        cons, alt = last.child_by_field_name("consequence"), last.child_by_field_name("alternative")
+        if cons is None or alt is None:
+            return True
+        inner = [c for c in named(alt) if c.type != "comment"]
+        return _falls_through(cons) or not inner or _falls_through(inner[-1])
+    return True
 
 
 def _catch_of(stop, body):
@@ -277,87 +339,3 @@ def _condition(names, stop, top, is_error):
             return None
         child, node = node, node.parent
     return value
-
-
-# -- names and literals -------------------------------------------------------------------
-def lookup(node, name: str):
-    """What ``name`` is declared as where ``node`` is: ("value", the initial value) for a
-    ``const`` / ``let`` / ``var``, ("function", node) for a function declaration, ("parameter",
-    None) for a parameter, ("top", node) for a top-level declaration; None: not declared."""
-    scope = node.parent
-    while scope is not None:
-        if scope.type in _SCOPES:
-            for stmt in named(scope):
-                found = _declares(stmt, name)
-                if found is not None:
-                    return ("top", found[1]) if scope.type == "program" else found
-        elif scope.type in FUNCTIONS:
-            if any(_binds(p.child_by_field_name("pattern") or p.child_by_field_name("left") or p, name) for p in parameters(scope)):
-                return ("parameter", None)
-        elif scope.type == "catch_clause":
-            param = scope.child_by_field_name("parameter")
-            if param is not None and _binds(param, name):
-                return ("parameter", None)
-        scope = scope.parent
-    return None
-
-
-def _declares(stmt, name):
-    if stmt.type == "export_statement":
-        decl = stmt.child_by_field_name("declaration")
-        return _declares(decl, name) if decl is not None else None
-    if stmt.type in _DECLARATIONS:
-        for d in named(stmt):
-            target = d.child_by_field_name("name") if d.type == "variable_declarator" else None
-            if target is not None and target.type == "identifier" and text(target) == name:
-                return ("value", d.child_by_field_name("value"))
-            if target is not None and target.type != "identifier" and _binds(target, name):
-                return ("value", None)
-    elif stmt.type in ("function_declaration", "generator_function_declaration", "class_declaration"):
-        ident = stmt.child_by_field_name("name")
-        if ident is not None and text(ident) == name:
-            return ("function", stmt)
-    return None
-
-
-def _binds(pattern, name: str) -> bool:
-    return any(text(n) == name for n in walk(pattern, ("identifier", "shorthand_property_identifier_pattern")))
-
-
-def function_of(node):
-    """The function ``node`` is or names (an identifier declared as a function or a function value)."""
-    node = unwrap(node)
-    if node is None:
-        return None
-    if node.type in FUNCTIONS:
-        return node
-    if node.type == "identifier":
-        found = lookup(node, text(node))
-        if found is not None and found[1] is not None:
-            value = unwrap(found[1])
-            return value if value.type in FUNCTIONS else None
-    return None
-
-
-def number(node) -> float | None:
-    """A literal number (``3``, ``1_000``, ``Infinity``, ``Number.POSITIVE_INFINITY``), a ``const``'s
-    literal value included; None: not one errlint reads."""
-    node = unwrap(node)
-    if node is None:
-        return None
-    if node.type == "number":
-        raw = text(node).replace("_", "").lower()
-        try:
-            return float(int(raw, 0)) if raw.startswith(("0x", "0o", "0b")) else float(raw)
-        except ValueError:
-            return None
-    if node.type == "identifier":
-        if text(node) == "Infinity" and lookup(node, "Infinity") is None:
-            return math.inf
-        found = lookup(node, text(node))
-        if found is not None and found[1] is not None and found[1].type != "identifier":
-            return number(found[1])
-        return None
-    if node.type == "member_expression" and "".join(text(node).split()) == "Number.POSITIVE_INFINITY":
-        return math.inf
-    return None

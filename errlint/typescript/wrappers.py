@@ -6,7 +6,7 @@ again and whose ``at`` is the wrapper's call up to its ``(`` (``pRetry(``,
 default, named and namespace imports, ``require``), never by a name alone; a local
 name that shadows the import is not followed.
 
-``p-retry`` (defaults read in p-retry 7.1.1's ``index.js``: ``retries`` 10, ``factor`` 2,
+``p-retry`` (defaults read in p-retry 7.1.1's and 9.0.0's ``index.js``: ``retries`` 10, ``factor`` 2,
 ``minTimeout`` 1000 ms)
     ``pRetry(fn, { retries, shouldRetry, onFailedAttempt, factor, minTimeout, maxTimeout,
     maxRetryTime })`` and ``makeRetriable(fn, options)``. ``throw new AbortError(...)`` in
@@ -21,7 +21,7 @@ name that shadows the import is not followed.
 100 ms, ``timeMultiple`` 2)
     ``backOff(fn, { numOfAttempts, retry: (e, attemptNumber) => boolean, startingDelay,
     timeMultiple, maxDelay })``; ``numOfAttempts`` counts every attempt.
-``cockatiel`` (3.2.1's ``dist/Policy.js``: ``retry()`` without ``maxAttempts`` retries
+``cockatiel`` (3.2.1's and 4.0.0's ``dist/Policy.js``: ``retry()`` without ``maxAttempts`` retries
 forever — ``maxAttempts ?? Infinity`` — and without ``backoff`` waits
 ``ConstantBackoff(0)``, i.e. not at all; ``maxAttempts`` counts retries)
     ``retry(handleType(X).orType(Y), { maxAttempts, backoff: new ExponentialBackoff() })``
@@ -40,10 +40,13 @@ import math
 
 from ..facts import ClassRef, RetryConstruct
 from .names import named, text, unwrap
-from .wrapper_syntax import FUNCTIONS, both, either, function_of, lookup, number, parameter_name, predicate, stopped, thrown, walk
+from .wrapper_options import (
+    LIBRARIES, attempts, callee, calls, field_value, function_of, growth, is_true, lookup, module_value, number, options,
+    unread, written,
+)
+from .wrapper_syntax import FUNCTIONS, both, either, parameter_name, predicate, stopped, thrown, walk
 
 EVERY_ERROR = "globalThis.Error"  # what a wrapper that filters nothing retries (rules/javascript.toml's root)
-LIBRARIES = ("p-retry", "async-retry", "exponential-backoff", "cockatiel")
 _MODULE = ("*", "default")  # the module itself (CommonJS ``require``) or its default export
 _EVERYTHING = (None, ())
 _NOTHING = ((), ())
@@ -55,11 +58,20 @@ class WrapperReader:
     def __init__(self, names, span) -> None:
         self.names = names
         self.span = span  # node, end -> Span
+        self.names_cockatiel = False  # the source mentions cockatiel: `x.execute(...)` may run a policy
+        # names declared (anywhere) with a value that mentions a library: `const m = require("p-retry")`
+        self._module_names: set[str] = set()
 
     def constructs(self, root) -> list[RetryConstruct]:
-        """The wrapper constructs under ``root``, in source order (none unless the module imports a library)."""
-        if not any(spec in self.names.imported for spec in LIBRARIES):
+        """The wrapper constructs under ``root``, in source order (none unless the module names a library)."""
+        source = root.text
+        self.names_cockatiel = b"cockatiel" in source
+        if not any(lib.encode() in source for lib in LIBRARIES):
             return []
+        self._module_names = {
+            text(d.child_by_field_name("name")) for d in walk(root, ("variable_declarator",), into_functions=True)
+            if d.child_by_field_name("value") is not None and any(lib.encode() in d.child_by_field_name("value").text for lib in LIBRARIES)
+        }
         out = []
         for call in walk(root, ("call_expression",), into_functions=True):
             c = self._construct(call)
@@ -70,16 +82,20 @@ class WrapperReader:
     # -- what a name is -------------------------------------------------------------------
     def imported(self, node) -> tuple[str, str] | None:
         """(library, name) for an expression naming a library's export (``"*"``: the module itself)."""
-        node = unwrap(node)
+        node = callee(node)
         if node is None:
             return None
         if node.type == "identifier":
             binding = self.names.bindings.get(text(node))
-            if binding is None or binding[1] not in LIBRARIES or binding[0] == "local":
-                return None
+            if (binding is None or binding[1] not in LIBRARIES) and text(node) not in self._module_names:
+                return None  # neither imported from a library nor declared from one (no scope walk)
             found = lookup(node, text(node))
-            if found is not None and found[0] != "top":
-                return None  # a local name shadows the import
+            if found is not None and found[0] != "top" or binding is not None and binding[0] == "local":
+                # a local name (which shadows the import), or a top-level one bound to something else:
+                # ``(await import("p-retry")).default``, compiled ``__importDefault(require("p-retry"))``
+                return module_value(found[1]) if found is not None and found[1] is not None else None
+            if binding is None or binding[1] not in LIBRARIES:
+                return None
             return (binding[1], binding[2] if binding[0] == "named" else "*")
         if node.type == "member_expression":
             obj, prop = unwrap(node.child_by_field_name("object")), node.child_by_field_name("property")
@@ -106,8 +122,8 @@ class WrapperReader:
             return self._async_retry(call, args)
         if found == ("exponential-backoff", "backOff"):
             return self._backoff(call, args)
-        fn = unwrap(fn)
-        if fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "execute" and "cockatiel" in self.names.imported:
+        fn = callee(fn)
+        if fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "execute" and self.names_cockatiel:
             policy = self._policy(fn.child_by_field_name("object"))
             if policy is not None:
                 return self._cockatiel(call, policy, args)
@@ -118,7 +134,7 @@ class WrapperReader:
             return None
         fn = call.child_by_field_name("function")
         body = function_of(args[0]) or unwrap(args[0])
-        c = RetryConstruct(kind, call, call, body, description=f"{_written(fn)}(...)")
+        c = RetryConstruct(kind, call, call, body, description=f"{written(fn)}(...)")
         c.at = self.span(fn, call.child_by_field_name("arguments").children[0])
         return c
 
@@ -126,54 +142,49 @@ class WrapperReader:
         c = self._new("p-retry", call, args)
         if c is None:
             return None
-        opts = _options(args[1] if len(args) > 1 else None)
+        opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
-            return _unread(c)
-        if not _attempts(c, opts, "retries", 10, retries=True):
+            return unread(c)
+        if not attempts(c, opts, "retries", 10, retries=True):
             return None
-        if _is_true(opts.get("forever")):  # p-retry before 7 (7 refuses the option)
+        if is_true(opts.get("forever")):  # p-retry before 7 (7 refuses the option)
             c.cap, c.bounded = None, "maxRetryTime" in opts
-        c.wait = _growth(opts, "factor", "minTimeout", "maxTimeout")
+        c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         retried = _EVERYTHING
         if "shouldRetry" in opts:
             retried = both(predicate(self.names, function_of(opts["shouldRetry"])), retried)
         if "onFailedAttempt" in opts:
             retried = both(thrown(self.names, function_of(opts["onFailedAttempt"])), retried)
-        if c.body.type in FUNCTIONS:
-            stops = [n for n in walk(c.body, ("new_expression",), into_functions=True)
-                     if self._is(n.child_by_field_name("constructor"), "p-retry", "AbortError")]
-            retried = both(stopped(self.names, c.body, stops), retried)
-        return self._retried(c, retried)
+        stops = [n for n in walk(c.body, ("new_expression",), into_functions=True)
+                 if self._is(n.child_by_field_name("constructor"), "p-retry", "AbortError")]
+        return self._retried(c, retried, stops)
 
     def _async_retry(self, call, args) -> RetryConstruct | None:
         c = self._new("async-retry", call, args)
         if c is None:
             return None
-        opts = _options(args[1] if len(args) > 1 else None)
+        opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
-            return _unread(c)
-        if not _attempts(c, opts, "retries", 10, retries=True):
+            return unread(c)
+        if not attempts(c, opts, "retries", 10, retries=True):
             return None
-        if _is_true(opts.get("forever")):
+        if is_true(opts.get("forever")):
             c.cap, c.bounded = None, "maxRetryTime" in opts
-        c.wait = _growth(opts, "factor", "minTimeout", "maxTimeout")
-        retried = _EVERYTHING
+        c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         bail = parameter_name(c.body, 0) if c.body.type in FUNCTIONS else None
-        if bail is not None:
-            stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if _calls(n, bail)]
-            retried = stopped(self.names, c.body, stops)
-        return self._retried(c, retried)
+        stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if calls(n, bail)] if bail else []
+        return self._retried(c, _EVERYTHING, stops)
 
     def _backoff(self, call, args) -> RetryConstruct | None:
         c = self._new("exponential-backoff", call, args)
         if c is None:
             return None
-        opts = _options(args[1] if len(args) > 1 else None)
+        opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
-            return _unread(c)
-        if not _attempts(c, opts, "numOfAttempts", 10, retries=False):
+            return unread(c)
+        if not attempts(c, opts, "numOfAttempts", 10, retries=False):
             return None
-        c.wait = _growth(opts, "timeMultiple", "startingDelay", "maxDelay")
+        c.wait = growth(opts, "timeMultiple", "startingDelay", "maxDelay")
         retried = _EVERYTHING
         if "retry" in opts:
             retried = predicate(self.names, function_of(opts["retry"]))
@@ -187,27 +198,32 @@ class WrapperReader:
         if line != call.start_point[0] + 1:
             c.description += f" (the retry policy of line {line})"
         pargs = [a for a in named(policy.child_by_field_name("arguments")) if a.type != "comment"]
-        opts = _options(pargs[1] if len(pargs) > 1 else None)
+        opts = options(pargs[1] if len(pargs) > 1 else None)
         if opts is None:
             c.wait = "unknown"
         else:
-            if not _attempts(c, opts, "maxAttempts", math.inf, retries=True):
+            if not attempts(c, opts, "maxAttempts", math.inf, retries=True):
                 return None
             c.wait = self._cockatiel_wait(opts["backoff"]) if "backoff" in opts else "none"
         return self._retried(c, self._filter(pargs[0] if pargs else None, 3))
 
-    def _policy(self, node, depth: int = 3):
-        """The ``retry(...)`` call of cockatiel an ``execute``'s object is: inline, a ``const``, a class field."""
+    def _policy(self, node, depth: int = 6):
+        """The ``retry(...)`` call of cockatiel an ``execute``'s object is: inline, a ``const``, a class
+        field, or the one retry policy of a ``wrap(...)`` of policies."""
         node = unwrap(node)
         if node is None or depth == 0:
             return None
         if node.type == "call_expression":
-            return node if self._is(node.child_by_field_name("function"), "cockatiel", "retry") else None
+            fn = node.child_by_field_name("function")
+            if self._is(fn, "cockatiel", "wrap"):
+                found = [p for a in named(node.child_by_field_name("arguments")) for p in [self._policy(a, depth - 1)] if p is not None]
+                return found[0] if len(found) == 1 else None
+            return node if self._is(fn, "cockatiel", "retry") else None
         if node.type == "identifier":
             found = lookup(node, text(node))
             return self._policy(found[1], depth - 1) if found is not None and found[1] is not None else None
         if node.type == "member_expression" and unwrap(node.child_by_field_name("object")).type == "this":
-            value = _field_value(node, text(node.child_by_field_name("property")))
+            value = field_value(node, text(node.child_by_field_name("property")))
             return self._policy(value, depth - 1)
         return None
 
@@ -228,7 +244,7 @@ class WrapperReader:
         found = self.imported(fn)
         if found is not None and found[0] == "cockatiel":
             return self._handles(found[1], None, args)
-        fn = unwrap(fn)
+        fn = callee(fn)
         if fn.type == "member_expression":
             method = text(fn.child_by_field_name("property"))
             if method in ("orType", "orWhen", "orResultType", "orWhenResult"):
@@ -273,8 +289,12 @@ class WrapperReader:
                 return "backoff" if delays == sorted(delays) else "unknown"
         return "unknown"
 
-    def _retried(self, c: RetryConstruct, retried) -> RetryConstruct:
-        """Set what the construct retries: ``retried`` is (on, excluded) or None (a decision errlint cannot read)."""
+    def _retried(self, c: RetryConstruct, retried, stops=()) -> RetryConstruct:
+        """Set what the construct retries: ``retried`` (what its options let be retried: (on,
+        excluded), or None for a decision errlint cannot read), less what its function keeps from
+        escaping (its ``catch`` clauses) or stops retrying (``stops``: ``AbortError``, ``bail``)."""
+        if c.body.type in FUNCTIONS:
+            retried = both(stopped(self.names, c.body, stops), retried)
         if retried is not None and any(r.qualname is None or r.qualname.startswith("?") for r in retried[1]):
             retried = None  # it lets through a class errlint cannot name: which, it cannot tell
         if retried is None:
@@ -283,111 +303,5 @@ class WrapperReader:
         on, excluded = retried
         c.on = (EVERY_ERROR,) if on is None else tuple(r.qualname or "?" for r in on)
         c.on_refs = None if on is None else list(on)
-        c.excluded = tuple(r.qualname for r in excluded)
+        c.excluded = tuple(dict.fromkeys(r.qualname for r in excluded))  # `bail(e); return;` names one class twice
         return c
-
-
-# -- options ---------------------------------------------------------------------------------
-def _options(node) -> dict | None:
-    """An options object's properties by name ({} when there is none); None: not readable (a spread, a call)."""
-    node = unwrap(node)
-    if node is None:
-        return {}
-    if node.type == "identifier":
-        found = lookup(node, text(node))
-        node = unwrap(found[1]) if found is not None and found[1] is not None else None
-        if node is None or node.type == "identifier":
-            return None
-    if node.type != "object":
-        return None
-    out = {}
-    for prop in named(node):
-        if prop.type == "pair":
-            key = prop.child_by_field_name("key")
-            name = text(key).strip("'\"") if key is not None and key.type in ("property_identifier", "string") else None
-            if name is None:
-                return None
-            out[name] = prop.child_by_field_name("value")
-        elif prop.type == "shorthand_property_identifier":
-            out[text(prop)] = prop
-        elif prop.type == "method_definition":
-            out[text(prop.child_by_field_name("name"))] = prop
-        elif prop.type != "comment":
-            return None  # ...spread: any option may come from it
-    return out
-
-
-def _unread(c: RetryConstruct) -> RetryConstruct:
-    """Options errlint cannot read: nothing known of its classes, cap or waits."""
-    c.guarded, c.cap, c.wait = True, None, "unknown"
-    return c
-
-
-def _attempts(c: RetryConstruct, opts: dict, key: str, default: float, retries: bool) -> bool:
-    """Set the cap (every attempt) from option ``key`` (``retries``: it counts retries); False: it runs once."""
-    value = opts.get(key)
-    n = default if value is None else number(value)
-    if n is None:
-        c.cap = None
-    elif n == math.inf:
-        c.cap, c.bounded = None, "maxRetryTime" in opts
-    else:
-        c.cap = int(n) + (1 if retries else 0)
-        if c.cap <= 1:
-            return False
-    return True
-
-
-def _growth(opts: dict, factor_key: str, first_key: str, most_key: str) -> str:
-    """How the waits grow: none (no delay), constant (factor 1, or capped at the first delay), backoff, unknown."""
-    values = {k: (number(opts[k]) if k in opts else None) for k in (factor_key, first_key, most_key)}
-    if any(k in opts and values[k] is None for k in (factor_key, first_key)):
-        return "unknown"
-    first, most = values[first_key], values[most_key]
-    if first == 0 or most == 0:
-        return "none"
-    factor = values[factor_key] if factor_key in opts else 2
-    if factor <= 1 or (most is not None and first is not None and most <= first):
-        return "constant"
-    return "backoff"
-
-
-def _written(fn) -> str:
-    """A callee as a message names it: ``policy.execute``, ``retry(...).execute`` for an inline policy."""
-    fn = unwrap(fn)
-    if fn.type == "member_expression":
-        obj = unwrap(fn.child_by_field_name("object"))
-        prop = text(fn.child_by_field_name("property"))
-        if obj.type == "call_expression":
-            return f"{_written(obj.child_by_field_name('function'))}(...).{prop}"
-        return f"{_written(obj)}.{prop}"
-    return "".join(text(fn).split())
-
-
-def _is_true(node) -> bool:
-    return node is not None and unwrap(node).type == "true"
-
-
-def _calls(node, name: str) -> bool:
-    fn = node.child_by_field_name("function")
-    return fn is not None and fn.type == "identifier" and text(fn) == name
-
-
-def _field_value(member, name: str):
-    """``this.<name>``'s value in the enclosing class: a field's initialiser, or the one ``this.<name> = ...``."""
-    cls = member.parent
-    while cls is not None and cls.type != "class_body":
-        cls = cls.parent
-    if cls is None:
-        return None
-    found = []
-    for item in named(cls):
-        if item.type in ("public_field_definition", "field_definition"):
-            key = item.child_by_field_name("name") or item.child_by_field_name("property")
-            if key is not None and text(key) == name and item.child_by_field_name("value") is not None:
-                found.append(item.child_by_field_name("value"))
-    for assign in walk(cls, ("assignment_expression",), into_functions=True):
-        left = unwrap(assign.child_by_field_name("left"))
-        if left is not None and left.type == "member_expression" and text(left).replace(" ", "") == f"this.{name}":
-            found.append(assign.child_by_field_name("right"))
-    return found[0] if len(found) == 1 else None
