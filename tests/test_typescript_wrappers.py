@@ -135,6 +135,7 @@ def test_p_retry_caps_and_waits(registry):
     assert one(registry, "pRetry(fn, { retries: Infinity });\n").bounded is False
     assert one(registry, "pRetry(fn, { retries: Infinity, maxRetryTime: 30_000 });\n").bounded is True
     assert one(registry, "pRetry(fn, { forever: true });\n").bounded is False  # p-retry 6 and before
+    assert one(registry, "pRetry(fn, { retries: Infinity, signal: AbortSignal.timeout(30_000) });\n").bounded is True
     assert one(registry, "pRetry(fn, { factor: 1 });\n").wait == "constant"
     assert one(registry, "pRetry(fn, { minTimeout: 0 });\n").wait == "none"
     assert one(registry, "pRetry(fn, { minTimeout: 500, maxTimeout: 500 });\n").wait == "constant"
@@ -193,6 +194,7 @@ def test_cockatiel_policy_through_a_const(registry):
 def test_cockatiel_defaults_retry_forever_at_once(registry):
     c = one(registry, "ck.retry(ck.handleAll, {}).execute(() => vault.request('GET', url));\n")
     assert (c.description, c.on, c.bounded, c.cap, c.wait) == ("ck.retry(...).execute(...)", ("globalThis.Error",), False, None, "none")
+    assert one(registry, "ck.retry(ck.handleAll, {}).execute(run, controller.signal);\n").bounded is True  # cancellable
 
 
 def test_cockatiel_filters_and_backoffs(registry):

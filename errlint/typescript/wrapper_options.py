@@ -57,12 +57,17 @@ def attempts(c: RetryConstruct, opts: dict, key: str, default: float, retries: b
     if n is None:
         c.cap = None
     elif n == math.inf:
-        c.cap, c.bounded = None, "maxRetryTime" in opts
+        c.cap, c.bounded = None, time_bound(opts)
     else:
         c.cap = int(n) + (1 if retries else 0)
         if c.cap <= 1:
             return False
     return True
+
+
+def time_bound(opts: dict) -> bool:
+    """Does something besides the attempts stop it: a ``maxRetryTime``, an abort ``signal``?"""
+    return "maxRetryTime" in opts or "signal" in opts
 
 
 def growth(opts: dict, factor_key: str, first_key: str, most_key: str) -> str:

@@ -9,10 +9,10 @@ name that shadows the import is not followed.
 ``p-retry`` (defaults read in p-retry 7.1.1's and 9.0.0's ``index.js``: ``retries`` 10, ``factor`` 2,
 ``minTimeout`` 1000 ms)
     ``pRetry(fn, { retries, shouldRetry, onFailedAttempt, factor, minTimeout, maxTimeout,
-    maxRetryTime })`` and ``makeRetriable(fn, options)``. ``throw new AbortError(...)`` in
+    maxRetryTime, signal })`` and ``makeRetriable(fn, options)``. ``throw new AbortError(...)`` in
     ``fn`` stops retrying; so do ``shouldRetry`` returning false and ``onFailedAttempt``
     throwing. ``retries: Infinity`` (or p-retry 6's ``forever: true``) without
-    ``maxRetryTime`` never stops.
+    ``maxRetryTime`` (or an abort ``signal``) never stops.
 ``async-retry`` (1.3.3 over retry 0.13.1's ``lib/retry.js``: ``retries`` 10, ``factor`` 2,
 ``minTimeout`` 1000 ms)
     ``retry(async (bail, attempt) => ..., { retries, factor, minTimeout, forever })``;
@@ -42,7 +42,7 @@ from ..facts import ClassRef, RetryConstruct
 from .names import named, text, unwrap
 from .wrapper_options import (
     LIBRARIES, attempts, callee, calls, field_value, function_of, growth, is_true, lookup, module_value, number, options,
-    unread, written,
+    time_bound, unread, written,
 )
 from .wrapper_syntax import FUNCTIONS, both, either, parameter_name, predicate, stopped, thrown, walk
 
@@ -148,7 +148,7 @@ class WrapperReader:
         if not attempts(c, opts, "retries", 10, retries=True):
             return None
         if is_true(opts.get("forever")):  # p-retry before 7 (7 refuses the option)
-            c.cap, c.bounded = None, "maxRetryTime" in opts
+            c.cap, c.bounded = None, time_bound(opts)
         c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         retried = _EVERYTHING
         if "shouldRetry" in opts:
@@ -169,7 +169,7 @@ class WrapperReader:
         if not attempts(c, opts, "retries", 10, retries=True):
             return None
         if is_true(opts.get("forever")):
-            c.cap, c.bounded = None, "maxRetryTime" in opts
+            c.cap, c.bounded = None, time_bound(opts)
         c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         bail = parameter_name(c.body, 0) if c.body.type in FUNCTIONS else None
         stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if calls(n, bail)] if bail else []
@@ -205,6 +205,8 @@ class WrapperReader:
             if not attempts(c, opts, "maxAttempts", math.inf, retries=True):
                 return None
             c.wait = self._cockatiel_wait(opts["backoff"]) if "backoff" in opts else "none"
+        if len(args) > 1:
+            c.bounded = True  # execute(fn, signal): the caller can cancel it
         return self._retried(c, self._filter(pargs[0] if pargs else None, 3))
 
     def _policy(self, node, depth: int = 6):
