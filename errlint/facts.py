@@ -14,6 +14,7 @@ subscript), ``?...`` an expression it follows only as written.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -252,7 +253,7 @@ class RetryConstruct:
     def label(self) -> str:
         """``this for retry loop``, ``this @retry(...)``: how a message names the construct."""
         if self.kind == "loop":
-            return f"this {self.keyword} retry loop"
+            return f"this {'do…while' if self.keyword == 'do' else self.keyword} retry loop"
         return f"this {self.description}"
 
 
@@ -292,6 +293,20 @@ class ValueCollection:
     entries: tuple[tuple[Handle, int | str], ...]  # (where the value is written, the value)
     name: str | None = None  # the name it is bound to, when it was found through one
     seq: int = 0  # its place in the traversal (FileFacts.collections; see RetryConstruct.seq)
+
+
+# retry, retrying, retries, retried, retryable, retriable -- not retrieve or retrieval
+_RETRYABLE_NAME = re.compile(r"retr(?:y|ie[sd]|iab)", re.IGNORECASE)
+_NEGATED_NAME = re.compile(r"(^|_)(non|not|no|never|dont|do_not|fatal|permanent)(_|$)|nonretr|unretr", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def retryable_name(name: str) -> bool:
+    """A name that says its collection holds what is retried (``retryable_codes``,
+    ``RETRY_STATUSES``, ``retryableStatuses``), not what is not (``NON_RETRYABLE_STATUSES``,
+    ``fatal_retry_codes``, ``nonRetryableCodes``, ``doNotRetry``): the rule for ``FileFacts.collections``."""
+    words = _CAMEL.sub("_", name)  # camelCase reads as snake_case: neverRetry -> never_Retry
+    return bool(_RETRYABLE_NAME.search(words)) and not _NEGATED_NAME.search(words)
 
 
 def called_packs(calls: Iterable[SdkCall]) -> list[Pack]:

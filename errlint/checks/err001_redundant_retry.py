@@ -54,6 +54,41 @@ class RedundantRetry(Check):
     Keep application-level retries (database writes, queue publishes) for the
     code that does not retry by itself.
 
+    ## TypeScript and JavaScript
+    The retry wrappers p-retry (`pRetry`, `makeRetriable`), async-retry,
+    exponential-backoff (`backOff`) and cockatiel (`retry(...)`, then
+    `policy.execute(...)`) are recognised through their imports. A wrapper
+    retries every error unless its options or its function say otherwise
+    (`shouldRetry`, `throw new AbortError(e)`, `bail(e)`, `retry: (e) => ...`,
+    `handleType(X)`); a decision errlint cannot read keeps it silent. The
+    finding is at the SDK call.
+
+    ```ts
+    import pRetry from "p-retry";
+
+    const response = await pRetry(() => vault.request("GET", url, { grantId }), { retries: 3 });
+    ```
+
+    Use instead: `await vault.request("GET", url, { grantId })`, and keep
+    `pRetry` for the code that does not retry by itself.
+
+    Retry loops are read as in Python: a `for` / `while` / `do…while` loop
+    (or a `for…of` over attempts) around a `try` whose `catch` goes round
+    again, through a branch that falls through or `continue`s. The branch that
+    takes the call's errors is the `instanceof` test, the `else`, or the whole
+    `catch`; one that rethrows them lets them through.
+
+    ```ts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await vault.request("GET", url, { grantId });
+      } catch (e) {
+        if (!(e instanceof NetworkError)) throw e;
+        await sleep(2 ** attempt * 100);
+      }
+    }
+    ```
+
     ## Fix safety
     Unsafe: removing a retry layer changes how long a call may take and which
     errors reach the caller. Two shapes are fixed: a pure retry loop whose

@@ -53,6 +53,56 @@ class RetryNonRetryable(Check):
             await asyncio.sleep(2 ** attempt)
     ```
 
+    ## TypeScript and JavaScript
+    The retry wrappers p-retry, async-retry, exponential-backoff and cockatiel
+    are read like the decorators: a wrapper whose options filter nothing
+    retries every error, and the finding is at its call (`pRetry(`,
+    `policy.execute(`). `shouldRetry: (e) => !(e instanceof X)`, `throw new
+    AbortError(e)` or `bail(e)` under `if (e instanceof X)` in a `catch`,
+    exponential-backoff's `retry:` and cockatiel's `handleType(X).orType(Y)`
+    say what it retries; a test errlint cannot read (`e.status >= 500`, a
+    helper function) keeps it silent.
+
+    ```ts
+    import pRetry from "p-retry";
+
+    const response = await pRetry(() => vault.request("GET", url, { grantId }), { retries: 3 });
+    ```
+
+    Use instead:
+
+    ```ts
+    import pRetry from "p-retry";
+    import { AlterValueError, GrantNotFoundError, PolicyViolationError, ReAuthRequiredError } from "@alter-ai/alter-sdk";
+
+    const NEVER_RETRY = [ReAuthRequiredError, GrantNotFoundError, PolicyViolationError, AlterValueError];
+    const response = await pRetry(() => vault.request("GET", url, { grantId }), {
+      retries: 3,
+      shouldRetry: (e) => !NEVER_RETRY.some((cls) => e instanceof cls),
+    });
+    ```
+
+    In a retry loop, the finding is at the `instanceof` test of the branch
+    that retries (or at the `catch` of a catch-all), and a status or code
+    collection the branch decides with is read like a Python one
+    (`RETRYABLE.includes(e.status)`, `new Set([...]).has(e.statusCode)`, a
+    `const` named like `RETRYABLE_STATUSES`), with the finding at the
+    offending entry.
+
+    ```ts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await client.exchange(connection);
+      } catch (e) {
+        if (![429, 500, 503, 404].includes(e.statusCode)) throw e; // 404: never retryable
+        await sleep(2 ** attempt * 250);
+      }
+    }
+    ```
+
+    Use instead: `if (e instanceof ReAuthRequiredError) throw e;` before the
+    branch that retries `BackendError`, and only 429 and 5xx in the list.
+
     ## Fix safety
     Unsafe: the errors it stops retrying reach the caller at once. When the
     retried set names a never-retryable class in a tuple (`except
@@ -119,8 +169,8 @@ class RetryNonRetryable(Check):
             if h.effect.guarded or h.effect.reauth is not None:
                 continue  # the handler decides on the error's status / code / type, or re-authenticates first
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
-            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol), h, rt.handlers, graph)
-            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol), h, rt.handlers, graph)
+            never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol, self.file.language), h, rt.handlers, graph)
+            by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol, self.file.language), h, rt.handlers, graph)
             fix = self._handler_fix(h) if never else None
             self._report(h.at, h.text, construct, never, by_status, fix=fix)
 
@@ -130,8 +180,8 @@ class RetryNonRetryable(Check):
         graph = self.file.graph
         called = called_packs(construct.calls)
         entries = list(construct.on)
-        never = [q for q in covered(entries, NEVER, called, graph, self.pol) if construct.covers(graph, q)]
-        by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol) if construct.covers(graph, q)]
+        never = [q for q in covered(entries, NEVER, called, graph, self.pol, self.file.language) if construct.covers(graph, q)]
+        by_status = [q for q in covered(entries, BY_STATUS, called, graph, self.pol, self.file.language) if construct.covers(graph, q)]
         what = construct.description
         fix = self._construct_fix(construct) if never else None
         self._report(construct.at, what, construct, never, by_status, decorator=True, fix=fix)

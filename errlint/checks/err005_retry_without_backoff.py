@@ -39,6 +39,26 @@ class RetryWithoutBackoff(Check):
             time.sleep(min(2 ** attempt, 30) + random.random())
     ```
 
+    ## TypeScript and JavaScript
+    A retry loop's sleeps are `await sleep(ms)` (and `delay`, `wait`,
+    `this.sleep`, ...), `await new Promise((r) => setTimeout(r, ms))` and
+    `setTimeout(ms)` from `timers/promises`; a delay backs off when it grows
+    (`2 ** attempt`, `Math.pow(2, n)`, `delay *= 2`, a `for (const d of [100,
+    200, 400])` loop) and honours the server when it reads `retry-after` /
+    `retryAfter`. The finding is at the loop keyword.
+
+    ```ts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await client.exchange(connection);
+      } catch (e) {
+        await sleep(1000);
+      }
+    }
+    ```
+
+    Use instead: `await sleep(Math.min(2 ** attempt * 250, 5000) + Math.random() * 100);`.
+
     ## Fix safety
     No automatic fix: the right base delay and cap depend on the call.
     """

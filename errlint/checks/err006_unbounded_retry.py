@@ -35,6 +35,26 @@ class UnboundedRetry(Check):
         return client.exchange(connection)
     ```
 
+    ## TypeScript and JavaScript
+    `while (true)`, `for (;;)` and `do { ... } while (true)` retry loops are
+    unbounded unless an `if` that compares something other than the caught
+    error leaves them (`if (++attempt >= 3) throw e`, `if (Date.now() >
+    deadline) break`); a test of the error (`if (e.statusCode === 403) throw
+    e`) stops only that error. The finding is at the loop keyword.
+
+    ```ts
+    while (true) {
+      try {
+        return await client.exchange(connection);
+      } catch (e) {
+        await sleep(delay);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+    ```
+
+    Use instead: `for (let attempt = 0; attempt < 3; attempt++) { ... }`.
+
     ## Fix safety
     No automatic fix: the cap is the caller's decision.
     """
@@ -74,6 +94,10 @@ class UnboundedRetry(Check):
             "backoff": "has neither max_tries nor max_time",
             "stamina": "sets neither attempts nor timeout",
             "stamina-iterator": "sets neither attempts nor timeout",
+            "p-retry": "never stops (retries: Infinity or forever: true, and no maxRetryTime)",
+            "async-retry": "never stops (retries: Infinity or forever: true, and no maxRetryTime)",
+            "exponential-backoff": "never stops (numOfAttempts: Infinity)",
+            "cockatiel": "has no maxAttempts (cockatiel's retry() retries forever without it)",
         }.get(construct.kind, construct.unbounded_why or "has no cap")
         pack = calls[0].pack
         message = f"{construct.label} around {first_call_text(calls)} {what}"

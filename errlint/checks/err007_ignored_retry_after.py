@@ -45,6 +45,29 @@ class IgnoredRetryAfter(Check):
             time.sleep(exc.retry_after)
     ```
 
+    ## TypeScript and JavaScript
+    In a retry loop's `catch`, a branch for a rate-limit status or code
+    (`if (e.statusCode === 429)`, also `e instanceof VaultError &&
+    e.statusCode === 429`) whose sleep does not read `retry-after` /
+    `retryAfter` is reported at its test (or at the `catch` when the branch is
+    inside a catch-all).
+
+    ```ts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await client.exchange(connection);
+      } catch (e) {
+        if (e instanceof VaultError && e.statusCode === 429) {
+          await sleep(2 ** attempt * 1000);
+          continue;
+        }
+        throw e;
+      }
+    }
+    ```
+
+    Use instead: `await sleep(Number(e.headers?.["retry-after"] ?? 1) * 1000);`.
+
     ## Fix safety
     No automatic fix: where the delay lives (attribute, header, details) differs per SDK.
     """

@@ -38,6 +38,23 @@ class RetryIrreversible(Check):
         raise
     ```
 
+    ## TypeScript and JavaScript
+    The same for a retry loop around a pack's TypeScript irreversible method
+    (`[[irreversible]]` with `typescript = [...]`; the bundled packs name none
+    in TypeScript yet), reported at the loop keyword.
+
+    ```ts
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await vault.rotateKey(keyId);
+      } catch (e) {
+        await sleep(2 ** attempt * 100);
+      }
+    }
+    ```
+
+    Use instead: call it once and report a failure for a human to check.
+
     ## Fix safety
     No automatic fix: whether the operation already happened has to be checked by hand.
     """

@@ -21,7 +21,7 @@ where it is written. It gathers only what the enabled checks declare they read
     collections of statuses or codes that decide a retry: those each retrying handler of a
     retry loop tests the error against (``Handler.retry_decisions``, with ``constructs``), and
     those assigned to a name that says it holds what is retried (``FileFacts.collections``,
-    see ``statuses.retryable_name``); ``seq`` orders the two kinds as the traversal met them.
+    see ``facts.retryable_name``); ``seq`` orders the two kinds as the traversal met them.
 """
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ from dataclasses import replace
 
 import libcst as cst
 
-from ..facts import RetryConstruct, TryStatement
+from ..facts import RetryConstruct, TryStatement, retryable_name
 from .retries import classes_holder, handler_fact
 from .scan import body_of, walk
-from .statuses import StatusCollections, retryable_name
+from .statuses import StatusCollections
 
 NEEDS = frozenset({"tries", "effects", "calls", "constructs", "waits", "collections"})
 

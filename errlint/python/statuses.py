@@ -19,7 +19,6 @@ next attempt, or ``if e.status not in C:`` whose branch gives up.
 from __future__ import annotations
 
 import http
-import re
 from collections.abc import Iterator
 
 import libcst as cst
@@ -253,14 +252,3 @@ def _is_status_of(expr: cst.BaseExpression, derived: set[str], aliases: set[str]
 def _status_word(attr: str) -> bool:
     attr = attr.lower()
     return "status" in attr or attr == "code" or attr.endswith("_code") or attr.endswith("code_")
-
-
-# retry, retrying, retries, retried, retryable, retriable -- not retrieve or retrieval
-_RETRYABLE_NAME = re.compile(r"retr(?:y|ie[sd]|iab)", re.IGNORECASE)
-_NEGATED_NAME = re.compile(r"(^|_)(non|not|no|never|dont|do_not|fatal|permanent)(_|$)|nonretr|unretr", re.IGNORECASE)
-
-
-def retryable_name(name: str) -> bool:
-    """A name that says its collection holds what is retried (``retryable_codes``,
-    ``RETRY_STATUSES``), not what is not (``NON_RETRYABLE_STATUSES``, ``fatal_retry_codes``)."""
-    return bool(_RETRYABLE_NAME.search(name)) and not _NEGATED_NAME.search(name)

@@ -40,6 +40,7 @@ class TsFile(FileFacts):
             if self.project is not None:
                 demanded = {p for parents in own.values() for p in parents}
                 demanded.update(r.qualname for t in self.tries for h in t.handlers for r in h.refs or () if r.qualname)
+                demanded.update(q for c in self.constructs for q in (*c.on, *c.excluded) if q)
                 parents, aliases = self.project.layer(demanded)
                 graph = graph.layer(parents, aliases)
             self._graph = graph.layer(own)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,25 +16,21 @@ from .names import ModuleNames
 from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
 from .project import ProjectModules
 from .receivers import SdkCalls
+from .retry_facts import RetryFacts, order
+from .wrappers import LIBRARIES, WrapperReader
 
 # The facts this front end gathers so far (see errlint/python/build.py for the names): a check
 # whose ``needs`` asks for more is not run on TypeScript yet, nor is a check that still visits LibCST.
 # "calls": the SDK calls of each try body (TryStatement.calls / other_calls, receivers.py);
-# "effects": what each branch does with the error (Handler.effect, effects.py).
-PROVIDED = frozenset({"tries", "calls", "effects"})
-
-# Checks that run before every fact they read is gathered, with what they go without and how the
-# front end keeps their verdicts true meanwhile. ERR003 (swallowed-reauth) reads "constructs" for
-# its loop cases (a branch that retries in a retry loop, and whether the loop raises once its
-# attempts run out); the TypeScript retry loops arrive with helper t2's constructs. Until they do,
-# ERR003 judges only the try statements that no loop of their function encloses: inside a loop, a
-# branch that carries on may be retrying, which errlint cannot tell yet, so it stays silent there.
-WITHOUT = {"ERR003": frozenset({"constructs"})}
-_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
-_FUNCTION_BOUNDARIES = frozenset({
-    "function_declaration", "function_expression", "function", "arrow_function", "method_definition",
-    "generator_function_declaration", "generator_function", "class_body", "program",
-})
+# "effects": what each branch does with the error (Handler.effect, effects.py);
+# "constructs": the retry loops (loops.py: RetryConstruct, TryStatement.loop, Handler.retries) and
+# the retry wrappers (wrappers.py: p-retry, async-retry, exponential-backoff, cockatiel);
+# "waits": how a loop's retrying branches wait (Handler.wait / branches, waits.py);
+# "collections": the status/code collections that decide a retry (Handler.retry_decisions) and
+# those a file names as retryable (FileFacts.collections), statuses.py. Constructs and named
+# collections are numbered in source order (seq) once every gatherer has added its own.
+PROVIDED = frozenset({"tries", "calls", "effects", "constructs", "waits", "collections"})
+_RETR = re.compile(rb"retr", re.IGNORECASE)  # retryable_name's cheap test: a name that says it holds what is retried
 
 # catch clauses, `x.catch((e) => {...})` callbacks, class declarations
 _CALLBACK = (
@@ -55,18 +52,8 @@ class TsResult:
 
 
 def runs_on_typescript(check) -> bool:
-    """Does ``check`` (a Check class) read only facts this front end gathers (or may go without, ``WITHOUT``)?"""
-    return bool(check.needs) and check.needs - WITHOUT.get(check.code, frozenset()) <= PROVIDED
-
-
-def in_loop(node) -> bool:
-    """Does a loop of ``node``'s own function enclose it?"""
-    parent = node.parent
-    while parent is not None and parent.type not in _FUNCTION_BOUNDARIES:
-        if parent.type in _LOOPS:
-            return True
-        parent = parent.parent
-    return False
+    """Does ``check`` (a Check class) read only facts this front end gathers?"""
+    return bool(check.needs) and check.needs <= PROVIDED
 
 
 def guarded(try_node):
@@ -101,10 +88,14 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     enabled = [c for c in checks if runs_on_typescript(c)]
     if not enabled:
         return result
+    needs = frozenset().union(*(c.needs for c in enabled))
+    if "constructs" in needs:
+        needs |= {"tries", "effects"}  # a retry loop's handlers are its catch's branches, with what they do
     found = captures(grammar, _PATTERNS[grammar], tree.root_node)
     catches = sorted([*found.get("catch", ()), *found.get("callback", ())], key=lambda n: n.start_byte)
-    if not catches:
-        return result
+    wrappers = "constructs" in needs and any(lib.encode() in source for lib in LIBRARIES)
+    if not catches and not wrappers and not ("collections" in needs and _RETR.search(text)):
+        return result  # no catch, no retry wrapper, and no collection named as retryable
     root = tree.root_node
     names = ModuleNames(root, module_of(path), registry)
     nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
@@ -112,16 +103,17 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
     project = ProjectModules(path, names.module, registry)
     ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
-    needs = frozenset().union(*(c.needs for c in enabled))
     try:
+        tries_of: dict[int, list] = {}  # catch node id -> its TryStatement facts
         if "tries" in needs:
             effects = EffectReader(names, registry) if "effects" in needs else None
             reader = CatchReader(names, ctx.span, effects)
             for catch in catches:
                 if catch.type == "catch_clause":
-                    ctx.tries.extend(reader.try_statements(catch))
+                    tries_of[catch.id] = reader.try_statements(catch)
                 else:
-                    ctx.tries.extend(reader.callback_statements(catch))
+                    tries_of[catch.id] = reader.callback_statements(catch)
+                ctx.tries.extend(tries_of[catch.id])
         if "calls" in needs:
             ctx.receivers = SdkCalls(names, registry, ctx.span)
             read: dict[int, tuple] = {}
@@ -132,6 +124,19 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
                     calls = ctx.receivers.calls_in(body)
                     read[key] = (calls, ctx.receivers.count_calls(body) > len(calls))
                 t.calls, t.other_calls = read[key]
+        if needs & {"constructs", "collections"}:
+            RetryFacts(ctx, needs).gather(root, catches, tries_of)
+        if "calls" in needs:  # a retry loop's try runs the calls its TryStatement found
+            for c in ctx.constructs:
+                for rt in c.tries:
+                    rt.calls = read[rt.node.id][0] if rt.node.id in read else ()
+                c.calls = tuple(call for rt in c.tries for call in rt.calls)
+        if wrappers:  # retry wrappers (p-retry, async-retry, exponential-backoff, cockatiel)
+            for c in WrapperReader(names, ctx.span).constructs(root):
+                if ctx.receivers is not None:
+                    c.calls = ctx.receivers.calls_in(c.body)
+                ctx.constructs.append(c)
+        order(ctx)
     except RecursionError:
         result.diagnostics.append(Diagnostic(
             path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped",
@@ -140,15 +145,11 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
         return result
     except Exception as exc:
         return _internal_error(result, path, None, exc)
-    every = ctx.tries
     for cls in enabled:
-        missing = cls.needs - PROVIDED
-        ctx.tries = [t for t in every if not in_loop(t.node)] if "constructs" in missing else every
         try:
             cls(ctx).run()
         except Exception as exc:
             return _internal_error(result, path, cls, exc)
-    ctx.tries = every
     result.reads = project.reads
     rules = {c.code: c.name for c in enabled}
     seen = set()
