@@ -48,6 +48,7 @@ class ErrorSpec:
     statuses: tuple[int, ...] = ()
     codes: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()
+    ts_attributes: tuple[str, ...] = ()  # the attributes' TypeScript names (``statusCode``), when they differ
     docs_only: bool = False
     source: str = ""
     docs_names: tuple[str, ...] = ()  # names the docs use that the real package lacks

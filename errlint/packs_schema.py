@@ -37,7 +37,7 @@ _NPM = re.compile(r"^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*(/[A-Za-
 _CLIENT_KEYS = ("classes", "factories", "conventional_names", "typescript")
 _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
-    "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages",
+    "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages", "typescript_attributes",
 )
 _AUTO_RETRY_KEYS = (
     "methods", "on", "attempts", "backoff", "source", "not_methods", "via", "policy", "way_out",
@@ -154,6 +154,7 @@ def load_pack(path: str | Path) -> Pack:
             statuses=r.integers(body, "status", where),
             codes=r.strings(body, "codes", where),
             attributes=r.strings(body, "attributes", where, _NAME),
+            ts_attributes=r.strings(body, "typescript_attributes", where, _NAME),
             docs_only=r.boolean(body, "docs_only", where),
             source=r.string(body, "source", where, "") or "",
             docs_names=docs_names,
@@ -336,7 +337,10 @@ def _typescript_classes(
         names = tuple(n for n in (f"{npm_module(m)}.{spec.name}" for m in npm) if n != ts_name[q])
         for n in names:
             aliases[n] = ts_name[q]
-        out[ts_name[q]] = replace(spec, qualname=ts_name[q], parents=parents(q), import_names=names, docs_names=())
+        attributes = spec.ts_attributes or spec.attributes  # the TypeScript names where the docs give them
+        out[ts_name[q]] = replace(
+            spec, qualname=ts_name[q], parents=parents(q), import_names=names, docs_names=(), attributes=attributes,
+        )
     return out, aliases
 
 

@@ -436,3 +436,12 @@ def test_typescript_names_need_an_npm_package(tmp_path):
     with pytest.raises(PackError) as info:
         registry_with(path)
     assert str(info.value) == f"{path}: clients.typescript: the pack has no TypeScript side (sdk.npm is empty)"
+
+
+def test_typescript_attributes_name_the_typescript_side(tmp_path):
+    pack = load_pack(write(tmp_path, TWO_LANGUAGES.replace(
+        '[errors.AcmeAuthError]\n    parent = "AcmeError"',
+        '[errors.AcmeAuthError]\n    parent = "AcmeError"\n    attributes = ["status_code"]\n    typescript_attributes = ["statusCode"]',
+    )))
+    assert pack.errors["acme2.AcmeAuthError"].attributes == ("status_code",)
+    assert pack.ts_errors["@acme/sdk.AcmeAuthError"].attributes == ("statusCode",)
