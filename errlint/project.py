@@ -56,6 +56,7 @@ class ProjectIndex:
         self.finder = ModuleFinder()
         self._bytes: dict[str, bytes | None] = {}  # real path -> content (None: unreadable)
         self._facts: dict[tuple[str, str, bool], ModuleFacts | None] = {}
+        self._digests: dict[str, str | None] = {}  # real path -> digest of the bytes in self._bytes
         self.reads = 0  # modules whose facts were read (not answered by the memo)
 
     def seed(self, files: Sequence[tuple[str, bytes]]) -> None:
@@ -64,7 +65,9 @@ class ProjectIndex:
 
         for path, source in files:
             if os.path.lexists(path):
-                self._bytes[real_path(os.path.abspath(path))] = source
+                key = real_path(os.path.abspath(path))
+                self._bytes[key] = source
+                self._digests.pop(key, None)
 
     def content(self, path: str) -> bytes | None:
         from .files import real_path
@@ -79,8 +82,14 @@ class ProjectIndex:
         return self._bytes[key]
 
     def file_digest(self, path: str) -> str | None:
-        data = self.content(path)
-        return None if data is None else digest(data)
+        """The digest of ``path``'s bytes as read this run (computed once per file)."""
+        from .files import real_path
+
+        key = real_path(os.path.abspath(path))
+        if key not in self._digests:
+            data = self.content(path)
+            self._digests[key] = None if data is None else digest(data)
+        return self._digests[key]
 
     def facts(self, name: str, found: Found) -> tuple[ModuleFacts | None, str | None]:
         """The facts of module ``name`` read from ``found`` and the digest they were read from."""
@@ -88,14 +97,13 @@ class ProjectIndex:
             return ModuleFacts(name, name, {}), ""  # a namespace package binds nothing
         if found.path == COMPILED:
             return None, ""
-        data = self.content(found.path)
-        if data is None:
+        d = self.file_digest(found.path)
+        if d is None:
             return None, None
-        d = digest(data)
         key = (d, name, found.is_package)
         if key not in self._facts:
             self.reads += 1
-            self._facts[key] = read_facts(data, name, found.is_package)
+            self._facts[key] = read_facts(self.content(found.path), name, found.is_package)
         return self._facts[key], d
 
     def layer(self, base: ClassGraph, path: str, module_name: str, is_package: bool) -> ProjectLayer:

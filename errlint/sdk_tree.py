@@ -126,21 +126,6 @@ def find_package(name: str, roots: tuple[str, ...], index: ProjectIndex | None =
 
 
 # -- the static tree ---------------------------------------------------------------------------------
-class InstalledIndex(ProjectIndex):
-    """A :class:`ProjectIndex` for installed packages, which do not change during a command:
-    each module's facts are looked up once per file (not hashed again on every lookup)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._once: dict[tuple[str, str, bool], tuple] = {}
-
-    def facts(self, name: str, found: Found):
-        key = (name, found.path, found.is_package)
-        if key not in self._once:
-            self._once[key] = super().facts(name, found)
-        return self._once[key]
-
-
 @dataclass
 class ExceptionClass:
     qualname: str  # defining module + name
@@ -157,7 +142,7 @@ class StaticTree:
 
     def __init__(self, roots: tuple[str, ...], language: ClassGraph, index: ProjectIndex | None = None) -> None:
         self.roots = roots
-        self.index = index or InstalledIndex()
+        self.index = index or ProjectIndex()
         self.layer = ProjectLayer(language, self.index, roots, "")
         self.language = language
         self.unreadable: list[str] = []  # modules walked whose facts could not be read
