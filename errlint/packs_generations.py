@@ -82,12 +82,12 @@ def read_generations(r: _Reader, data: Mapping[str, Any], pack: Pack, build: Cal
     names = [g.name for g, _ in found]
     if len(set(names)) != len(names):
         raise r.fail("generations", "two generations have the same name")
-    if sum(g.pack is None for g, _ in found) != 1:
-        raise r.fail("generations", f"exactly one generation's versions must hold sdk.version {pack.version}")
     for i, (a, _) in enumerate(found):
         for b, _ in found[i + 1:]:
             if a.interval.meets(b.interval):
                 raise r.fail("generations", f"the versions of {a.name!r} and {b.name!r} overlap")
+    if sum(g.pack is None for g, _ in found) != 1:
+        raise r.fail("generations", f"exactly one generation's versions must hold sdk.version {pack.version}")
     out = []
     for g, own in found:
         others = set().union(*(names_ for h, names_ in found if h is not g))

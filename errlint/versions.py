@@ -13,7 +13,7 @@ are zeros), then dev < alpha < beta < rc < final < post.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _VERSION = re.compile(
     r"^\s*v?(?:\d+!)?(?P<release>\d+(?:\.\d+)*)"
@@ -30,7 +30,7 @@ _WIDTH = 8  # release numbers compared after padding with zeros
 @dataclass(frozen=True, order=True)
 class Version:
     key: tuple  # (release padded with zeros, phase rank, phase number)
-    text: str = ""
+    text: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return self.text
@@ -157,13 +157,14 @@ def normal_name(name: str) -> str:
     return _NAME_NORMAL.sub("-", name.strip()).lower()
 
 
+_OPTION = re.compile(r"\s-{1,2}[A-Za-z]")
 _REQUIREMENT = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;@#]*)")
 
 
 def parse_requirement(line: str) -> tuple[str, Interval] | None:
     """``(normalised name, allowed versions)`` of a requirement (``openai[datalib]>=0.27,<1 ; python_version>'3'``);
     None for what is not one (an option, a URL, a path, a bad specifier)."""
-    line = line.split(" #", 1)[0].strip()
+    line = _OPTION.split(line.split(" #", 1)[0], 1)[0].strip()  # options such as --hash=... end it
     if not line or line.startswith(("-", "#", ".", "/")) or "://" in line.split(";")[0] and "@" not in line:
         return None
     m = _REQUIREMENT.match(line)
