@@ -129,6 +129,9 @@ class Handler:
     # the collections a retrying handler tests the error's status or code against, as the
     # retried set (`if e.status in RETRY_STATUSES: continue`), in order (when asked for)
     retry_decisions: tuple[ValueCollection, ...] = ()
+    # need "calls" (the retrying handlers of retry loops): the handler changes a variable the
+    # calls of the try body pass (``config["engine"] = config.pop("model")``): the next attempt is another request
+    repairs: bool = False
 
     @property
     def qualnames(self) -> list[str | None]:
