@@ -21,6 +21,7 @@ one as differences (all data, see README's "Rule packs")::
     auto_retry = []            # replaces the pack's [[auto_retry]]
     clients = { classes = [] } # replaces the pack's [clients]
     drop = []                  # the pack's [errors] keys this generation lacks
+    retry_guidance = "..."     # replaces sdk.retry_guidance
     [generations.errors."openai.error.OpenAIError"]   # added, or merged into the pack's entry of that key
     parent = "builtins.Exception"
 
@@ -42,8 +43,8 @@ from .packs_model import Generation, Pack
 from .packs_reader import _Reader
 from .versions import Interval, normal_name, parse_specifiers, parse_version
 
-_KEYS = ("name", "versions", "packages", "evidence", "replaces_errors", "drop", "errors", "clients", "auto_retry")
-_DELTA = ("replaces_errors", "drop", "errors", "clients", "auto_retry")
+_KEYS = ("name", "versions", "packages", "evidence", "replaces_errors", "drop", "errors", "clients", "auto_retry", "retry_guidance")
+_DELTA = ("replaces_errors", "drop", "errors", "clients", "auto_retry", "retry_guidance")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -120,6 +121,8 @@ def _derive(r: _Reader, data: Mapping[str, Any], item: Mapping[str, Any], where:
     for key in ("clients", "auto_retry"):
         if key in item:
             out[key] = copy.deepcopy(item[key])
+    if "retry_guidance" in item:
+        out["sdk"] = {**out.get("sdk", {}), "retry_guidance": r.string(item, "retry_guidance", where)}
     return out
 
 

@@ -78,6 +78,7 @@ def test_the_bundled_generations(registry):
     assert not legacy.used_by("openai.APIError") and not legacy.used_by("openai.OpenAI")
     assert registry.pack_named("openai").generations[0].used_by("openai.RateLimitError")
     assert legacy.pack.auto_retry == () and legacy.pack.client_classes == ()
+    assert legacy.pack.retry_guidance.startswith("openai 0.x does not retry API errors")  # quoted by ERR005 / ERR006
 
 
 def test_a_generation_is_a_whole_class_graph(registry):
