@@ -188,7 +188,7 @@ class Linter:
             return failed.result(self, result)
         for choice in choices:
             if choice.by == "default" and diagnostics:
-                diagnostics = self._assumed(choice, diagnostics, path, module, source, module_name, is_package, enabled)
+                diagnostics = self._assumed(choice, diagnostics, path, module, source, module_name, is_package, enabled, depends)
         if self.noqa and diagnostics:
             diagnostics = noqa_filter(decode_lines(source, module.encoding), diagnostics)
         result.diagnostics.extend(diagnostics)
@@ -249,9 +249,10 @@ class Linter:
         registry, choices, read = choose_generations(self.registry, used, lambda: self.declared.for_path(path))
         return registry, choices, (self.declared.depends(path) if read else {})
 
-    def _assumed(self, choice, diagnostics, path, module, source, module_name, is_package, enabled):
+    def _assumed(self, choice, diagnostics, path, module, source, module_name, is_package, enabled, depends):
         """Findings that hold only with the pack's current generation, which nothing decided:
-        their messages say so (each other generation is linted to find out)."""
+        their messages say so (each other generation is linted to find out; the project modules
+        those runs read join ``depends``)."""
         pack = self.registry.pack_named(choice.pack)
         chosen = [(choice.pack, choice.generation.name)]
         for other in pack.generations:
@@ -259,9 +260,11 @@ class Linter:
                 continue
             variant = self.registry.with_generations([(c, g) for c, g in chosen if c != choice.pack] + [(choice.pack, other.name)])
             try:
-                found, _ = self._check(path, module, source, module_name, is_package, variant, None, enabled)
+                found, layer = self._check(path, module, source, module_name, is_package, variant, None, enabled)
             except _Failed:
                 continue
+            for name, recorded in layer.depends.items():
+                depends.setdefault(name, recorded)
             there = {(d.code, d.line, d.column) for d in found}
             diagnostics = [
                 d if (d.code, d.line, d.column) in there or d.code == PARSE_ERROR else replace(d, message=(
