@@ -61,6 +61,20 @@ def _values_in_scope(values, evidence):
     return trigger
 
 
+class _Failed(Exception):
+    """A file's checks could not finish: a diagnostic to report, or an internal error."""
+
+    def __init__(self, diagnostic=None, check=None, exc=None) -> None:
+        super().__init__()
+        self.diagnostic, self.check, self.exc = diagnostic, check, exc
+
+    def result(self, linter, result: FileResult) -> FileResult:
+        if self.diagnostic is not None:
+            result.diagnostics.append(self.diagnostic)
+            return result
+        return linter._internal_error(result, self.check, self.exc)
+
+
 class Linter:
     """Lints files with the enabled checks against one pack registry."""
 
@@ -75,6 +89,8 @@ class Linter:
         self.project_index = ProjectIndex(src)
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
         self._triggers: dict[type[Check], tuple] = {}
+        self._tops: frozenset[str] | None = None  # top modules of the packs with API generations
+        self.declared = None  # the projects' declared dependencies (errlint.project_deps), made on first use
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
@@ -156,8 +172,6 @@ class Linter:
             return result
         # The Python front end (LibCST) is imported by the first file it parses: a run the
         # cache answers, or whose files no enabled rule can report on, never loads it.
-        from .python.build import gather
-        from .python.context import FileContext
         from .python.parse import parse_module
 
         try:
@@ -165,30 +179,16 @@ class Linter:
         except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors, RecursionError
             result.diagnostics.append(parse_error(path, source, exc))
             return result
-        layer = None
-        if project is None:  # the project modules this file imports, read on demand (errlint.project)
-            project = layer = self.project_index.layer(self.registry.graph, path, module_name, is_package)
-        ctx = FileContext(path, module, module_name, is_package, self.registry, project)
-        ctx.source = source
-        checks = [cls(ctx) for cls in enabled]
+        registry, choices, depends = self.registry, [], {}
+        if project is None:  # the API generation of each SDK the file uses (errlint.project_deps)
+            registry, choices, depends = self._generations(path, source)
         try:
-            gather(ctx, frozenset().union(*(type(c).needs for c in checks)))
-        except RecursionError:
-            result.diagnostics.append(
-                Diagnostic(path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped", rule="parse-error")
-            )
-            return result
-        except Exception as exc:
-            return self._internal_error(result, None, exc)
-        for check in checks:
-            try:
-                check.run()
-            except Exception as exc:
-                return self._internal_error(result, check, exc)
-        try:
-            diagnostics = ctx.diagnostics({c.code: c.name for c in self.checks})
-        except Exception as exc:
-            return self._internal_error(result, None, exc)
+            diagnostics, layer = self._check(path, module, source, module_name, is_package, registry, project, enabled)
+        except _Failed as failed:
+            return failed.result(self, result)
+        for choice in choices:
+            if choice.by == "default" and diagnostics:
+                diagnostics = self._assumed(choice, diagnostics, path, module, source, module_name, is_package, enabled, depends)
         if self.noqa and diagnostics:
             diagnostics = noqa_filter(decode_lines(source, module.encoding), diagnostics)
         result.diagnostics.extend(diagnostics)
@@ -199,8 +199,81 @@ class Linter:
                 if d.fix is not None:
                     d.fix.replacements = ()  # the text edits stay; the nodes would keep the tree alive
         if layer is not None:
-            result.depends = layer.depends
+            result.depends = {**layer.depends, **depends}
         return result
+
+    def _check(self, path, module, source, module_name, is_package, registry, project, enabled):
+        """The findings of the ``enabled`` checks on a parsed file, with ``registry``'s packs, and the
+        layer of project modules read (None when ``project`` was given); raises :class:`_Failed`."""
+        from .python.build import gather
+        from .python.context import FileContext
+
+        layer = None
+        if project is None:  # the project modules this file imports, read on demand (errlint.project)
+            project = layer = self.project_index.layer(registry.graph, path, module_name, is_package)
+        ctx = FileContext(path, module, module_name, is_package, registry, project)
+        ctx.source = source
+        checks = [cls(ctx) for cls in enabled]
+        try:
+            gather(ctx, frozenset().union(*(type(c).needs for c in checks)))
+        except RecursionError:
+            raise _Failed(Diagnostic(path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped", rule="parse-error")) from None
+        except Exception as exc:
+            raise _Failed(None, None, exc) from None
+        for check in checks:
+            try:
+                check.run()
+            except Exception as exc:
+                raise _Failed(None, check, exc) from None
+        try:
+            return ctx.diagnostics({c.code: c.name for c in self.checks}), layer
+        except Exception as exc:
+            raise _Failed(None, None, exc) from None
+
+    # -- API generations (errlint.packs_generations, errlint.project_deps) -------------------------
+    def _generations(self, path: str, source: bytes):
+        """The registry with the generations this file's SDKs are linted with, the choices, and the
+        declarations read (for the cache)."""
+        from .project_deps import DeclaredIndex, choose_generations, generation_tops
+
+        if self._tops is None:
+            self._tops = generation_tops(self.registry)
+            self.declared = DeclaredIndex()
+        if not self._tops:
+            return self.registry, [], {}
+        from .python.evidence import used_names
+
+        used = used_names(source, self._tops)
+        if not used:
+            return self.registry, [], {}
+        registry, choices, read = choose_generations(self.registry, used, lambda: self.declared.for_path(path))
+        return registry, choices, (self.declared.depends(path) if read else {})
+
+    def _assumed(self, choice, diagnostics, path, module, source, module_name, is_package, enabled, depends):
+        """Findings that hold only with the pack's current generation, which nothing decided:
+        their messages say so (each other generation is linted to find out; the project modules
+        those runs read join ``depends``)."""
+        pack = self.registry.pack_named(choice.pack)
+        chosen = [(choice.pack, choice.generation.name)]
+        for other in pack.generations:
+            if other is choice.generation:
+                continue
+            variant = self.registry.with_generations([(c, g) for c, g in chosen if c != choice.pack] + [(choice.pack, other.name)])
+            try:
+                found, layer = self._check(path, module, source, module_name, is_package, variant, None, enabled)
+            except _Failed:
+                continue
+            for name, recorded in layer.depends.items():
+                depends.setdefault(name, recorded)
+            there = {(d.code, d.line, d.column) for d in found}
+            diagnostics = [
+                d if (d.code, d.line, d.column) in there or d.code == PARSE_ERROR else replace(d, message=(
+                    f"{d.message} (assumed {choice.describe()}: neither this file nor the project's declared "
+                    f"dependencies say which {choice.pack} it is written for; with {choice.pack} {other.name} this is not reported)"
+                ))
+                for d in diagnostics
+            ]
+        return diagnostics
 
     def _triggered(self, check: type[Check], source: bytes) -> bool:
         triggers = self._triggers.get(check)
@@ -250,6 +323,19 @@ class Linter:
         result.error = True
         return result
 
+    def _still_valid(self, path: str, module: tuple[str, bool], deps: dict) -> bool:
+        """Are the project modules and declarations a cached result of ``path`` read unchanged?"""
+        from .project_deps import DEPENDS_PREFIX, DeclaredIndex
+
+        declared = {k: v for k, v in deps.items() if k.startswith(DEPENDS_PREFIX)}
+        if declared:
+            if self.declared is None:
+                self.declared = DeclaredIndex()
+            if not self.declared.still_valid(path, declared):
+                return False
+        modules = {k: v for k, v in deps.items() if not k.startswith(DEPENDS_PREFIX)}
+        return self.project_index.still_valid(path, *module, modules)
+
     # -- fixes -----------------------------------------------------------------------
     def fix_source(
         self, path: str, source: bytes, unsafe: bool = False, project: ClassGraph | None = None,
@@ -288,7 +374,7 @@ class Linter:
 
             digests = [digest(source) for _, source in files]
             results = [
-                cache.get(path, digests[i], modules[i], lambda deps, i=i: self.project_index.still_valid(files[i][0], *modules[i], deps))
+                cache.get(path, digests[i], modules[i], lambda deps, i=i: self._still_valid(files[i][0], modules[i], deps))
                 for i, (path, _) in enumerate(files)
             ]
             todo = [i for i, r in enumerate(results) if r is None]

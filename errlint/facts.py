@@ -131,6 +131,9 @@ class Handler:
     # retried set (`if e.status in RETRY_STATUSES: continue`), in order (when asked for)
     retry_decisions: tuple[ValueCollection, ...] = ()
     label: str | None = None  # how messages name it, when a front end says (``instanceof X``, ``catch (e)``)
+    # need "calls" (the retrying handlers of retry loops): the handler changes a variable the
+    # calls of the try body pass (``config["engine"] = config.pop("model")``): the next attempt is another request
+    repairs: bool = False
 
     @property
     def qualnames(self) -> list[str | None]:

@@ -78,6 +78,24 @@ class PackRegistry:
             for m in pack.npm:
                 self.npm_packages[m] = pack
 
+    def with_generations(self, chosen: Iterable[tuple[str, str]]) -> PackRegistry:
+        """This registry with the named generations of some packs (``(pack name, generation name)``
+        pairs; a pack's current generation changes nothing); built once per selection."""
+        swap = {}
+        for name, generation in chosen:
+            pack = self.pack_named(name)
+            g = next((g for g in pack.generations if g.name == generation), None) if pack is not None else None
+            if g is not None and g.pack is not None:
+                swap[name] = g.pack
+        if not swap:
+            return self
+        key = tuple(sorted((n, p.version or "", id(p)) for n, p in swap.items()))
+        variants = self.__dict__.setdefault("_variants", {})
+        found = variants.get(key)
+        if found is None:
+            found = variants[key] = PackRegistry(swap.get(p.name, p) for p in self.packs)
+        return found
+
     def spec(self, name: str) -> ErrorSpec | None:
         canon = self.graph.canonical(name)
         return self.errors.get(canon) if canon else None

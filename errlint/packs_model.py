@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .versions import Interval
+
 RETRY_POLICIES = (
     "never",  # retrying can never succeed: fix the call, re-authenticate, ...
     "transient",  # retry with exponential backoff, jitter and a cap
@@ -183,6 +185,13 @@ class Pack:
     ts_reauth_actions: tuple[str, ...] = ()
     ts_auto_retry: tuple[AutoRetry, ...] = ()
     ts_irreversible: tuple[Irreversible, ...] = ()
+    # API generations (``[[generations]]``, see packs_generations.py): the one whose versions hold
+    # ``version`` is this pack as written; each other one is this pack with its differences applied
+    generations: tuple[Generation, ...] = ()
+
+    @property
+    def current_generation(self) -> Generation | None:
+        return next((g for g in self.generations if g.pack is None), None)
 
     @property
     def is_language(self) -> bool:
@@ -198,6 +207,24 @@ class Pack:
     def languages(self) -> tuple[str, ...]:
         """The languages whose code the pack applies to: "python", "typescript" (TypeScript and JavaScript)."""
         return languages_of(self.python, self.javascript, self.modules, self.npm)
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a pack holds mappings
+class Generation:
+    """One API generation of an SDK (openai 0.x, openai >= 1): the package versions it covers, the
+    names only its code uses (evidence: written in the pack, and the classes no other generation
+    has), and the pack as that generation has it (None: the pack itself, its current generation)."""
+
+    name: str  # for messages: "openai 0.x"
+    versions: str  # as written: "<1"
+    interval: Interval
+    packages: tuple[str, ...]  # normalised distribution names whose declared version decides
+    evidence: tuple[str, ...]
+    pack: Pack | None = None
+
+    def used_by(self, name: str) -> bool:
+        """Does code that uses ``name`` (a module, a class, an attribute chain) belong to this generation?"""
+        return any(name == e or name.startswith(e + ".") for e in self.evidence)
 
 
 def languages_of(python: str | None, javascript: str | None, modules: tuple[str, ...], npm: tuple[str, ...]) -> tuple[str, ...]:

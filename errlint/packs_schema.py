@@ -28,7 +28,7 @@ _METHOD = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
 _STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
 
 
-_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes", "retry_wrappers")
+_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes", "retry_wrappers", "generations")
 _SCOPE_KEYS = ("hosts", "classes")
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "javascript")
@@ -65,9 +65,19 @@ def _parse_toml(path: Path) -> dict[str, Any]:
 
 def load_pack(path: str | Path) -> Pack:
     """Read and validate one pack file (references to other packs are checked by the registry)."""
+    from .packs_generations import read_generations
+
     path = Path(path)
     data = _parse_toml(path)
-    r = _Reader(str(path))
+    pack = _pack_from_data(path, data, str(path))
+    if "generations" not in data:
+        return pack
+    return read_generations(_Reader(str(path)), data, pack, lambda variant, label: replace(_pack_from_data(path, variant, label), path=str(path)))
+
+
+def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
+    """The pack ``data`` describes (``label`` names it in errors: the file, and a generation's place in it)."""
+    r = _Reader(label)
     r.table(data, "", _TOP_KEYS)
     sdk = r.table(data.get("sdk", {}), "sdk", _SDK_KEYS)
     name = r.string(sdk, "name", "sdk")

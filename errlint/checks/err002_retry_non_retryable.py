@@ -25,6 +25,9 @@ class RetryNonRetryable(Check):
     An SDK's codes and statuses count where the SDK is imported; those of an
     API without a package (Altus 4) where the file is about that API (it names
     the API's host or client classes, or the project enables the pack).
+    A handler that changes an argument of the retried call before the next
+    attempt (`config["engine"] = config.pop("model")`, `messages =
+    messages[-10:]`) sends another request, and is trusted.
 
     ## Why is this bad?
     Retrying an expired grant, a revoked key, a validation error or a 403
@@ -166,8 +169,8 @@ class RetryNonRetryable(Check):
         for h in rt.retrying:
             for coll in h.retry_decisions:
                 self._collection(coll, coll.name)
-            if h.effect.guarded or h.effect.reauth is not None:
-                continue  # the handler decides on the error's status / code / type, or re-authenticates first
+            if h.effect.guarded or h.effect.reauth is not None or h.repairs:
+                continue  # the handler decides on the error's status / code / type, re-authenticates or changes the request first
             trusted = [p for p in called if not deliberate_split(rt.handlers, h, p, NEVER, self.pol)]
             never = reaching(covered(h.qualnames, NEVER, trusted, graph, self.pol, self.file.language), h, rt.handlers, graph)
             by_status = reaching(covered(h.qualnames, BY_STATUS, called, graph, self.pol, self.file.language), h, rt.handlers, graph)

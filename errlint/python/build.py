@@ -30,6 +30,7 @@ from dataclasses import replace
 import libcst as cst
 
 from ..facts import RetryConstruct, TryStatement, retryable_name
+from .effects import repairs
 from .retries import classes_holder, handler_fact
 from .scan import body_of, walk
 from .statuses import StatusCollections
@@ -74,6 +75,9 @@ class FactsBuilder:
                 for rt in c.tries:
                     rt.calls = tuple(receivers.sdk_calls(rt.node.body.body))
                     found.extend(rt.calls)
+                    tried = [n for n in walk(rt.node.body.body) if isinstance(n, cst.Call)]  # any call: SDK or not
+                    for h in rt.retrying:
+                        h.repairs = repairs(h.handler, tried, [call.node for call in rt.calls])
                 c.calls = tuple(found)
             else:
                 c.calls = tuple(receivers.sdk_calls(c.body))

@@ -198,3 +198,41 @@ def _is_log(value: cst.BaseExpression) -> bool:
     if isinstance(value, cst.Await):
         value = value.expression
     return isinstance(value, cst.Call) and call_name(value) in _LOG_METHODS
+
+
+_MUTATING = {"pop", "update", "setdefault", "append", "extend", "insert", "remove", "clear", "popitem"}
+
+
+def _root(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _passed(calls: Iterable[cst.Call]) -> set[str]:
+    return {n.value for c in calls for arg in c.args for n in walk([arg.value]) if isinstance(n, cst.Name)}
+
+
+def repairs(handler: cst.ExceptHandler | cst.ExceptStarHandler, calls: Iterable[cst.Call], sdk_calls: Iterable[cst.Call]) -> bool:
+    """Does ``handler`` change the data a call of the try body passes (``config["engine"] = ...``,
+    ``kwargs.pop("model")``), or give a new value to a name an SDK call passes (``messages =
+    messages[-10:]``)? Then its retry sends another request. A counter (``attempt += 1``) is no repair."""
+    changed, rebound = _passed(calls), _passed(sdk_calls)
+    if not changed and not rebound:
+        return False
+    for node in walk(body_of(handler.body)):
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del)):
+            targets = [node.target]
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _MUTATING:
+            targets = [node.func.value]
+        else:
+            continue
+        for t in targets:
+            if isinstance(t, cst.Name):
+                if isinstance(node, cst.Assign) and t.value in rebound:
+                    return True
+            elif _root(t) in changed:
+                return True
+    return False
