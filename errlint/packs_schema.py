@@ -16,11 +16,11 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from .packs_model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
-    Policy, RetrySetting, languages_of, npm_module,
+    Policy, RetrySetting, languages_of,
 )
 from .packs_reader import _array_of_tables, _Reader
 from .packs_wrappers import read_retry_wrappers
-from .packs_typescript import ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
+from .packs_typescript import _typescript_classes, ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
@@ -313,45 +313,6 @@ def _languages(r: _Reader, body: Mapping[str, Any], where: str, pack_languages: 
     if not value:
         raise r.fail(f"{where}.languages", "expected at least one language")
     return value
-
-
-JS_ROOT = "globalThis.Error"  # the JavaScript built-ins' root class (rules/javascript.toml)
-
-
-def _typescript_classes(
-    errors: Mapping[str, ErrorSpec], languages: Mapping[str, tuple[str, ...]], npm: tuple[str, ...], language_pack: bool,
-) -> tuple[dict[str, ErrorSpec], dict[str, str]]:
-    """The classes TypeScript and JavaScript code can name, keyed ``<npm[0]>.<Name>`` (see
-    :func:`~errlint.packs_model.npm_module`; a language pack's as written); a parent that has no TypeScript side becomes its nearest ancestor that has
-    one, and a class outside the pack (``builtins.Exception``) the JavaScript ``Error``."""
-    ts = [q for q in errors if TYPESCRIPT in languages[q]]
-    if not ts:
-        return {}, {}
-    ts_name = {q: q if language_pack else f"{npm_module(npm[0])}.{errors[q].name}" for q in ts}
-
-    def parents(q: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        out: list[str] = []
-        for p in errors[q].parents:
-            if p in ts_name:
-                out.append(ts_name[p])
-            elif p in errors and p not in seen:  # a Python-only class: its own parents stand in
-                out.extend(parents(p, seen | {p}))
-            elif not language_pack:
-                out.append(JS_ROOT)
-        return tuple(dict.fromkeys(out))
-
-    out: dict[str, ErrorSpec] = {}
-    aliases: dict[str, str] = {}
-    for q in ts:
-        spec = errors[q]
-        names = tuple(n for n in (f"{npm_module(m)}.{spec.name}" for m in npm) if n != ts_name[q])
-        for n in names:
-            aliases[n] = ts_name[q]
-        attributes = spec.ts_attributes or spec.attributes  # the TypeScript names where the docs give them
-        out[ts_name[q]] = replace(
-            spec, qualname=ts_name[q], parents=parents(q), import_names=names, docs_names=(), attributes=attributes,
-        )
-    return out, aliases
 
 
 def _settings(r: _Reader, item: Mapping[str, Any], where: str) -> tuple[RetrySetting, ...]:

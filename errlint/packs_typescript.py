@@ -26,7 +26,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from .packs_model import AutoRetry, ErrorSpec, Irreversible, npm_module
+from .packs_model import TYPESCRIPT, AutoRetry, ErrorSpec, Irreversible, npm_module
 
 # a JavaScript identifier (ASCII): a class or a method name as TypeScript code writes it
 TS_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -82,3 +82,41 @@ def ts_irreversible(r, item: Mapping[str, Any], where: str, entry: Irreversible,
         return None
     return Irreversible(methods, entry.reason, MappingProxyType({}))
 
+
+JS_ROOT = "globalThis.Error"  # the JavaScript built-ins' root class (rules/javascript.toml)
+
+
+def _typescript_classes(
+    errors: Mapping[str, ErrorSpec], languages: Mapping[str, tuple[str, ...]], npm: tuple[str, ...], language_pack: bool,
+) -> tuple[dict[str, ErrorSpec], dict[str, str]]:
+    """The classes TypeScript and JavaScript code can name, keyed ``<npm[0]>.<Name>`` (see
+    :func:`~errlint.packs_model.npm_module`; a language pack's as written); a parent that has no TypeScript side becomes its nearest ancestor that has
+    one, and a class outside the pack (``builtins.Exception``) the JavaScript ``Error``."""
+    ts = [q for q in errors if TYPESCRIPT in languages[q]]
+    if not ts:
+        return {}, {}
+    ts_name = {q: q if language_pack else f"{npm_module(npm[0])}.{errors[q].name}" for q in ts}
+
+    def parents(q: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        out: list[str] = []
+        for p in errors[q].parents:
+            if p in ts_name:
+                out.append(ts_name[p])
+            elif p in errors and p not in seen:  # a Python-only class: its own parents stand in
+                out.extend(parents(p, seen | {p}))
+            elif not language_pack:
+                out.append(JS_ROOT)
+        return tuple(dict.fromkeys(out))
+
+    out: dict[str, ErrorSpec] = {}
+    aliases: dict[str, str] = {}
+    for q in ts:
+        spec = errors[q]
+        names = tuple(n for n in (f"{npm_module(m)}.{spec.name}" for m in npm) if n != ts_name[q])
+        for n in names:
+            aliases[n] = ts_name[q]
+        attributes = spec.ts_attributes or spec.attributes  # the TypeScript names where the docs give them
+        out[ts_name[q]] = replace(
+            spec, qualname=ts_name[q], parents=parents(q), import_names=names, docs_names=(), attributes=attributes,
+        )
+    return out, aliases

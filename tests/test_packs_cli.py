@@ -407,7 +407,7 @@ def _has(distribution: str) -> bool:
 
 # -- the documentation -----------------------------------------------------------------------------
 def test_docs_document_every_pack_key_and_readme_the_commands():
-    from errlint import packs_schema, packs_wrappers
+    from errlint import packs_generations, packs_schema, packs_wrappers
 
     docs = (ROOT / "docs" / "packs.md").read_text(encoding="utf-8")
     keys = {
@@ -416,6 +416,7 @@ def test_docs_document_every_pack_key_and_readme_the_commands():
         "auto_retry": packs_schema._AUTO_RETRY_KEYS, "settings": packs_schema._SETTING_KEYS,
         "globals": packs_schema._GLOBAL_KEYS, "irreversible": packs_schema._IRREVERSIBLE_KEYS,
         "statuses/codes": packs_schema._POLICY_KEYS, "retry_wrappers": packs_wrappers._KEYS,
+        "generations": packs_generations._KEYS,
     }
     missing = [f"{table}.{key}" for table, names in keys.items() for key in names
                if (f"`{key}`" if table else f"`[{key}") not in docs and f"`[[{key}]]`" not in docs]
