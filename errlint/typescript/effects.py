@@ -22,29 +22,14 @@ goes on (as another class). Nested functions are not part of the path.
 """
 from __future__ import annotations
 
-import re
-
 from ..facts import Effect
 from ..packs_model import TYPESCRIPT
+from .flow import exits as flow, stmt_exits as _flow
 from .names import named, text, unwrap
 from .scopes import walk
 
-_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "trace", "fatal"})
 _EXITS = frozenset({"raise", "continue", "return", "break"})
-# process.exit(), also as TypeScript compiles an import of "process" (process_1.default.exit())
-_PROCESS_EXIT = re.compile(r"^process(_\d+)?(\.default)?\.exit$")
-
-
-def flow(stmts) -> frozenset[str]:
-    """How control can leave ``stmts``, run in order: a subset of raise/return/break/continue/fall."""
-    current = {"fall"}
-    for stmt in stmts:
-        if "fall" not in current:
-            break
-        current.discard("fall")
-        current |= _flow(stmt)
-    return frozenset(current)
 
 
 def reached(stmts) -> list:
@@ -55,81 +40,6 @@ def reached(stmts) -> list:
         if "fall" not in _flow(stmt):
             break
     return out
-
-
-def _is_exit_call(node) -> bool:
-    node = unwrap(node)
-    if node is not None and node.type == "await_expression":
-        kids = named(node)
-        node = unwrap(kids[0]) if kids else None
-    if node is None or node.type != "call_expression":
-        return False
-    func = node.child_by_field_name("function")
-    return func is not None and _PROCESS_EXIT.match("".join(text(func).split())) is not None
-
-
-def _flow(stmt) -> set[str]:
-    kind = stmt.type
-    if kind == "throw_statement":
-        return {"raise"}
-    if kind == "return_statement":
-        return {"return"}
-    if kind == "break_statement":
-        return {"break"}
-    if kind == "continue_statement":
-        return {"continue"}
-    if kind == "statement_block":
-        return set(flow(named(stmt)))
-    if kind == "expression_statement":
-        kids = named(stmt)
-        return {"raise"} if kids and _is_exit_call(kids[0]) else {"fall"}
-    if kind == "if_statement":
-        cons = stmt.child_by_field_name("consequence")
-        alt = stmt.child_by_field_name("alternative")
-        out = _flow(cons) if cons is not None else {"fall"}
-        inner = named(alt) if alt is not None else []
-        return out | (_flow(inner[0]) if inner else {"fall"})
-    if kind == "try_statement":
-        body = stmt.child_by_field_name("body")
-        out = _flow(body) if body is not None else {"fall"}
-        handler = stmt.child_by_field_name("handler")
-        block = handler.child_by_field_name("body") if handler is not None else None
-        if block is not None:
-            out |= _flow(block)
-        finalizer = stmt.child_by_field_name("finalizer")
-        final = finalizer.child_by_field_name("body") if finalizer is not None else None
-        if final is not None:
-            done = _flow(final)
-            if "fall" not in done:
-                return done
-        return out
-    if kind in _LOOPS:
-        body = stmt.child_by_field_name("body")
-        inner = _flow(body) if body is not None else {"fall"}
-        out = (inner - {"break", "continue", "fall"}) | {"fall"}
-        if kind == "while_statement" and _always(stmt.child_by_field_name("condition")) and "break" not in inner:
-            out.discard("fall")
-        if kind == "for_statement" and stmt.child_by_field_name("condition") is None and "break" not in inner:
-            out.discard("fall")
-        return out
-    if kind == "switch_statement":
-        out = {"fall"}
-        body = stmt.child_by_field_name("body")
-        for case in named(body) if body is not None else ():
-            case_flow = set(flow([c for c in named(case) if c.type.endswith("statement") or c.type == "statement_block"]))
-            if "break" in case_flow:
-                case_flow = (case_flow - {"break"}) | {"fall"}
-            out |= case_flow
-        return out
-    if kind == "labeled_statement":
-        body = stmt.child_by_field_name("body")
-        return (_flow(body) | {"fall"}) if body is not None else {"fall"}
-    return {"fall"}
-
-
-def _always(condition) -> bool:
-    node = unwrap(condition)
-    return node is not None and node.type == "true"
 
 
 class EffectReader:

@@ -3,13 +3,15 @@
 The same vocabulary as the Python side's ``effects.flow`` (``Effect.exits``): ``raise``
 is a ``throw``; ``fall`` means control reaches the end of the statements. A ``break``
 or ``continue`` inside a nested loop (or a ``break`` inside a ``switch``) stays there;
-a nested function is not followed (its ``return`` is not ours).
+a nested function is not followed (its ``return`` is not ours). ``process.exit()`` (also as
+TypeScript compiles an import of "process": ``process_1.default.exit()``) leaves like a ``throw``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from .names import named, unwrap
+from .names import named, text, unwrap
 
 LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 FUNCTIONS = frozenset({
@@ -17,6 +19,7 @@ FUNCTIONS = frozenset({
     "generator_function", "arrow_function", "method_definition", "class_declaration", "abstract_class_declaration",
     "class", "class_body",
 })
+_PROCESS_EXIT = re.compile(r"^process(_\d+)?(\.default)?\.exit$")
 _SIMPLE = {"return_statement": "return", "throw_statement": "raise", "break_statement": "break", "continue_statement": "continue"}
 
 
@@ -58,9 +61,12 @@ def stmt_exits(node) -> set[str]:
     if kind == "else_clause":
         inner = named(node)
         return stmt_exits(inner[0]) if inner else {"fall"}
-    if kind == "labeled_statement":
+    if kind == "expression_statement":
+        kids = named(node)
+        return {"raise"} if kids and _is_exit_call(kids[0]) else {"fall"}
+    if kind == "labeled_statement":  # a `break label` inside falls out of it
         body = node.child_by_field_name("body")
-        return stmt_exits(body) if body is not None else {"fall"}
+        return (stmt_exits(body) | {"fall"}) if body is not None else {"fall"}
     if kind == "try_statement":
         return _try_exits(node)
     if kind in LOOPS:
@@ -78,6 +84,17 @@ def stmt_exits(node) -> set[str]:
             out |= exits(stmts)
         return (out - {"break"}) | {"fall"}
     return {"fall"}
+
+
+def _is_exit_call(node) -> bool:
+    node = unwrap(node)
+    if node is not None and node.type == "await_expression":
+        kids = named(node)
+        node = unwrap(kids[0]) if kids else None
+    if node is None or node.type != "call_expression":
+        return False
+    func = node.child_by_field_name("function")
+    return func is not None and _PROCESS_EXIT.match("".join(text(func).split())) is not None
 
 
 def _try_exits(node) -> set[str]:
