@@ -17,6 +17,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from real_code_check import install  # noqa: E402 - the sibling script installs the same way
+
 # name==version (each declares openai < 1 or was written for it): top-level directories to lint
 PACKAGES = {
     "openai==0.28.1": ["openai"],
@@ -56,17 +59,8 @@ def main() -> int:
     ap.add_argument("--skip-install", action="store_true")
     ap.add_argument("-v", action="store_true", help="print the evidence of each file decided by its code")
     args = ap.parse_args()
-    site = Path(args.dir)
-    if not args.skip_install:
-        site.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-compile", "--target", str(site), *PACKAGES],
-            check=True,
-        )
-    targets = [str(site / d) for dirs in PACKAGES.values() for d in dirs]
-    missing = [t for t in targets if not Path(t).exists()]
-    if missing:
-        print(f"missing after install: {missing}", file=sys.stderr)
+    targets = install(PACKAGES, Path(args.dir), args.skip_install)  # scripts/real_code_check.py's
+    if targets is None:
         return 2
     for (pack, generation, by), n in sorted(choices(targets).items()):
         print(f"{n:5d} file(s): {pack} {generation}, decided by {by}")

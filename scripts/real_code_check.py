@@ -36,22 +36,31 @@ PACKAGES = {
 }
 
 
+def install(packages: dict[str, list[str]], site: Path, skip: bool) -> list[str] | None:
+    """Install ``packages`` (name==version: the import directories to lint) without their dependencies
+    into ``site`` (unless ``skip``); the directories to lint, or None (printed) when some are missing."""
+    if not skip:
+        site.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-compile", "--target", str(site), *packages],
+            check=True,
+        )
+    targets = [str(site / d) for dirs in packages.values() for d in dirs]
+    missing = [t for t in targets if not Path(t).exists()]
+    if missing:
+        print(f"missing after install: {missing}", file=sys.stderr)
+        return None
+    return targets
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", default="/tmp/errlint-real-code")
     ap.add_argument("--skip-install", action="store_true")
     args = ap.parse_args()
     site = Path(args.dir)
-    if not args.skip_install:
-        site.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-compile", "--target", str(site), *PACKAGES],
-            check=True,
-        )
-    targets = [str(site / d) for dirs in PACKAGES.values() for d in dirs]
-    missing = [t for t in targets if not Path(t).exists()]
-    if missing:
-        print(f"missing after install: {missing}", file=sys.stderr)
+    targets = install(PACKAGES, site, args.skip_install)
+    if targets is None:
         return 2
     proc = subprocess.run(
         [sys.executable, "-m", "errlint.cli", "--no-cache", "-j", "2", *targets],

@@ -59,3 +59,20 @@ def run(capsys, *args):
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def import_dotted(dotted: str):
+    """``module.Name``, or an attribute path from the longest importable module
+    (``stripe.error.CardError``: ``stripe.error`` is an attribute, not a module, from stripe 13)."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(dotted)

@@ -9,7 +9,6 @@ Python imports, and every bundled pack against its installed package.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import textwrap
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import ROOT, SHADOWED, run
+from cli_support import import_dotted as _import
 from errlint.packs import PackRegistry, load_pack, load_packs, load_registry
 
 FILES = {
@@ -294,17 +294,6 @@ def _installed(distribution: str) -> str:
         pytest.skip(f"{distribution} is not installed")
 
 
-def _import(dotted: str):
-    parts = dotted.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(dotted)
 
 
 def test_openai_round_trip(tree, capsys):

@@ -13,6 +13,7 @@ import sys
 from importlib import metadata
 
 import pytest
+from cli_support import import_dotted as _import
 
 from errlint.packs import load_registry
 
@@ -44,19 +45,6 @@ def _qualified(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _import(dotted: str):
-    """``module.Name``, or an attribute path from the longest importable module
-    (``stripe.error.CardError``: ``stripe.error`` is an attribute, not a module, from stripe 13)."""
-    parts = dotted.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(dotted)
 
 
 def test_the_real_packages_are_covered():

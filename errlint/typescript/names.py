@@ -279,18 +279,21 @@ class ModuleNames:
             found = npm.get(spec)
         return found
 
+    def _named_here(self, node, name: str) -> str | None:
+        """The class the plain name ``name`` names where ``node`` is: a class of an enclosing block, else the module's."""
+        if name in self._local_names:
+            local = self._local_class(node, name)
+            if local is not None:
+                return local[0]
+        return self._top_level(name)
+
     def qualname(self, node) -> str | None:
         """The class ``node`` (an expression) names; None when errlint cannot follow it."""
         node = unwrap(node)
         if node is None:
             return None
         if node.type == "identifier":
-            name = text(node)
-            if name in self._local_names:
-                local = self._local_class(node, name)
-                if local is not None:
-                    return local[0]
-            return self._top_level(name)
+            return self._named_here(node, text(node))
         if node.type == "member_expression":
             obj = unwrap(node.child_by_field_name("object"))
             prop = node.child_by_field_name("property")
@@ -309,12 +312,7 @@ class ModuleNames:
         if node is None:
             return None
         if node.type == "type_identifier":
-            name = text(node)
-            if name in self._local_names:
-                local = self._local_class(node, name)
-                if local is not None:
-                    return local[0]
-            return self._top_level(name)
+            return self._named_here(node, text(node))
         if node.type == "nested_type_identifier":
             module, name = node.child_by_field_name("module"), node.child_by_field_name("name")
             if module is not None and name is not None and module.type == "identifier":
