@@ -23,26 +23,26 @@ _PROCESS_EXIT = re.compile(r"^process(_\d+)?(\.default)?\.exit$")
 _SIMPLE = {"return_statement": "return", "throw_statement": "raise", "break_statement": "break", "continue_statement": "continue"}
 
 
-def exits(stmts: Iterable) -> frozenset[str]:
-    """How control can leave ``stmts`` (statement nodes, in order)."""
+def _in_order(parts: Iterable, leave) -> frozenset[str]:
+    """How control leaves ``parts`` run one after the other (the next only when the previous falls
+    through); ``leave(part)`` says how it leaves one."""
     current = {"fall"}
-    for stmt in stmts:
+    for part in parts:
         if "fall" not in current:
             break
         current.discard("fall")
-        current |= stmt_exits(stmt)
+        current |= leave(part)
     return frozenset(current)
+
+
+def exits(stmts: Iterable) -> frozenset[str]:
+    """How control can leave ``stmts`` (statement nodes, in order)."""
+    return _in_order(stmts, stmt_exits)
 
 
 def path_exits(segments: Iterable[Iterable]) -> frozenset[str]:
     """How control leaves ``segments`` run one after the other (the next only when the previous falls through)."""
-    current = {"fall"}
-    for seg in segments:
-        if "fall" not in current:
-            break
-        current.discard("fall")
-        current |= exits(seg)
-    return frozenset(current)
+    return _in_order(segments, exits)
 
 
 def stmt_exits(node) -> set[str]:

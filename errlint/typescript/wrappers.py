@@ -52,6 +52,18 @@ _EVERYTHING = (None, ())
 _NOTHING = ((), ())
 
 
+def _retry_package_options(c: RetryConstruct, opts) -> bool:
+    """p-retry's and async-retry's options, those of the `retry` package both build on: ``retries``
+    (10 by default), ``forever``, and the ``factor`` / ``minTimeout`` / ``maxTimeout`` of the wait.
+    False: it runs only once (no retry construct)."""
+    if not attempts(c, opts, "retries", 10, retries=True):
+        return False
+    if is_true(opts.get("forever")):
+        c.cap, c.bounded = None, time_bound(opts)
+    c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
+    return True
+
+
 class WrapperReader:
     """Finds the retry wrappers of one module (``names``: its :class:`~errlint.typescript.names.ModuleNames`)."""
 
@@ -145,11 +157,8 @@ class WrapperReader:
         opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
             return unread(c)
-        if not attempts(c, opts, "retries", 10, retries=True):
+        if not _retry_package_options(c, opts):  # `forever`: p-retry before 7 (7 refuses the option)
             return None
-        if is_true(opts.get("forever")):  # p-retry before 7 (7 refuses the option)
-            c.cap, c.bounded = None, time_bound(opts)
-        c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         retried = _EVERYTHING
         if "shouldRetry" in opts:
             retried = both(predicate(self.names, function_of(opts["shouldRetry"])), retried)
@@ -166,11 +175,8 @@ class WrapperReader:
         opts = options(args[1] if len(args) > 1 else None)
         if opts is None:
             return unread(c)
-        if not attempts(c, opts, "retries", 10, retries=True):
+        if not _retry_package_options(c, opts):
             return None
-        if is_true(opts.get("forever")):
-            c.cap, c.bounded = None, time_bound(opts)
-        c.wait = growth(opts, "factor", "minTimeout", "maxTimeout")
         bail = parameter_name(c.body, 0) if c.body.type in FUNCTIONS else None
         stops = [n for n in walk(c.body, ("call_expression",), into_functions=True) if calls(n, bail)] if bail else []
         return self._retried(c, _EVERYTHING, stops)
