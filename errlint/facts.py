@@ -343,7 +343,7 @@ class FileFacts:
     # (``retryable_codes``, ``RETRY_STATUSES``; not ``NON_RETRYABLE_STATUSES``), in traversal
     # order; ``seq`` places them among the ``constructs``
     collections: list[tuple[str, ValueCollection]]
-    # the language of the file's code, for pack data named per language (packs_model.LANGUAGES)
+    # the language of the file's code, for pack data named per language (packs.model.LANGUAGES)
     language: str = "python"
 
     @property

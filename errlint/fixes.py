@@ -6,7 +6,7 @@ the cache, the same edits as text.  ``safe`` fixes keep the program's intent
 and apply with ``--fix``; ``unsafe`` ones need ``--unsafe-fixes`` (ruff's
 meaning).
 
-Applying a file's fixes runs in passes (:mod:`errlint.run.fixloop`); the
+Applying a file's fixes runs in passes (:mod:`errlint.engine.fixloop`); the
 result must parse (the front end checks) and compile (:func:`verify`) before
 :func:`write_atomically` writes it through a temporary file in the same
 directory and ``os.replace``, keeping the file's permissions.  Nothing here

@@ -29,14 +29,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import __version__
-from .checks import ALL_CHECKS
-from .config import Config, ConfigError, find_config, project_registry
-from .diagnostics import INTERNAL_ERROR, PARSE_ERROR
-from .engine import Linter
+from .diagnostics import PARSE_ERROR
 from .packs import PackError
-from .selection import Selection, SelectionError, select_rules
+from .run import Session
+from .workspace.config import ConfigError, find_config
+from .workspace.selection import SelectionError
 
-_LINTERS: dict[tuple, Linter | str] = {}
+_SESSIONS: dict[tuple, Session] = {}  # one per set of flake8 options: its linters outlive a file
+_FAILED: dict[tuple, str] = {}  # a configuration errlint cannot load: its one-line problem
 
 
 class Flake8Plugin:
@@ -72,30 +72,16 @@ class Flake8Plugin:
         cls.disable_packs = tuple(p for p in getattr(options, "errlint_disable_packs", None) or () if p)
         cls.enable_packs = tuple(p for p in getattr(options, "errlint_enable_packs", None) or () if p)
 
-    def _linter(self) -> tuple[Linter | str, Config | None]:
-        try:
-            config = find_config(self.filename if self.filename not in ("-", "stdin") else ".")
-        except ConfigError as exc:
-            return str(exc), None
+    def _session(self) -> Session:
         extend = tuple(os.path.realpath(p) for p in self.extend_packs)  # not Path.resolve: no crash on a link loop
-        key = (config.path, extend, self.disable_packs, self.enable_packs, config.src_roots)
-        linter = _LINTERS.get(key)
-        if linter is None:
-            try:
-                registry = project_registry(config, extend, self.disable_packs, self.enable_packs)
-                checks, _ = select_rules(ALL_CHECKS, [Selection(config.select, config.extend_select, config.ignore)])
-                linter = Linter(registry, checks, noqa=False, src=config.src_roots)
-            except (ConfigError, PackError, SelectionError) as exc:
-                linter = str(exc)
-            _LINTERS[key] = linter
-        return linter, config
+        key = (extend, self.disable_packs, self.enable_packs)
+        session = _SESSIONS.get(key)
+        if session is None:
+            session = _SESSIONS[key] = Session(extend_packs=extend, disable_packs=self.disable_packs, enable_packs=self.enable_packs, noqa=False)
+        return session
 
-    def run(self) -> Iterator[tuple[int, int, str, type]]:
-        linter, config = self._linter()
-        if isinstance(linter, str):
-            yield 1, 0, f"{PARSE_ERROR} cannot load errlint configuration: {linter}", type(self)
-            return
-        ignored = tuple(c.upper() for c in config.ignored_for(self.filename)) if config is not None else ()
+    def _source(self) -> bytes:
+        """The file's bytes as flake8 read them: its lines encoded back with the file's own coding."""
         text = "".join(self.lines)
         encoding = "utf-8"
         try:
@@ -108,8 +94,24 @@ class Flake8Plugin:
             source = text.encode("utf-8", "surrogateescape")
         if text.startswith("\ufeff"):
             source = text[1:].encode("utf-8", "surrogateescape")
-        result = linter.lint_source(self.filename, source)
-        for d in result.diagnostics:
-            if ignored and d.code != INTERNAL_ERROR and d.code.startswith(ignored):
-                continue  # [tool.errlint] per-file-ignores, as the command line applies them
+        return source
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        session = self._session()
+        try:
+            config = find_config(self.filename if self.filename not in ("-", "stdin") else ".")
+        except ConfigError as exc:
+            yield 1, 0, f"{PARSE_ERROR} cannot load errlint configuration: {exc}", type(self)
+            return
+        key = (*session.extra, config.path)
+        if key not in _FAILED:
+            try:
+                session.linter(config)
+            except (ConfigError, PackError, SelectionError) as exc:
+                _FAILED[key] = str(exc)
+        if key in _FAILED:
+            yield 1, 0, f"{PARSE_ERROR} cannot load errlint configuration: {_FAILED[key]}", type(self)
+            return
+        result, _ = session.lint_source(self.filename, self._source(), config)
+        for d in result.diagnostics:  # [tool.errlint] per-file-ignores applied, as the command line applies them
             yield d.line, max(d.column - 1, 0), f"{d.code} {d.message}", type(self)

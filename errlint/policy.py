@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .hierarchy import ClassGraph
 from .packs import ErrorSpec, Pack, PackRegistry
-from .packs_model import PYTHON, TYPESCRIPT
+from .packs.model import PYTHON, TYPESCRIPT
 from .facts import Handler as HandlerInfo
 from .facts import first_catcher
 

@@ -36,7 +36,7 @@ PACKAGES = {
 
 def choices(targets: list[str]) -> Counter:
     from errlint.packs import load_registry
-    from errlint.project_deps import DeclaredIndex, choose_generations, generation_tops
+    from errlint.project.deps import DeclaredIndex, choose_generations, generation_tops
     from errlint.python.evidence import used_names
 
     registry = load_registry()

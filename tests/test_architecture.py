@@ -1,4 +1,4 @@
-"""errlint's architecture (issue 15): no import cycle, the layers, the size of a module.
+"""errlint's architecture (issues 15 and 22): no import cycle, the layers, the families, the size of a module and of a function.
 
 The import graph is read from errlint's source with CPython's ``ast`` (nothing
 is imported). It counts every import statement wherever it is: at the top of
@@ -7,16 +7,22 @@ relative and absolute. ``from M import n`` is an import of the module ``M.n``
 when errlint has one, else of ``M``. The packages above the imported module
 (whose ``__init__`` Python runs first) are not counted.
 
-The layers:
+The layers, lowest first (ARCHITECTURE.md draws them); a module imports its own
+layer and the layers below it, never one above:
 
-* a check (``errlint/checks/``) reads facts and asks for fixes: it imports
-  only ``facts``, ``requests``, ``policy``, ``hierarchy``, ``packs`` (and its
-  parts), ``diagnostics`` and other checks, never LibCST;
-* the language-neutral core (``facts``, ``requests``, ``hierarchy``,
-  ``policy``, ``diagnostics``, ``packs*``) imports no front end
-  (``python/``), no check, no engine or run, no command line or flake8 plugin;
-* the Python front end (``errlint/python/``) imports no check, no engine, no
-  command line, no cache and no flake8 plugin.
+* the language-neutral core: facts, requests, hierarchy, policy, diagnostics,
+  fixes, result, paths and the packs (``errlint/packs/``);
+* the checks (``errlint/checks/``): one module per rule; they import only
+  ``facts``, ``requests``, ``policy``, ``hierarchy``, ``packs``, ``diagnostics``
+  and each other, never LibCST;
+* the stages below the engine: ``source`` (bytes -> text; no parser of its own,
+  no LibCST), the language front ends (``python/``, ``typescript/``: neither
+  imports the other) and the project (``project/``: modules read on demand);
+* the engine (``engine/``): one file's way, triggers to findings and fixes;
+* the workspace (``workspace/``): configuration, rule selection, file discovery;
+* the run (``run/``): the one API every front end calls;
+* the hosts: the command line (``cli/``), the flake8 plugin, the outputs, the
+  language server (``server/``).
 """
 from __future__ import annotations
 
@@ -27,21 +33,26 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "errlint"
 MAX_LINES = 400
+MAX_FUNCTION_LINES = 100
 
+LAYERS = (  # lowest first
+    ("the core", ("errlint", "errlint.facts", "errlint.requests", "errlint.hierarchy", "errlint.policy",
+                  "errlint.diagnostics", "errlint.fixes", "errlint.result", "errlint.paths", "errlint.packs")),
+    ("the checks", ("errlint.checks",)),
+    ("source, the language front ends, the project", ("errlint.source", "errlint.python", "errlint.typescript", "errlint.project")),
+    ("the engine", ("errlint.engine",)),
+    ("the workspace", ("errlint.workspace",)),
+    ("the run", ("errlint.run",)),
+    ("the hosts", ("errlint.cli", "errlint.flake8_plugin", "errlint.output", "errlint.server", "errlint.__main__")),
+)
 CHECKS_MAY_IMPORT = ("errlint.facts", "errlint.requests", "errlint.policy", "errlint.hierarchy", "errlint.packs",
                      "errlint.diagnostics", "errlint.checks")
-CORE = ("errlint.facts", "errlint.requests", "errlint.hierarchy", "errlint.policy", "errlint.diagnostics", "errlint.packs")
-CORE_MUST_NOT_IMPORT = ("errlint.python", "errlint.checks", "errlint.engine", "errlint.run", "errlint.cli",
-                        "errlint.flake8_plugin")
-FRONT_END = ("errlint.python",)
-FRONT_END_MUST_NOT_IMPORT = ("errlint.checks", "errlint.engine", "errlint.cli", "errlint.cache", "errlint.flake8_plugin")
-
-# The stages below the engine: bytes -> text needs no parser; the run (jobs, the big-stack
-# thread, the fix loop) is handed the lint function and imports no engine, no front end.
+SIBLINGS = (  # in one layer, these never import each other
+    ("errlint.python", "errlint.typescript"), ("errlint.python", "errlint.project"), ("errlint.typescript", "errlint.project"),
+    ("errlint.source", "errlint.project"),
+)
 SOURCE = ("errlint.source",)
-SOURCE_MUST_NOT_IMPORT = ("errlint.python", "errlint.checks", "errlint.engine", "errlint.run", "errlint.cli", "errlint.cache")
-RUN = ("errlint.run",)
-RUN_MUST_NOT_IMPORT = ("errlint.engine", "errlint.cli", "errlint.flake8_plugin", "errlint.checks")
+SOURCE_MUST_NOT_IMPORT = ("errlint.python", "errlint.typescript")
 
 
 # -- the graph -------------------------------------------------------------------------------------
@@ -166,8 +177,20 @@ def describe(cycle: list[str], graph: dict[str, dict[str, int]]) -> str:
 
 
 def family(module: str, prefixes: tuple[str, ...]) -> bool:
-    """``module`` is one of ``prefixes``, a module under it (``x.y``) or a part split from it (``x_y``)."""
-    return any(module == p or module.startswith((p + ".", p + "_")) for p in prefixes)
+    """``module`` is one of ``prefixes`` or a module under it (``x.y``)."""
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def layer_of(module: str) -> int:
+    """The index in LAYERS of ``module``'s layer (the longest matching prefix decides)."""
+    best, found = -1, None
+    for i, (_, prefixes) in enumerate(LAYERS):
+        for p in prefixes:
+            if (module == p or (p != "errlint" and module.startswith(p + "."))) and len(p) > best:
+                best, found = len(p), i
+    if found is None:
+        raise AssertionError(f"{module} is in no layer of tests/test_architecture.py: add it to LAYERS (and ARCHITECTURE.md)")
+    return found
 
 
 def violations(graph: dict[str, dict[str, int]], sources: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
@@ -205,24 +228,49 @@ def test_checks_import_only_facts_requests_and_the_language_neutral_core(graph):
     assert not bad, "a check may import only " + ", ".join(CHECKS_MAY_IMPORT) + ":\n" + "\n".join(bad)
 
 
-def test_the_language_neutral_core_imports_no_front_end_check_or_run(graph):
-    bad = violations(graph, CORE, CORE_MUST_NOT_IMPORT)
+def test_every_module_imports_only_its_own_layer_and_those_below(graph):
+    bad = [
+        f"{module} ({LAYERS[layer_of(module)][0]}) imports {target} ({LAYERS[layer_of(target)][0]}, line {line})"
+        for module, edges in sorted(graph.items())
+        for target, line in sorted(edges.items()) if layer_of(target) > layer_of(module)
+    ]
+    assert not bad, "imports that run up the layers:\n" + "\n".join(bad)
+
+
+def test_siblings_of_one_layer_do_not_import_each_other(graph):
+    bad = []
+    for a, b in SIBLINGS:
+        bad += violations(graph, (a,), (b,)) + violations(graph, (b,), (a,))
     assert not bad, "\n".join(bad)
 
 
-def test_the_python_front_end_imports_no_check_engine_cli_or_cache(graph):
-    bad = violations(graph, FRONT_END, FRONT_END_MUST_NOT_IMPORT)
-    assert not bad, "\n".join(bad)
-
-
-def test_source_stage_needs_no_parser_and_the_run_no_engine(graph):
-    bad = violations(graph, SOURCE, SOURCE_MUST_NOT_IMPORT) + violations(graph, RUN, RUN_MUST_NOT_IMPORT)
+def test_source_stage_needs_no_parser(graph):
+    bad = violations(graph, SOURCE, SOURCE_MUST_NOT_IMPORT)
     bad += [
         f"{module} imports libcst (line {line})"
         for module, found in sorted(external_imports().items()) if family(module, SOURCE)
         for top, line in found.items() if top == "libcst"
     ]
     assert not bad, "\n".join(bad)
+
+
+def test_libcst_is_imported_by_the_python_front_end_only():
+    bad = [
+        f"{module} imports libcst (line {line})"
+        for module, found in sorted(external_imports().items()) if not family(module, ("errlint.python",))
+        for top, line in found.items() if top == "libcst"
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_two_top_level_modules_share_a_family_prefix():
+    tops = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
+    tops += sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+    prefixes: dict[str, list[str]] = {}
+    for name in tops:
+        prefixes.setdefault(name.split("_")[0], []).append(name)
+    shared = {k: v for k, v in prefixes.items() if len(v) > 1}
+    assert not shared, f"top-level modules of errlint/ that share a family prefix (make them a package): {shared}"
 
 
 def test_no_module_is_longer_than_400_lines():
@@ -232,6 +280,47 @@ def test_no_module_is_longer_than_400_lines():
         if n > MAX_LINES:
             long[name] = n
     assert not long, f"modules over {MAX_LINES} lines: " + ", ".join(f"{k} ({v})" for k, v in sorted(long.items()))
+
+
+def long_functions(package: Path = PACKAGE, limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    """Functions and methods of more than ``limit`` lines (decorators to the last line), nested ones too."""
+    out = []
+    for name, path in module_files(package).items():
+        for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                n = node.end_lineno - first + 1
+                if n > limit:
+                    out.append(f"{name}.{node.name} (line {node.lineno}: {n} lines)")
+    return sorted(out)
+
+
+def test_no_function_is_longer_than_100_lines():
+    long = long_functions()
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines (split them by what each part decides): " + ", ".join(long)
+
+
+def test_the_function_length_count_sees_methods_and_nested_functions(tmp_path):
+    pkg = tmp_path / "errlint"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "m.py").write_text(
+        "class C:\n"
+        "    @staticmethod\n"        # line 2: a method's decorators count
+        "    def f():\n"
+        "        a = 1\n"
+        "        b = 2\n"
+        "        return a + b\n"     # line 6: f is lines 2-6, 5 lines
+        "def g():\n"                 # line 7
+        "    def h():\n"
+        "        a = 1\n"
+        "        b = 2\n"
+        "        return a + b\n"     # line 11: h is lines 8-11, 4 lines
+        "    return h\n"             # line 12: g is lines 7-12, 6 lines
+    )
+    assert long_functions(pkg, limit=4) == ["errlint.m.f (line 3: 5 lines)", "errlint.m.g (line 7: 6 lines)"]
+    assert long_functions(pkg, limit=3) == ["errlint.m.f (line 3: 5 lines)", "errlint.m.g (line 7: 6 lines)", "errlint.m.h (line 8: 4 lines)"]
+
 
 
 # -- the graph itself: what it counts -----------------------------------------------------------------

@@ -11,7 +11,7 @@ import stat
 
 import pytest
 
-import errlint.cache
+import errlint.run.cache
 
 from cli_support import ACME_CODE, ACME_PACK, SHADOWED, run
 
@@ -70,11 +70,11 @@ def test_a_new_errlint_or_python_invalidates(tree, cache_dir, capsys, linted, mo
     cold = lint(capsys, ".")
     linted.clear()
     if change == "version":
-        monkeypatch.setattr(errlint.cache, "__version__", "99.0")
+        monkeypatch.setattr(errlint.run.cache, "__version__", "99.0")
     elif change == "source":
-        monkeypatch.setattr(errlint.cache, "_source_digest", lambda: "edited")
+        monkeypatch.setattr(errlint.run.cache, "_source_digest", lambda: "edited")
     else:
-        monkeypatch.setattr(errlint.cache.sys, "version_info", (3, 99, 0))
+        monkeypatch.setattr(errlint.run.cache.sys, "version_info", (3, 99, 0))
     assert lint(capsys, ".") == cold
     assert linted == ["a.py"]
 

@@ -183,7 +183,7 @@ def test_unreadable_file(tree, capsys, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("errlint.cli.open", fake_open, raising=False)
+    monkeypatch.setattr("errlint.run.session.open", fake_open, raising=False)
     code, out, _ = run(capsys, "a.py", "b.py")
     assert code == 1
     assert out.splitlines()[0] == "a.py:1:1: ERR000 cannot read: Permission denied"
@@ -302,7 +302,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_2(tree, capsys, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("errlint.cli.discover", broken)
+    monkeypatch.setattr("errlint.run.session.discover", broken)
     (tree / "ok.py").write_text(SHADOWED)
     code, out, err = run(capsys, "ok.py")
     assert code == 2

@@ -154,7 +154,7 @@ def test_readme_usage_lists_every_option_and_the_configuration_every_key():
     from pathlib import Path
 
     from errlint.cli import build_parser
-    from errlint.config import KEYS
+    from errlint.workspace.config import KEYS
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     usage = readme[readme.index("## Usage"):readme.index("### Fixes")]

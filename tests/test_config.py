@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from cli_support import ACME_CODE, ACME_PACK, SHADOWED, run
-from errlint.config import ConfigError, find_config, load_config
+from errlint.workspace.config import ConfigError, find_config, load_config
 
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from errlint.checks import ALL_CHECKS
-from errlint.config import load_config, project_registry
+from errlint.workspace.config import load_config, project_registry
 from errlint.engine import Linter
+from errlint.run import lint_files
 from errlint.packs import load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -75,7 +76,7 @@ def test_fixture(folder: Path, registry) -> None:
     src = config.src_roots if config is not None else ()  # a folder may hold a project with src roots
     if config is not None and config.extend_packs:  # ... or packs of its own (an SDK the bundled packs lack)
         registry = project_registry(config)
-    results = Linter(registry, checks, src=src).run([(str(p), p.read_bytes()) for p in files])
+    results = lint_files(Linter(registry, checks, src=src), [(str(p), p.read_bytes()) for p in files])
     diagnostics = [d for r in results for d in r.diagnostics]
     actual = Counter((d.path, d.line, d.code) for d in diagnostics)
     missing = expected - actual

@@ -15,10 +15,11 @@ import pytest
 from cli_support import run
 from errlint.checks import ALL_CHECKS
 from errlint.engine import Linter
+from errlint.run import lint_files
 from errlint.packs import PackError, load_pack, load_registry
-from errlint.packs_generations import choose
-from errlint.project_deps import DeclaredIndex
-from errlint.versions import parse_requirement, parse_specifiers, parse_version
+from errlint.packs.generations import choose
+from errlint.project.deps import DeclaredIndex
+from errlint.packs.versions import parse_requirement, parse_specifiers, parse_version
 
 
 # -- versions --------------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def _project(root: Path, files: dict[str, str]) -> Path:
 def _lint(root: Path) -> list:
     linter = Linter(load_registry(), [c for c in ALL_CHECKS if c.code == "ERR004"])
     files = sorted(root.rglob("*.py"))
-    return [d for r in linter.run([(str(p), p.read_bytes()) for p in files]) for d in r.diagnostics]
+    return [d for r in lint_files(linter, [(str(p), p.read_bytes()) for p in files]) for d in r.diagnostics]
 
 
 @pytest.mark.parametrize("declaration, reported", [

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from cli_support import SHADOWED, run
-from errlint.gitignore import GitIgnore
+from errlint.workspace.gitignore import GitIgnore
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -197,6 +197,6 @@ def test_respect_gitignore_must_be_a_boolean(tree, capsys):
 
 @pytest.mark.parametrize("line", ["[", "\\", "!", "/", "**", "**/", "a/**/", "[[:bogus:]]x", "[]", "[!]", "a\\", "[\\]", "\udcff*"])
 def test_odd_lines_never_crash(line, tmp_path):
-    from errlint.gitignore import IgnoreFile
+    from errlint.workspace.gitignore import IgnoreFile
 
     IgnoreFile(str(tmp_path), line).match("a/b.py", False)

@@ -72,5 +72,5 @@ def test_a_run_the_cache_answers_does_not_import_libcst(tmp_path):
 
 
 def test_importing_the_entry_points_loads_no_libcst(tmp_path):
-    got = _run(tmp_path, "--import", "errlint.cli", "errlint.flake8_plugin", "errlint.engine", "errlint.cache")
+    got = _run(tmp_path, "--import", "errlint.cli", "errlint.flake8_plugin", "errlint.engine", "errlint.run", "errlint.run.cache")
     assert got["imports"] == [] and not got["libcst"]

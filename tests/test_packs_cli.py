@@ -359,8 +359,8 @@ def test_the_static_reading_agrees_with_python_import(distribution):
     (the ones it could resolve, in order) and the same class under every public name it found:
     lazy modules (stripe, cohere), a namespace package (google), a module alias (stripe.error)."""
     _installed(distribution)
-    from errlint.cli_packs import _language
-    from errlint.sdk_tree import find_package, read_package, search_roots
+    from errlint.cli.packs import _language
+    from errlint.cli.packs.tree import find_package, read_package, search_roots
 
     _, classes = read_package(find_package(distribution, search_roots()), _language())
     assert len(classes) >= 15
@@ -396,7 +396,7 @@ def _has(distribution: str) -> bool:
 
 # -- the documentation -----------------------------------------------------------------------------
 def test_docs_document_every_pack_key_and_readme_the_commands():
-    from errlint import packs_generations, packs_schema, packs_wrappers
+    from errlint.packs import generations as packs_generations, schema as packs_schema, wrappers as packs_wrappers
 
     docs = (ROOT / "docs" / "packs.md").read_text(encoding="utf-8")
     keys = {

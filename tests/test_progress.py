@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from errlint.progress import NoProgress, Progress, progress_for
+from errlint.output.progress import NoProgress, Progress, progress_for
 
 FINDING = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
 

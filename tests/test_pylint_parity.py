@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from errlint.engine import Linter
+from errlint.run import lint_files
 from errlint.packs import load_registry
 
 pytest.importorskip("pylint", reason="pylint is in the test extra")
@@ -76,7 +77,7 @@ def unmatched(theirs, ours: set[tuple[str, int]]) -> list:
 @functools.lru_cache(maxsize=None)
 def errlint_lines() -> frozenset[tuple[str, int]]:
     files = sorted(FOLDER.rglob("*.py"))
-    results = Linter(load_registry()).run([(str(p), p.read_bytes()) for p in files])
+    results = lint_files(Linter(load_registry()), [(str(p), p.read_bytes()) for p in files])
     return frozenset((str(Path(d.path).resolve()), d.line) for r in results for d in r.diagnostics if d.code == "ERR004")
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from cli_support import SHADOWED, run
 from errlint.checks import ALL_CHECKS
-from errlint.selection import Selection, known_codes, resolve
+from errlint.workspace.selection import Selection, known_codes, resolve
 
 CODES = known_codes(ALL_CHECKS)
 ALL_RULES = {c.code for c in ALL_CHECKS}

@@ -5,7 +5,7 @@ import difflib
 import re
 import sys
 
-from errlint.textdiff import SMALL, unified_diff
+from errlint.output.textdiff import SMALL, unified_diff
 
 
 def _patched(a: list[str], diff: list[str]) -> list[str]:

@@ -12,7 +12,8 @@ import pytest
 from cli_support import run
 from errlint.checks import ALL_CHECKS
 from errlint.engine import Linter
-from errlint.files import discover
+from errlint.run import lint_files
+from errlint.workspace.files import discover
 from errlint.packs import load_registry
 from errlint.typescript import is_typescript, lint_file, runs_on_typescript
 from errlint.typescript.parse import grammar_for
@@ -139,7 +140,7 @@ def test_discovery_finds_typescript_and_javascript(tmp_path):
 
 def test_a_run_goes_on_past_a_broken_file(registry, tmp_path):
     files = [("broken.ts", b"function ("), ("good.ts", SHADOWED_TS.encode()), ("m.py", b"try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n")]
-    results = Linter(registry).run(files)
+    results = lint_files(Linter(registry), files)
     assert [[d.code for d in r.diagnostics] for r in results] == [["ERR000"], ["ERR004"], ["ERR004"]]
     assert not any(r.error for r in results)
 
@@ -164,7 +165,7 @@ def test_front_end_layers():
     from test_architecture import import_graph
 
     graph = import_graph()
-    forbidden = ("errlint.python", "errlint.checks", "errlint.engine", "errlint.cli", "errlint.cache", "errlint.flake8_plugin")
+    forbidden = ("errlint.python", "errlint.checks", "errlint.engine", "errlint.cli", "errlint.run", "errlint.flake8_plugin")
     bad = [
         (module, imported)
         for module, imports in graph.items() if module.startswith("errlint.typescript")
@@ -182,7 +183,7 @@ def test_project_classes_give_one_verdict_alone_and_in_a_run(registry, tmp_path,
     )
     alone = [d.format() for d in lint_file("app.ts", Path("app.ts").read_bytes(), registry, ALL_CHECKS).diagnostics]
     assert alone == ["app.ts:4:7: ERR004 instanceof DbError is unreachable: AppError on line 3 catches it first"]
-    results = Linter(registry).run([(p, Path(p).read_bytes()) for p in ("app.ts", "errors.ts")])
+    results = lint_files(Linter(registry), [(p, Path(p).read_bytes()) for p in ("app.ts", "errors.ts")])
     assert [d.format() for d in results[0].diagnostics] == alone and results[1].diagnostics == []
     assert results[0].depends  # what it read, so a cached result is not trusted blindly
 

@@ -7,7 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import typescript as bench  # noqa: E402  - the benchmark itself (benchmarks/typescript.py)
 
-from errlint.files import discover  # noqa: E402
+from errlint.workspace.files import discover  # noqa: E402
 
 
 def _package(root: Path, name: str, files: dict[str, str]) -> None:
@@ -55,7 +55,7 @@ def test_corpus_holds_the_code_files_of_the_chosen_folders(tmp_path, monkeypatch
 
 
 def test_eslint_config_lints_every_suffix_errlint_does():
-    from errlint.files import TYPESCRIPT_SUFFIXES
+    from errlint.workspace.files import TYPESCRIPT_SUFFIXES
 
     pattern = bench.ESLINT_CONFIG.split('"**/*.{', 1)[1].split("}", 1)[0].split(",")
     assert sorted("." + s for s in pattern) == sorted(TYPESCRIPT_SUFFIXES)

@@ -13,16 +13,6 @@ FORMATS = ("text", "json", "sarif", "github")
 INFO_URI = "https://github.com/errlint/errlint"
 
 
-def fix_applies(d: Diagnostic, unsafe: bool) -> bool:
-    """Whether ``d`` has a fix that ``--fix`` applies with these settings."""
-    return d.fix is not None and d.fix.applies(unsafe)
-
-
-def hidden_fix(d: Diagnostic, unsafe: bool) -> bool:
-    """Whether ``d`` has an unsafe fix that only ``--unsafe-fixes`` would apply."""
-    return d.fix is not None and not unsafe and d.fix.applicability == "unsafe"
-
-
 def render_text(diagnostics: Sequence[Diagnostic], fixable: Collection[int] = ()) -> str:
     """One line per finding, ``[*]`` after the code of each finding whose fix ``--fix``
     would apply (ruff's mark); ``fixable`` holds the ``id()`` of those findings."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..facts import RetryConstruct
-from ..packs_model import RetryWrapper
+from ..packs.model import RetryWrapper
 from .names import NameResolver
 from .scan import keyword, positional
 

@@ -1,9 +1,18 @@
-"""A run: many files, each linted on a big stack, in one process or several; then the fixes.
+"""A run: the one API every front end calls (the command line, flake8, an editor).
 
-- :mod:`.modules`: each file's dotted module name (for the project's imports and the cache);
+- :mod:`.session`: :class:`Session` (configurations, packs and linters of a front end's
+  process) with :meth:`Session.run` (paths → files → cache → lint → fixes → a
+  :class:`RunReport`) and :meth:`Session.lint_source` (one buffer under a path);
+- :mod:`.lint`: many files through one linter, the cache answering first;
 - :mod:`.jobs`: the files shared out to forked worker processes (``--jobs``);
-- :mod:`.bigstack`: the thread with room to recurse, where every file is linted;
-- :mod:`.fixloop`: a file's fixes applied in passes until none applies.
+- :mod:`.cache`: unchanged files' results, keyed by content, rules, packs and the
+  digests of the project modules a verdict read.
 
-The per-file pipeline these serve is :class:`errlint.engine.Linter`.
+One file's way through errlint is :mod:`errlint.engine`.
 """
+from __future__ import annotations
+
+from .lint import lint_files
+from .session import FixedFile, RunOptions, RunReport, Session, config_layer, display_path
+
+__all__ = ["FixedFile", "RunOptions", "RunReport", "Session", "config_layer", "display_path", "lint_files"]

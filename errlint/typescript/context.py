@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..facts import FileFacts, Span, TryStatement
 from ..hierarchy import ClassGraph
 from ..packs import PackRegistry
-from ..packs_model import TYPESCRIPT
+from ..packs.model import TYPESCRIPT
 from .names import ModuleNames, text
 from .parse import Lines
 

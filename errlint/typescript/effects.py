@@ -23,7 +23,7 @@ goes on (as another class). Nested functions are not part of the path.
 from __future__ import annotations
 
 from ..facts import Effect
-from ..packs_model import TYPESCRIPT
+from ..packs.model import TYPESCRIPT
 from .flow import exits as flow, stmt_exits as _flow
 from .names import named, text, unwrap
 from .scopes import walk

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..packs_model import npm_module
+from ..packs.model import npm_module
 
 REQUIRE = "require"
 _CLASS_NODES = ("class_declaration", "abstract_class_declaration")

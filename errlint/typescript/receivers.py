@@ -24,7 +24,7 @@ An expression is an SDK client (a :class:`~errlint.facts.Client`) when it is
 
 A call ``<client>.<method>(...)`` is an :class:`~errlint.facts.SdkCall` of the
 client's pack, with the pack's TypeScript ``[[auto_retry]]`` and
-``[[irreversible]]`` entries for that method name (packs_typescript.py). As on
+``[[irreversible]]`` entries for that method name (packs/typescript.py). As on
 the Python side, the calls of a subtree leave out those in nested functions
 (arrow functions, function expressions, methods, classes): what they run is
 not run where they are written (the root of the subtree itself is read).
@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Client, Retries, SdkCall
-from ..packs_model import TYPESCRIPT
+from ..packs.model import TYPESCRIPT
 from .names import named, text, unwrap
 from .scopes import FUNCTIONS, Scopes, walk
 

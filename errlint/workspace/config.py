@@ -36,7 +36,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES, real_directory, real_path
+from ..paths import real_directory, real_path
+from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
@@ -202,7 +203,7 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
 
 def _check_selectors(where: str, kwargs: dict[str, Any]) -> None:
     """Every rule selector of the table matches a rule: an error names the file and the key."""
-    from .checks import ALL_CHECKS
+    from ..checks import ALL_CHECKS
     from .selection import unknown_selector_problem
 
     keyed = [(key, kwargs.get(key.replace("-", "_")) or ()) for key in ("select", "extend-select", "ignore")]
@@ -216,7 +217,7 @@ def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tupl
     """The packs for files under ``config``: bundled + ``extend-packs`` (+ ``extend``), less
     ``disable-packs`` (+ ``disable``); ``enable-packs`` (+ ``everywhere``) apply to every file.
     A pack name that matches no pack is a :class:`ConfigError` naming the file and the key."""
-    from .packs import PackRegistry, load_packs
+    from ..packs import PackRegistry, load_packs
 
     packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere))
     known = {p.name: p for p in packs}

@@ -1,7 +1,7 @@
-"""The engine: one file's way through errlint, and a run of many files.
+"""The engine: one file's way through errlint.
 
 One file (:meth:`Linter.lint_source`, on the big-stack thread of
-:mod:`errlint.run.bigstack`):
+:mod:`errlint.engine.bigstack`):
 
 1. the enabled rules' triggers are looked for in the bytes; a file none of them
    can report on is not parsed by LibCST, CPython's parser alone checks its
@@ -17,10 +17,8 @@ One file (:meth:`Linter.lint_source`, on the big-stack thread of
    text edits (:mod:`errlint.python.fixer`);
 5. ``# noqa`` comments filter them (:mod:`errlint.source`).
 
-A run (:meth:`Linter.run`): each file's module name (:mod:`errlint.run.modules`),
-the cache's answers (:mod:`errlint.cache`), the other files linted here or in
-forked workers (:mod:`errlint.run.jobs`). Fixes are applied in passes
-(:meth:`Linter.fix_source`, :mod:`errlint.run.fixloop`).
+Fixes are applied in passes (:meth:`Linter.fix_source`, :mod:`errlint.engine.fixloop`).
+A run of many files (module names, the cache, worker processes) is :mod:`errlint.run`.
 
 Classes a file imports from other project modules are read from disk on demand
 (:mod:`errlint.project`), the same way for a whole tree, one file, flake8 and
@@ -37,16 +35,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .checks import ALL_CHECKS
-from .checks.base import Check
-from .diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
-from .hierarchy import ClassGraph
-from .packs import PackRegistry
-from .result import FileResult
-from .run.bigstack import on_big_stack
-from .run.jobs import lint_all
-from .run.modules import module_name_for
-from .source import compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, too_deep_for_python
+from ..checks import ALL_CHECKS
+from ..checks.base import Check
+from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
+from ..hierarchy import ClassGraph
+from ..packs import PackRegistry
+from ..result import FileResult
+from .bigstack import on_big_stack
+from ..project.modules import module_name_for
+from ..source import compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, too_deep_for_python
 
 
 def _values_in_scope(values, evidence):
@@ -83,14 +80,14 @@ class Linter:
         src: Sequence[str] = (),
     ) -> None:
         """``src``: extra roots where project modules are searched (``[tool.errlint] src``)."""
-        from .project import ProjectIndex
+        from ..project import ProjectIndex
 
         self.registry = registry
         self.project_index = ProjectIndex(src)
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
         self._triggers: dict[type[Check], tuple] = {}
         self._tops: frozenset[str] | None = None  # top modules of the packs with API generations
-        self.declared = None  # the projects' declared dependencies (errlint.project_deps), made on first use
+        self.declared = None  # the projects' declared dependencies (errlint.project.deps), made on first use
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
@@ -105,13 +102,13 @@ class Linter:
         project: ClassGraph | None = None,
         keep_module: bool = False,
     ) -> FileResult:
-        """Lint one file; runs on a thread with a large stack (see :mod:`errlint.run.bigstack`).
+        """Lint one file; runs on a thread with a large stack (see :mod:`errlint.engine.bigstack`).
 
         ``keep_module``: keep the parsed module in the result (fixes need it;
         a plain run drops it so memory stays flat however many files it lints).
         """
         # -- TypeScript / JavaScript (issue 16): the one place a file goes to the other front end --------
-        from .typescript import is_typescript, lint_file as lint_typescript
+        from ..typescript import is_typescript, lint_file as lint_typescript
 
         if is_typescript(path):
             def typescript() -> FileResult:
@@ -134,7 +131,7 @@ class Linter:
         late = compile_only_error(path, source)
         if late is None:
             return self._lint_source(path, source, *rest)
-        from .python.parse import lenient_try
+        from ..python.parse import lenient_try
 
         with lenient_try():
             result = self._lint_source(path, source, *rest)
@@ -172,7 +169,7 @@ class Linter:
             return result
         # The Python front end (LibCST) is imported by the first file it parses: a run the
         # cache answers, or whose files no enabled rule can report on, never loads it.
-        from .python.parse import parse_module
+        from ..python.parse import parse_module
 
         try:
             module = parse_module(source)
@@ -180,7 +177,7 @@ class Linter:
             result.diagnostics.append(parse_error(path, source, exc))
             return result
         registry, choices, depends = self.registry, [], {}
-        if project is None:  # the API generation of each SDK the file uses (errlint.project_deps)
+        if project is None:  # the API generation of each SDK the file uses (errlint.project.deps)
             registry, choices, depends = self._generations(path, source)
         try:
             diagnostics, layer = self._check(path, module, source, module_name, is_package, registry, project, enabled)
@@ -205,8 +202,8 @@ class Linter:
     def _check(self, path, module, source, module_name, is_package, registry, project, enabled):
         """The findings of the ``enabled`` checks on a parsed file, with ``registry``'s packs, and the
         layer of project modules read (None when ``project`` was given); raises :class:`_Failed`."""
-        from .python.build import gather
-        from .python.context import FileContext
+        from ..python.build import gather
+        from ..python.context import FileContext
 
         layer = None
         if project is None:  # the project modules this file imports, read on demand (errlint.project)
@@ -230,18 +227,18 @@ class Linter:
         except Exception as exc:
             raise _Failed(None, None, exc) from None
 
-    # -- API generations (errlint.packs_generations, errlint.project_deps) -------------------------
+    # -- API generations (errlint.packs.generations, errlint.project.deps) -------------------------
     def _generations(self, path: str, source: bytes):
         """The registry with the generations this file's SDKs are linted with, the choices, and the
         declarations read (for the cache)."""
-        from .project_deps import DeclaredIndex, choose_generations, generation_tops
+        from ..project.deps import DeclaredIndex, choose_generations, generation_tops
 
         if self._tops is None:
             self._tops = generation_tops(self.registry)
             self.declared = DeclaredIndex()
         if not self._tops:
             return self.registry, [], {}
-        from .python.evidence import used_names
+        from ..python.evidence import used_names
 
         used = used_names(source, self._tops)
         if not used:
@@ -278,13 +275,13 @@ class Linter:
     def _triggered(self, check: type[Check], source: bytes) -> bool:
         triggers = self._triggers.get(check)
         if triggers is None:
-            from .python.prefilter import literal_pattern
-            from .checks.base import SDK_MODULES, SEVERAL_HANDLERS, PackValues
+            from ..python.prefilter import literal_pattern
+            from ..checks.base import SDK_MODULES, SEVERAL_HANDLERS, PackValues
 
             words: list = []
             for t in check.triggers:
                 if t == SEVERAL_HANDLERS:
-                    from .python.prefilter import several_handlers_possible
+                    from ..python.prefilter import several_handlers_possible
 
                     words.append(several_handlers_possible)
                 elif t == SDK_MODULES:
@@ -292,7 +289,7 @@ class Linter:
                     sdk.update(c.split(".")[0] for p in self.registry.packs for w in p.retry_wrappers for c in w.callables)
                     words.extend(m.encode() for m in sorted(sdk))
                 elif isinstance(t, PackValues):
-                    from .python.scope import evidence_pattern
+                    from ..python.scope import evidence_pattern
 
                     for pack in self.registry.packs:
                         values = [
@@ -323,9 +320,9 @@ class Linter:
         result.error = True
         return result
 
-    def _still_valid(self, path: str, module: tuple[str, bool], deps: dict) -> bool:
+    def still_valid(self, path: str, module: tuple[str, bool], deps: dict) -> bool:
         """Are the project modules and declarations a cached result of ``path`` read unchanged?"""
-        from .project_deps import DEPENDS_PREFIX, DeclaredIndex
+        from ..project.deps import DEPENDS_PREFIX, DeclaredIndex
 
         declared = {k: v for k, v in deps.items() if k.startswith(DEPENDS_PREFIX)}
         if declared:
@@ -344,48 +341,8 @@ class Linter:
         """Apply fixes in passes until none applies; (fixed source, fixed findings, final result).
 
         ``ignored``: codes or prefixes whose findings are not fixed (per-file-ignores).
-        See :mod:`errlint.run.fixloop`.
+        See :mod:`errlint.engine.fixloop`.
         """
-        from .run.fixloop import fix_source
+        from .fixloop import fix_source
 
         return fix_source(lambda code: self.lint_source(path, code, project=project, keep_module=True), path, source, unsafe, ignored)
-
-    # -- a run -----------------------------------------------------------------------
-    def run(self, files: Sequence[tuple[str, bytes]], jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
-        """Lint ``(path, source)`` pairs; each file's verdict is the one it gets alone.
-
-        A file's imports of project modules are resolved from disk on demand
-        (:mod:`errlint.project`), the files of the run answering from memory, so
-        a whole-tree run reports for each file what linting it alone reports.
-        ``jobs`` > 1 lints in that many forked processes (where ``fork`` exists).
-        ``cache`` (an :class:`errlint.cache.Cache` for this linter's rules and
-        packs) answers for files whose bytes, module name and imported project
-        modules it has seen, and learns the rest. ``progress`` (an
-        :class:`errlint.progress.Progress`) is told of each file done.
-        """
-        self.project_index.seed(files)
-        memo: dict = {}
-        modules = [module_name_for(path, memo) for path, _ in files]  # once per file, for the lint and the cache
-        digests: list[str] = []
-        results: list[FileResult | None] = [None] * len(files)
-        todo = list(range(len(files)))
-        if cache is not None:
-            from .cache import digest
-
-            digests = [digest(source) for _, source in files]
-            results = [
-                cache.get(path, digests[i], modules[i], lambda deps, i=i: self._still_valid(files[i][0], modules[i], deps))
-                for i, (path, _) in enumerate(files)
-            ]
-            todo = [i for i, r in enumerate(results) if r is None]
-        on_done = None
-        if progress is not None:
-            hits = [r for r in results if r is not None]
-            progress.advance(len(hits), sum(len(r.diagnostics) for r in hits))
-            on_done = lambda result: progress.advance(1, len(result.diagnostics))  # noqa: E731
-
-        for i, result in zip(todo, lint_all(self.lint_source, [(*files[i], modules[i]) for i in todo], jobs, on_done)):
-            results[i] = result
-            if cache is not None:
-                cache.put(result.path, digests[i], modules[i], result)
-        return results  # type: ignore[return-value]

@@ -78,7 +78,7 @@ def _compiled(base: str) -> bool:
 def roots_for(path: str, module_name: str, is_package: bool, src: Sequence[str] = ()) -> tuple[str, ...]:
     """Where imports of the file at ``path`` (module ``module_name``) are searched: the root above its
     package chain, then the configured ``src`` roots."""
-    from .files import real_path
+    from ..paths import real_path
 
     p = os.path.abspath(path)
     real = real_path(p) if os.path.lexists(p) else p

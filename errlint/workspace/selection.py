@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .checks.base import Check
-from .diagnostics import INTERNAL_ERROR, PARSE_ERROR
+from ..checks.base import Check
+from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR
 
 _META = (PARSE_ERROR, INTERNAL_ERROR)
 

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
-from .diagnostics import Diagnostic
-from .fixes import Fix, write_atomically
-from .result import FileResult
+from .. import __version__
+from ..diagnostics import Diagnostic
+from ..fixes import Fix, write_atomically
+from ..result import FileResult
 
 _FORMAT = 1
 
@@ -41,7 +41,7 @@ def digest(data: bytes) -> str:
 @lru_cache(maxsize=1)
 def _source_digest() -> str:
     """errlint's own code (an editable install changes without a new version); read once per process."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the errlint package
     h = hashlib.blake2b(digest_size=16)
     for path in sorted(root.rglob("*.py")):
         h.update(str(path.relative_to(root)).encode())

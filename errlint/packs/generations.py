@@ -39,8 +39,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .packs_model import Generation, Pack
-from .packs_reader import _Reader
+from .model import Generation, Pack
+from .reader import _Reader
 from .versions import Interval, normal_name, parse_specifiers, parse_version
 
 _KEYS = ("name", "versions", "packages", "evidence", "replaces_errors", "drop", "errors", "clients", "auto_retry", "retry_guidance")

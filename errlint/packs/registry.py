@@ -1,11 +1,11 @@
-"""Rule packs: SDK documentation turned into data, loaded into an immutable model.
+"""The registry of a run's packs: every pack, cross-checked, and the static class graph they form.
 
 A pack is one TOML file (``rules/*.toml``).  The schema is documented in
-README.md ("Rule packs") and enforced by :mod:`errlint.packs_schema`: an
-unknown key, a wrong type, an unknown retry policy, a parent that does not
-exist, an inheritance cycle or bad TOML is a :class:`PackError` whose one-line
-message names the file and the key.  The model (:class:`Pack` and the classes
-it holds) is in :mod:`errlint.packs_model`; the registry of a run's packs is here.
+docs/packs.md and enforced by :mod:`errlint.packs.schema`: an unknown key, a
+wrong type, an unknown retry policy, a parent that does not exist, an
+inheritance cycle or bad TOML is a :class:`PackError` whose one-line message
+names the file and the key.  The model (:class:`Pack` and the classes it
+holds) is in :mod:`errlint.packs.model`.
 """
 from __future__ import annotations
 
@@ -13,17 +13,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .hierarchy import ClassGraph
-from .packs_model import (
-    RETRY_POLICIES, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError, Policy, RetrySetting,
-)
-from .packs_schema import load_pack, resolve_client
-
-__all__ = [  # the model and the reader, importable from here as before the split
-    "RETRY_POLICIES", "AutoRetry", "ErrorSpec", "GlobalSetting", "Irreversible", "Pack", "PackError", "PackRegistry",
-    "Policy", "RetrySetting", "bundled_pack_paths", "bundled_rules_dir", "load_pack", "load_packs", "load_registry",
-    "resolve_client",
-]
+from ..hierarchy import ClassGraph
+from .model import ErrorSpec, Pack, PackError
+from .schema import load_pack
 
 
 # ---------------------------------------------------------------------------
@@ -126,7 +118,7 @@ def _check_global_cycles(reg: PackRegistry) -> None:
 
 def bundled_rules_dir() -> Path:
     """Where the packs shipped with errlint live (inside the wheel, or the source tree)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the errlint package
     for candidate in (here / "rules", here.parent / "rules"):
         if candidate.is_dir():
             return candidate

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..files import real_path
+from ..paths import real_path
 
 
 def module_name_for(path: Path | str, memo: dict | None = None) -> tuple[str, bool]:

@@ -5,14 +5,14 @@ SyncError``, ``from app import ConfigError``). Whatever front end lints it
 (a whole tree, the file alone, flake8, pre-commit, standard input, ``--fix``),
 those names are resolved the same way, from disk, only when a check asks:
 
-* :class:`ModuleFinder` (in :mod:`errlint.project_finder`) maps a dotted
+* :class:`ModuleFinder` (in :mod:`errlint.project.finder`) maps a dotted
   module name to a file the way Python's path finder would from the linted
   file's location: the root above its chain of ``__init__.py`` packages first,
   then the configured ``src`` roots; a regular package wins over a module, a
   module over a namespace package (directories without ``__init__.py``, whose
   portions merge across roots); a compiled module is read from the ``.pyi``
   stub beside it, or not at all.
-* :func:`read_facts` (in :mod:`errlint.project_facts`) reads a module's
+* :func:`read_facts` (in :mod:`errlint.project.facts`) reads a module's
   top-level classes (with their bases), import bindings, assignments,
   ``__all__`` and star imports from CPython's ``ast`` (never LibCST). A name
   bound differently in two places (``try: from x import A`` / ``except
@@ -35,9 +35,9 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 
-from .hierarchy import ClassGraph
-from .project_facts import ModuleFacts, read_facts
-from .project_finder import COMPILED, Found, ModuleFinder, roots_for
+from ..hierarchy import ClassGraph
+from .facts import ModuleFacts, read_facts
+from .finder import COMPILED, Found, ModuleFinder, roots_for
 
 _BUILTINS = frozenset(dir(builtins)) | {"ExceptionGroup", "BaseExceptionGroup", "EncodingWarning"}
 _MAX_STEPS = 10_000  # alias hops in one lookup: far beyond any real re-export chain, and never a hang
@@ -61,7 +61,7 @@ class ProjectIndex:
 
     def seed(self, files: Sequence[tuple[str, bytes]]) -> None:
         """Content already in memory (the files of a run, standard input): not read again."""
-        from .files import real_path
+        from ..paths import real_path
 
         for path, source in files:
             if os.path.lexists(path):
@@ -70,7 +70,7 @@ class ProjectIndex:
                 self._digests.pop(key, None)
 
     def content(self, path: str) -> bytes | None:
-        from .files import real_path
+        from ..paths import real_path
 
         key = real_path(os.path.abspath(path))
         if key not in self._bytes:
@@ -83,7 +83,7 @@ class ProjectIndex:
 
     def file_digest(self, path: str) -> str | None:
         """The digest of ``path``'s bytes as read this run (computed once per file)."""
-        from .files import real_path
+        from ..paths import real_path
 
         key = real_path(os.path.abspath(path))
         if key not in self._digests:

@@ -4,13 +4,12 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 
 from .gitignore import GitIgnore
-from .typescript.parse import DECLARATION_SUFFIXES, GRAMMARS
+from ..typescript.parse import DECLARATION_SUFFIXES, GRAMMARS
 
-CACHE_DIR_NAME = ".errlint_cache"  # errlint's own cache (see errlint.cache)
+CACHE_DIR_NAME = ".errlint_cache"  # errlint's own cache (see errlint.run.cache)
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".bzr",
     ".venv", "venv", ".env", "env", ".tox", ".nox", ".direnv",
@@ -22,24 +21,6 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 # TypeScript and JavaScript (errlint/typescript); declaration files (.d.ts) are read where imported, not linted
 TYPESCRIPT_SUFFIXES = tuple(GRAMMARS)
 LINTED_SUFFIXES = PYTHON_SUFFIXES + TYPESCRIPT_SUFFIXES
-
-
-def real_path(path: str) -> str:
-    """``os.path.realpath(path)``, resolving each directory once per process.
-
-    A run asks for the real path of thousands of files in a few directories
-    (module names, excludes); only a file that is itself a symbolic link is
-    resolved on its own. A directory re-pointed while the process runs keeps
-    its first answer.
-    """
-    if os.path.islink(path):
-        return os.path.realpath(path)
-    return os.path.join(real_directory(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
-
-
-@lru_cache(maxsize=4096)
-def real_directory(directory: str) -> str:
-    return os.path.realpath(directory)
 
 
 class PathError(Exception):

@@ -14,8 +14,8 @@ import os
 from collections import Counter
 from collections.abc import Callable
 
-from .packs_model import RETRY_POLICIES
-from .sdk_tree import ExceptionClass, Package, StaticTree
+from ...packs.model import RETRY_POLICIES
+from .tree import ExceptionClass, Package, StaticTree
 
 
 def pack_name(package: Package) -> str:

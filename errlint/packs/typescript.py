@@ -1,5 +1,5 @@
 """A pack's TypeScript side beyond its classes: client classes, re-auth actions, auto-retrying and
-irreversible methods under their TypeScript names (see :mod:`errlint.packs_schema`).
+irreversible methods under their TypeScript names (see :mod:`errlint.packs.schema`).
 
 TypeScript names its methods in camelCase (``request``, ``connect``), so each
 entry says which names it has in TypeScript, beside the Python ones::
@@ -26,7 +26,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from .packs_model import TYPESCRIPT, AutoRetry, ErrorSpec, Irreversible, npm_module
+from .model import TYPESCRIPT, AutoRetry, ErrorSpec, Irreversible, npm_module
 
 # a JavaScript identifier (ASCII): a class or a method name as TypeScript code writes it
 TS_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -90,7 +90,7 @@ def _typescript_classes(
     errors: Mapping[str, ErrorSpec], languages: Mapping[str, tuple[str, ...]], npm: tuple[str, ...], language_pack: bool,
 ) -> tuple[dict[str, ErrorSpec], dict[str, str]]:
     """The classes TypeScript and JavaScript code can name, keyed ``<npm[0]>.<Name>`` (see
-    :func:`~errlint.packs_model.npm_module`; a language pack's as written); a parent that has no TypeScript side becomes its nearest ancestor that has
+    :func:`~errlint.packs.model.npm_module`; a language pack's as written); a parent that has no TypeScript side becomes its nearest ancestor that has
     one, and a class outside the pack (``builtins.Exception``) the JavaScript ``Error``."""
     ts = [q for q in errors if TYPESCRIPT in languages[q]]
     if not ts:

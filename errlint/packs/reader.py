@@ -1,12 +1,12 @@
 """The reader of pack files: typed accessors whose every error names the file and the dotted key
-(see :mod:`errlint.packs_schema`, which reads a pack with it)."""
+(see :mod:`errlint.packs.schema`, which reads a pack with it)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .packs_model import RETRY_POLICIES, PackError
+from .model import RETRY_POLICIES, PackError
 
 
 # ---------------------------------------------------------------------------

@@ -180,12 +180,12 @@ class Pack:
     javascript: str | None = None  # the language pack of the JavaScript built-ins records its ECMAScript edition
     retry_wrappers: tuple[RetryWrapper, ...] = ()  # retry constructs the SDK ships ([[retry_wrappers]])
     # TypeScript's client classes (``<npm[0]>.<Name>``), re-auth actions, auto-retrying and irreversible
-    # methods, under their TypeScript names (errlint/packs_typescript.py); the fields above are Python's
+    # methods, under their TypeScript names (errlint/packs/typescript.py); the fields above are Python's
     ts_client_classes: tuple[str, ...] = ()
     ts_reauth_actions: tuple[str, ...] = ()
     ts_auto_retry: tuple[AutoRetry, ...] = ()
     ts_irreversible: tuple[Irreversible, ...] = ()
-    # API generations (``[[generations]]``, see packs_generations.py): the one whose versions hold
+    # API generations (``[[generations]]``, see packs/generations.py): the one whose versions hold
     # ``version`` is this pack as written; each other one is this pack with its differences applied
     generations: tuple[Generation, ...] = ()
 

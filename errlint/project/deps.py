@@ -1,7 +1,7 @@
 """The project's declared dependencies, and the API generation of each SDK a file is linted with.
 
 Where code does not show which generation of an SDK it is written for (see
-:mod:`errlint.packs_generations`), the project's declaration says: from the
+:mod:`errlint.packs.generations`), the project's declaration says: from the
 linted file's directory up, the first directory holding a ``pyproject.toml``
 (``[project] dependencies`` and ``[project.optional-dependencies]``), a
 ``requirements*.txt``, a ``poetry.lock`` or a ``uv.lock`` is the project's
@@ -24,9 +24,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .packs import PackRegistry
-from .packs_generations import Choice, choose, uses_pack
-from .versions import EVERY_VERSION, Interval, normal_name, parse_requirement, parse_version
+from ..packs import PackRegistry
+from ..packs.generations import Choice, choose, uses_pack
+from ..packs.versions import EVERY_VERSION, Interval, normal_name, parse_requirement, parse_version
 
 DEPENDS_PREFIX = "<declared> "  # the key of a result's ``depends`` entry: not a module name
 _FIXED = ("pyproject.toml", "poetry.lock", "uv.lock")

@@ -6,11 +6,11 @@ import argparse
 import os
 import sys
 
-from . import __version__
-from .config import Config
-from .output import FORMATS
-from .progress import clear_progress
-from .selection import Selection
+from .. import __version__
+from ..workspace.config import Config
+from ..output import FORMATS
+from ..output.progress import clear_progress
+from ..workspace.selection import Selection
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

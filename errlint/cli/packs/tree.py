@@ -1,9 +1,9 @@
 """An installed package's exception tree, read from its source without importing it.
 
-``errlint packs extract`` and ``errlint packs check`` (:mod:`errlint.cli_packs`)
+``errlint packs extract`` and ``errlint packs check`` (:mod:`errlint.cli.packs`)
 read a package the way errlint reads a project's own modules
-(:mod:`errlint.project`): :class:`~errlint.project_finder.ModuleFinder` finds
-the files, :func:`~errlint.project_facts.read_facts` reads each module's
+(:mod:`errlint.project`): :class:`~errlint.project.finder.ModuleFinder` finds
+the files, :func:`~errlint.project.facts.read_facts` reads each module's
 classes, imports, ``__all__`` and star imports with CPython's ``ast``, and a
 :class:`~errlint.project.ProjectLayer` over the interpreter's classes (the
 stdlib pack) resolves bases and re-exports. Nothing of the package runs: no
@@ -26,10 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 
-from .hierarchy import ClassGraph
-from .project import ProjectIndex, ProjectLayer
-from .project_facts import ModuleFacts
-from .project_finder import COMPILED, Found
+from ...hierarchy import ClassGraph
+from ...project import ProjectIndex, ProjectLayer
+from ...project.facts import ModuleFacts
+from ...project.finder import COMPILED, Found
 
 ROOT = "builtins.BaseException"
 

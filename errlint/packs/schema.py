@@ -14,13 +14,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from .packs_model import (
+from .model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of,
 )
-from .packs_reader import _array_of_tables, _Reader
-from .packs_wrappers import read_retry_wrappers
-from .packs_typescript import _typescript_classes, ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
+from .reader import _array_of_tables, _Reader
+from .wrappers import read_retry_wrappers
+from .typescript import _typescript_classes, ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
@@ -65,7 +65,7 @@ def _parse_toml(path: Path) -> dict[str, Any]:
 
 def load_pack(path: str | Path) -> Pack:
     """Read and validate one pack file (references to other packs are checked by the registry)."""
-    from .packs_generations import read_generations
+    from .generations import read_generations
 
     path = Path(path)
     data = _parse_toml(path)
@@ -75,66 +75,88 @@ def load_pack(path: str | Path) -> Pack:
     return read_generations(_Reader(str(path)), data, pack, lambda variant, label: replace(_pack_from_data(path, variant, label), path=str(path)))
 
 
-def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
-    """The pack ``data`` describes (``label`` names it in errors: the file, and a generation's place in it)."""
-    r = _Reader(label)
-    r.table(data, "", _TOP_KEYS)
-    sdk = r.table(data.get("sdk", {}), "sdk", _SDK_KEYS)
-    name = r.string(sdk, "name", "sdk")
-    if not name:
-        raise r.fail("sdk.name", "required")
-    modules = r.strings(sdk, "modules", "sdk", _DOTTED)
-    npm = r.strings(sdk, "npm", "sdk", _NPM)
-    javascript = r.string(sdk, "javascript", "sdk")
-    if javascript is not None and (modules or npm or r.string(sdk, "python", "sdk") is not None):
-        raise r.fail("sdk.javascript", "only in the language pack of the JavaScript built-ins (no modules, npm or python)")
-    pack_languages = languages_of(r.string(sdk, "python", "sdk"), javascript, modules, npm)
-    defined_in = r.string(sdk, "defined_in", "sdk") or (modules[0] if modules else name)
-    if not _DOTTED.match(defined_in):
-        raise r.fail("sdk.defined_in", f"{defined_in!r} is not a module name")
+class _Sdk:
+    """The ``[sdk]`` table: the pack's name, where it is imported from, its languages."""
 
-    # errors: first pass collects names so parents can be resolved in any order
-    raw_errors = r.mapping(data.get("errors", {}), "errors")
-    local: dict[str, str] = {}  # pack-local name or alias -> qualname
-    entries: list[tuple[str, str, dict[str, Any]]] = []
-    for key, body in raw_errors.items():
-        where = f"errors.{key}"
-        body = r.table(body, where, _ERROR_KEYS)
-        if "." in key:
-            if not _DOTTED.match(key):
-                raise r.fail(where, "not a valid qualified class name")
-            module, _, short = key.rpartition(".")
-            qual = key
-        else:
-            if not _NAME.match(key):
-                raise r.fail(where, "not a valid class name")
-            module = r.string(body, "module", where) or defined_in
-            short = key
-            qual = f"{module}.{key}"
-        names = (key,) if "." in key else (key, *r.strings(body, "aliases", where, _DOTTED))
-        for alias in names:
-            if alias in local and local[alias] != qual:
-                raise r.fail(where, f"name {alias!r} is already used by {local[alias]}")
-            local[alias] = qual
-        entries.append((key, qual, body))
+    def __init__(self, r: _Reader, data: dict[str, Any]) -> None:
+        self.table = sdk = r.table(data.get("sdk", {}), "sdk", _SDK_KEYS)
+        self.name = r.string(sdk, "name", "sdk")
+        if not self.name:
+            raise r.fail("sdk.name", "required")
+        self.modules = r.strings(sdk, "modules", "sdk", _DOTTED)
+        self.npm = r.strings(sdk, "npm", "sdk", _NPM)
+        self.javascript = r.string(sdk, "javascript", "sdk")
+        if self.javascript is not None and (self.modules or self.npm or r.string(sdk, "python", "sdk") is not None):
+            raise r.fail("sdk.javascript", "only in the language pack of the JavaScript built-ins (no modules, npm or python)")
+        self.languages = languages_of(r.string(sdk, "python", "sdk"), self.javascript, self.modules, self.npm)
+        self.defined_in = r.string(sdk, "defined_in", "sdk") or (self.modules[0] if self.modules else self.name)
+        if not _DOTTED.match(self.defined_in):
+            raise r.fail("sdk.defined_in", f"{self.defined_in!r} is not a module name")
 
-    def resolve(ref: str, where: str) -> str:
-        if ref in local:
-            return local[ref]
+
+class _Errors:
+    """The ``[errors]`` table: the pack's classes (each language's), their import names, and
+    :meth:`resolve`, which names a class from anywhere in the pack."""
+
+    def __init__(self, r: _Reader, data: dict[str, Any], sdk: _Sdk) -> None:
+        self.r = r
+        self.local: dict[str, str] = {}  # pack-local name or alias -> qualname
+        entries = self._names(r, r.mapping(data.get("errors", {}), "errors"), sdk)  # first: parents in any order
+        errors: dict[str, ErrorSpec] = {}
+        aliases: dict[str, str] = {}
+        for key, qual, body in entries:
+            errors[qual], names = self._spec(key, qual, body, sdk)
+            for n in names:
+                aliases[n] = qual
+        _check_cycles(r, errors)
+        languages = {qual: _languages(r, body, f"errors.{key}", sdk.languages) for key, qual, body in entries}
+        for key, qual, _ in entries:
+            for p in errors[qual].parents:
+                if PYTHON in languages[qual] and p in languages and PYTHON not in languages[p]:
+                    raise r.fail(f"errors.{key}.parent", f"{p!r} has no Python side (languages) but {key} has")
+        self.ts_errors, self.ts_aliases = _typescript_classes(errors, languages, sdk.npm, sdk.javascript is not None)
+        self.ts_class = ts_class_of(errors, self.ts_errors)
+        self.errors = {q: spec for q, spec in errors.items() if PYTHON in languages[q]}
+        self.aliases = {n: q for n, q in aliases.items() if q in self.errors}
+
+    def _names(self, r: _Reader, raw_errors: Mapping[str, Any], sdk: _Sdk) -> list[tuple[str, str, dict[str, Any]]]:
+        """(key, qualified name, body) of each class; the pack-local names and aliases recorded."""
+        entries = []
+        for key, body in raw_errors.items():
+            where = f"errors.{key}"
+            body = r.table(body, where, _ERROR_KEYS)
+            if "." in key:
+                if not _DOTTED.match(key):
+                    raise r.fail(where, "not a valid qualified class name")
+                qual = key
+            else:
+                if not _NAME.match(key):
+                    raise r.fail(where, "not a valid class name")
+                qual = f"{r.string(body, 'module', where) or sdk.defined_in}.{key}"
+            names = (key,) if "." in key else (key, *r.strings(body, "aliases", where, _DOTTED))
+            for alias in names:
+                if alias in self.local and self.local[alias] != qual:
+                    raise r.fail(where, f"name {alias!r} is already used by {self.local[alias]}")
+                self.local[alias] = qual
+            entries.append((key, qual, body))
+        return entries
+
+    def resolve(self, ref: str, where: str) -> str:
+        if ref in self.local:
+            return self.local[ref]
         if "." in ref and _DOTTED.match(ref):
             return ref  # another pack's or the stdlib's class; checked by the registry
-        raise r.fail(where, f"unknown class {ref!r}")
+        raise self.r.fail(where, f"unknown class {ref!r}")
 
-    errors: dict[str, ErrorSpec] = {}
-    aliases: dict[str, str] = {}
-    for key, qual, body in entries:
-        where = f"errors.{key}"
+    def _spec(self, key: str, qual: str, body: dict[str, Any], sdk: _Sdk) -> tuple[ErrorSpec, tuple[str, ...]]:
+        """One class's :class:`ErrorSpec`, and every name it is imported or documented under."""
+        r, where = self.r, f"errors.{key}"
         parent_value = body.get("parent", "builtins.Exception")
         if isinstance(parent_value, str):
             parent_value = [parent_value]
         if not isinstance(parent_value, list) or not all(isinstance(p, str) for p in parent_value):
             raise r.fail(f"{where}.parent", "expected a class name or a list of class names ([] for a root)")
-        parents = tuple(resolve(p, f"{where}.parent") for p in parent_value)
+        parents = tuple(self.resolve(p, f"{where}.parent") for p in parent_value)
         short = qual.rpartition(".")[2]
         alias_names = r.strings(body, "aliases", where, _DOTTED)
         docs_raw = r.strings(body, "docs_names", where, _DOTTED)
@@ -147,13 +169,11 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
             import_names = tuple(full(alias_names, ()))
             docs_names = tuple(full(docs_raw, ()))
         else:
-            export = r.strings(body, "modules", where, _DOTTED) or modules or (defined_in,)
+            export = r.strings(body, "modules", where, _DOTTED) or sdk.modules or (sdk.defined_in,)
             names = [f"{m}.{short}" for m in export] + full(alias_names, export)
             import_names = tuple(dict.fromkeys(n for n in names if n != qual))
-            docs_names = tuple(n for n in dict.fromkeys(full(docs_raw, modules or (defined_in,))) if n not in import_names)
-        for n in (*import_names, *docs_names):
-            aliases[n] = qual
-        errors[qual] = ErrorSpec(
+            docs_names = tuple(n for n in dict.fromkeys(full(docs_raw, sdk.modules or (sdk.defined_in,))) if n not in import_names)
+        spec = ErrorSpec(
             name=short,
             qualname=qual,
             parents=parents,
@@ -169,26 +189,61 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
             source=r.string(body, "source", where, "") or "",
             docs_names=docs_names,
         )
-    _check_cycles(r, errors)
-    languages = {qual: _languages(r, body, f"errors.{key}", pack_languages) for key, qual, body in entries}
-    for key, qual, _ in entries:
-        for p in errors[qual].parents:
-            if PYTHON in languages[qual] and p in languages and PYTHON not in languages[p]:
-                raise r.fail(f"errors.{key}.parent", f"{p!r} has no Python side (languages) but {key} has")
-    ts_errors, ts_aliases = _typescript_classes(errors, languages, npm, javascript is not None)
-    ts_class = ts_class_of(errors, ts_errors)
-    errors = {q: spec for q, spec in errors.items() if PYTHON in languages[q]}
-    aliases = {n: q for n, q in aliases.items() if q in errors}
+        return spec, (*import_names, *docs_names)
 
+
+def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
+    """The pack ``data`` describes (``label`` names it in errors: the file, and a generation's place in it)."""
+    r = _Reader(label)
+    r.table(data, "", _TOP_KEYS)
+    sdk = _Sdk(r, data)
+    classes = _Errors(r, data, sdk)
     clients = r.table(data.get("clients", {}), "clients", _CLIENT_KEYS)
     factories_raw = r.mapping(clients.get("factories", {}), "clients.factories")
     for k, v in factories_raw.items():
         if not isinstance(v, str) or not _DOTTED.match(v) or not _DOTTED.match(k):
             raise r.fail(f"clients.factories.{k}", "expected \"module.Class.method\" = \"module.Class\"")
     reauth = r.table(data.get("reauth", {}), "reauth", ("actions", "typescript"))
+    auto_retry, ts_retry = _auto_retry(r, data, classes, sdk.npm)
+    irreversible, ts_irrev = _irreversible(r, data, sdk.npm)
+    scope_hosts, scope_classes = _scope(r, data, sdk.modules)
+    return Pack(
+        name=sdk.name,
+        path=str(path),
+        modules=sdk.modules,
+        defined_in=sdk.defined_in,
+        docs=r.string(sdk.table, "docs", "sdk", "") or "",
+        package=r.string(sdk.table, "package", "sdk"),
+        version=r.string(sdk.table, "version", "sdk"),
+        python=r.string(sdk.table, "python", "sdk"),
+        retry_guidance=r.string(sdk.table, "retry_guidance", "sdk", "") or "",
+        client_classes=tuple(resolve_client(c, sdk.modules, sdk.defined_in) for c in r.strings(clients, "classes", "clients", _DOTTED)),
+        factories=MappingProxyType(dict(factories_raw)),
+        conventional_names=r.strings(clients, "conventional_names", "clients", _NAME),
+        reauth_actions=r.strings(reauth, "actions", "reauth", _NAME),
+        auto_retry=tuple(auto_retry),
+        irreversible=tuple(irreversible),
+        errors=MappingProxyType(classes.errors),
+        statuses=MappingProxyType(_policies(r, data, "statuses", _STATUS_KEY, classes.resolve)),
+        codes=MappingProxyType(_policies(r, data, "codes", None, classes.resolve)),
+        aliases=MappingProxyType(classes.aliases),
+        scope_hosts=scope_hosts,
+        scope_classes=scope_classes,
+        npm=sdk.npm,
+        ts_errors=MappingProxyType(classes.ts_errors),
+        ts_aliases=MappingProxyType(classes.ts_aliases),
+        javascript=sdk.javascript,
+        retry_wrappers=read_retry_wrappers(r, data, classes.resolve),
+        ts_client_classes=ts_client_classes(r, clients, sdk.npm),
+        ts_reauth_actions=ts_strings(r, reauth, "reauth", sdk.npm),
+        ts_auto_retry=tuple(ts_retry),
+        ts_irreversible=tuple(ts_irrev),
+    )
 
-    auto_retry = []
-    ts_retry = []  # the TypeScript side of the entries that have one (errlint/packs_typescript.py)
+
+def _auto_retry(r: _Reader, data: dict[str, Any], classes: _Errors, npm: tuple[str, ...]) -> tuple[list[AutoRetry], list[AutoRetry]]:
+    """``[[auto_retry]]``: the Python entries, and the TypeScript side of those that have one (packs/typescript.py)."""
+    auto_retry, ts_retry = [], []
     for i, item in enumerate(_array_of_tables(r, data, "auto_retry")):
         where = f"auto_retry[{i}]"
         item = r.table(item, where, _AUTO_RETRY_KEYS)
@@ -199,29 +254,31 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
         attempts = r.integer(item, "attempts", where)
         if attempts is not None and attempts < 1:
             raise r.fail(f"{where}.attempts", f"counts the first attempt too: at least 1, got {attempts}")
-        entry = (
-            AutoRetry(
-                methods=methods,
-                on=tuple(resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
-                attempts=attempts,
-                backoff=r.string(item, "backoff", where, "") or "",
-                source=r.string(item, "source", where, "") or "",
-                not_methods=r.strings(item, "not_methods", where, _NAME),
-                via=via,
-                policy=r.string(item, "policy", where, "") or "",
-                way_out=r.string(item, "way_out", where, "") or "",
-                settings=_settings(r, item, where),
-                reconfigure=r.strings(item, "reconfigure", where, _NAME),
-                globals=_globals(r, item, where),
-            )
+        entry = AutoRetry(
+            methods=methods,
+            on=tuple(classes.resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
+            attempts=attempts,
+            backoff=r.string(item, "backoff", where, "") or "",
+            source=r.string(item, "source", where, "") or "",
+            not_methods=r.strings(item, "not_methods", where, _NAME),
+            via=via,
+            policy=r.string(item, "policy", where, "") or "",
+            way_out=r.string(item, "way_out", where, "") or "",
+            settings=_settings(r, item, where),
+            reconfigure=r.strings(item, "reconfigure", where, _NAME),
+            globals=_globals(r, item, where),
         )
         if methods:
             auto_retry.append(entry)
-        ts_entry = ts_auto_retry(r, item, where, entry, npm, ts_class)
+        ts_entry = ts_auto_retry(r, item, where, entry, npm, classes.ts_class)
         if ts_entry is not None:
             ts_retry.append(ts_entry)
-    irreversible = []
-    ts_irrev = []
+    return auto_retry, ts_retry
+
+
+def _irreversible(r: _Reader, data: dict[str, Any], npm: tuple[str, ...]) -> tuple[list[Irreversible], list[Irreversible]]:
+    """``[[irreversible]]``: the Python entries, and the TypeScript side of those that have one."""
+    irreversible, ts_irrev = [], []
     for i, item in enumerate(_array_of_tables(r, data, "irreversible")):
         where = f"irreversible[{i}]"
         item = r.table(item, where, _IRREVERSIBLE_KEYS)
@@ -237,25 +294,31 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
         ts_entry = ts_irreversible(r, item, where, entry, npm)
         if ts_entry is not None:
             ts_irrev.append(ts_entry)
+    return irreversible, ts_irrev
 
-    def policies(table_name: str, key_pattern: re.Pattern[str] | None) -> dict[str, Policy]:
-        raw = r.mapping(data.get(table_name, {}), table_name)
-        out = {}
-        for k, body in raw.items():
-            where = f"{table_name}.{k}"
-            if key_pattern is not None and not key_pattern.match(k):
-                raise r.fail(where, "expected an HTTP status such as \"429\", a class such as \"5xx\", or \"network\"")
-            body = r.table(body, where, _POLICY_KEYS)
-            exc = r.string(body, "exception", where)
-            out[k] = Policy(
-                key=k,
-                retry=r.policy(body, "retry", where),
-                action=r.string(body, "action", where, "") or "",
-                status=r.integer(body, "status", where),
-                exception=resolve(exc, f"{where}.exception") if exc else None,
-            )
-        return out
 
+def _policies(r: _Reader, data: dict[str, Any], table_name: str, key_pattern: re.Pattern[str] | None, resolve) -> dict[str, Policy]:
+    """``[statuses]`` or ``[codes]``: what each status or code means for a retry."""
+    raw = r.mapping(data.get(table_name, {}), table_name)
+    out = {}
+    for k, body in raw.items():
+        where = f"{table_name}.{k}"
+        if key_pattern is not None and not key_pattern.match(k):
+            raise r.fail(where, "expected an HTTP status such as \"429\", a class such as \"5xx\", or \"network\"")
+        body = r.table(body, where, _POLICY_KEYS)
+        exc = r.string(body, "exception", where)
+        out[k] = Policy(
+            key=k,
+            retry=r.policy(body, "retry", where),
+            action=r.string(body, "action", where, "") or "",
+            status=r.integer(body, "status", where),
+            exception=resolve(exc, f"{where}.exception") if exc else None,
+        )
+    return out
+
+
+def _scope(r: _Reader, data: dict[str, Any], modules: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``[scope]``: where a pack without modules applies (hosts, class names)."""
     scope = r.table(data.get("scope", {}), "scope", _SCOPE_KEYS)
     scope_hosts = tuple(h.lower() for h in r.strings(scope, "hosts", "scope"))
     for h in scope_hosts:
@@ -264,39 +327,7 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
     scope_classes = r.strings(scope, "classes", "scope", _NAME)
     if (scope_hosts or scope_classes) and modules:
         raise r.fail("scope", "only for a pack without modules (a pack with modules applies where they are imported)")
-
-    return Pack(
-        name=name,
-        path=str(path),
-        modules=modules,
-        defined_in=defined_in,
-        docs=r.string(sdk, "docs", "sdk", "") or "",
-        package=r.string(sdk, "package", "sdk"),
-        version=r.string(sdk, "version", "sdk"),
-        python=r.string(sdk, "python", "sdk"),
-        retry_guidance=r.string(sdk, "retry_guidance", "sdk", "") or "",
-        client_classes=tuple(resolve_client(c, modules, defined_in) for c in r.strings(clients, "classes", "clients", _DOTTED)),
-        factories=MappingProxyType(dict(factories_raw)),
-        conventional_names=r.strings(clients, "conventional_names", "clients", _NAME),
-        reauth_actions=r.strings(reauth, "actions", "reauth", _NAME),
-        auto_retry=tuple(auto_retry),
-        irreversible=tuple(irreversible),
-        errors=MappingProxyType(errors),
-        statuses=MappingProxyType(policies("statuses", _STATUS_KEY)),
-        codes=MappingProxyType(policies("codes", None)),
-        aliases=MappingProxyType(aliases),
-        scope_hosts=scope_hosts,
-        scope_classes=scope_classes,
-        npm=npm,
-        ts_errors=MappingProxyType(ts_errors),
-        ts_aliases=MappingProxyType(ts_aliases),
-        javascript=javascript,
-        retry_wrappers=read_retry_wrappers(r, data, resolve),
-        ts_client_classes=ts_client_classes(r, clients, npm),
-        ts_reauth_actions=ts_strings(r, reauth, "reauth", npm),
-        ts_auto_retry=tuple(ts_retry),
-        ts_irreversible=tuple(ts_irrev),
-    )
+    return scope_hosts, scope_classes
 
 
 def _languages(r: _Reader, body: Mapping[str, Any], where: str, pack_languages: tuple[str, ...]) -> tuple[str, ...]:

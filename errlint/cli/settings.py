@@ -5,11 +5,11 @@ import argparse
 import os
 import sys
 
-from .checks import ALL_CHECKS
-from .cli_args import EXIT_CLEAN, _selection_layers
-from .config import Config, find_config, project_registry
-from .diagnostics import PARSE_ERROR
-from .selection import Selection, select_rules
+from ..checks import ALL_CHECKS
+from .args import EXIT_CLEAN, _selection_layers
+from ..workspace.config import Config, find_config, project_registry
+from ..diagnostics import PARSE_ERROR
+from ..workspace.selection import Selection, select_rules
 
 
 def _show_settings(args: argparse.Namespace, override: Config | None) -> int:

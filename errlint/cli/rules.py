@@ -1,11 +1,11 @@
 """The rule documentation: ``errlint rule CODE``, ``errlint rules``, SARIF rule metadata and the README's rule table."""
 from __future__ import annotations
 
-from .checks import ALL_CHECKS
-from .cli_args import EXIT_CLEAN, _error
-from .config import find_config, load_config, project_registry
-from .diagnostics import INTERNAL_ERROR, PARSE_ERROR
-from .output import INFO_URI
+from ..checks import ALL_CHECKS
+from .args import EXIT_CLEAN, _error
+from ..workspace.config import find_config, load_config, project_registry
+from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR
+from ..output import INFO_URI
 
 META_RULES = (
     (PARSE_ERROR, "parse-error", "The file cannot be read, decoded or parsed; the run goes on with the other files."),

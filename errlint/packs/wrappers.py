@@ -1,14 +1,14 @@
 """Reading a pack's ``[[retry_wrappers]]``: the retry constructs an SDK ships (google-api-core's
 ``Retry``), described as data so the Python front end reads them like tenacity's ``@retry``
-(see :class:`errlint.packs_model.RetryWrapper`)."""
+(see :class:`errlint.packs.model.RetryWrapper`)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .packs_model import RetryWrapper
-from .packs_reader import _array_of_tables, _Reader
+from .model import RetryWrapper
+from .reader import _array_of_tables, _Reader
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -1,10 +1,10 @@
 """``errlint packs extract PACKAGE`` and ``errlint packs check PACK.toml ...`` (see docs/packs.md).
 
 ``extract`` prints a pack skeleton for an installed package, its exception
-tree read statically (:mod:`errlint.sdk_tree`, :mod:`errlint.sdk_skeleton`).
+tree read statically (:mod:`.tree`, :mod:`.skeleton`).
 ``check`` validates packs as a run loads them (each file, then together with
 the bundled packs) and compares each pack's tree with its installed package
-(:mod:`errlint.sdk_compare`). Exit codes of ``check``: 0 valid and no
+(:mod:`.compare`). Exit codes of ``check``: 0 valid and no
 disagreement (notes allowed), 1 a pack disagrees with its installed package
 (with ``--strict``: also an exception class the package exports that no pack
 lists), 2 an invalid pack or a usage error. ``extract``: 0, or 2 when the
@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli_args import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, _error
+from ..args import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, _error
 
 USAGE = """errlint packs extract [--path DIR] PACKAGE
        errlint packs check [--strict] [--path DIR] PACK.toml [PACK.toml ...]"""
@@ -64,15 +64,15 @@ def packs_command(argv: list[str]) -> int:
 
 
 def _language():
-    from .packs import PackRegistry, bundled_rules_dir, load_pack
+    from ...packs import PackRegistry, bundled_rules_dir, load_pack
 
     return PackRegistry([load_pack(bundled_rules_dir() / "stdlib.toml")]).graph
 
 
 def _extract(name: str, paths: list[str]) -> int:
-    from .packs import PackError, load_registry
-    from .sdk_skeleton import pack_name, render
-    from .sdk_tree import PackageNotFound, find_package, read_package, search_roots
+    from ...packs import PackError, load_registry
+    from .skeleton import pack_name, render
+    from .tree import PackageNotFound, find_package, read_package, search_roots
 
     try:
         package = find_package(name, search_roots(paths))
@@ -103,8 +103,8 @@ def _extract(name: str, paths: list[str]) -> int:
 
 
 def _check(files: list[str], paths: list[str], strict: bool) -> int:
-    from .packs import PackError, PackRegistry, load_pack, load_packs
-    from .sdk_tree import search_roots
+    from ...packs import PackError, PackRegistry, load_pack, load_packs
+    from .tree import search_roots
 
     checked = []
     invalid = False
@@ -136,8 +136,8 @@ def _check(files: list[str], paths: list[str], strict: bool) -> int:
 
 def _compare_one(pack, registry, roots, language, strict: bool) -> bool:
     """Print what the installed package says of ``pack``; True if it disagrees."""
-    from .sdk_compare import compare
-    from .sdk_tree import PackageNotFound, StaticTree, find_package
+    from .compare import compare
+    from .tree import PackageNotFound, StaticTree, find_package
 
     if pack.is_language or not (pack.package or pack.modules):
         print(f"{pack.path}: valid (no package to compare with)")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .packs import Pack, PackRegistry
-from .sdk_tree import StaticTree, public
+from ...packs import Pack, PackRegistry
+from .tree import StaticTree, public
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,288 @@
+"""The one run API every front end calls: files → configuration → cache → lint → fixes → results.
+
+A :class:`Session` holds what a front end's process keeps between files: the
+configuration of each file (found as the CLI finds it), the pack registries
+and a :class:`~errlint.engine.Linter` per configuration. Two ways in:
+
+- :meth:`Session.run` lints the paths of a command line (or standard input):
+  it finds the files, groups them by configuration, asks the cache, lints the
+  rest (in worker processes with ``jobs`` > 1), computes the fixes and writes
+  them where asked, and returns a :class:`RunReport` for a front end to render;
+- :meth:`Session.lint_source` lints one buffer under a path (flake8, an
+  editor): the same configuration, packs, rules and per-file-ignores.
+
+Problems that do not stop the run (a path that does not exist, a cache that
+cannot be written, a fix that would not compile, a file that cannot be
+written) are handed to ``say`` as one line each, as they happen, and counted
+in :attr:`RunReport.errors`.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..checks import ALL_CHECKS
+from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
+from ..engine import Linter
+from ..fixes import FixError, write_atomically
+from ..result import FileResult
+from ..workspace.config import Config, find_config, project_registry
+from ..workspace.files import PathError, discover
+from ..workspace.gitignore import GitIgnore
+from ..workspace.selection import Selection, select_rules
+from .lint import lint_files
+
+
+def config_layer(config: Config) -> list[Selection]:
+    """The rule selectors of a configuration alone (flake8, an editor without overrides)."""
+    return [Selection(config.select, config.extend_select, config.ignore)]
+
+
+@dataclass
+class RunOptions:
+    """What a front end asks of a run (the command line's options, as data)."""
+
+    paths: Sequence[str] = (".",)
+    stdin: Callable[[], bytes] | None = None  # reads the buffer named "-" (standard input)
+    stdin_filename: str = "-"
+    respect_gitignore: bool | None = None  # None: as configured
+    force_exclude: bool = False
+    list_files: bool = False  # --show-files: find the files, lint nothing
+    jobs: int = 1
+    cache: bool = True
+    cache_dir: str | None = None
+    fix: bool = False  # compute fixes (--fix, --diff)
+    write: bool = False  # apply them (--fix): files are written, standard input's fixed text is returned
+    unsafe_fixes: bool | None = None  # None: as configured
+    progress: Callable[[int], object] | None = None  # makes the progress display for this many files
+
+
+@dataclass
+class FixedFile:
+    """A file the fixes changed: written (``--fix``), to be shown (``--diff``) or returned (standard input)."""
+
+    path: str
+    original: bytes
+    fixed: bytes
+    findings: int  # how many findings the fixes fixed
+
+
+@dataclass
+class RunReport:
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # sorted; per-file-ignores applied
+    fixable: set[int] = field(default_factory=set)  # id() of the findings --fix would fix
+    hidden: int = 0  # findings only --unsafe-fixes would fix
+    hint: bool = True  # the user chose neither way on unsafe fixes: mention the hidden ones
+    errors: int = 0  # problems said along the way
+    internal: bool = False  # an ERR999
+    listed: list[str] = field(default_factory=list)  # --show-files
+    changed: list[FixedFile] = field(default_factory=list)  # every file the fixes change (--diff shows them)
+    applied: list[FixedFile] = field(default_factory=list)  # the changes written (--fix), standard input's included
+    stdin: bytes | None = None  # standard input as read
+    stdin_fixed: bytes | None = None  # standard input with its fixes applied (--fix), None if nothing changed
+    progress: object | None = None  # the progress display the run drew on (a front end clears it)
+
+
+def display_path(path: str) -> str:
+    """A path as errlint reports it: relative to the current directory where it lies below it."""
+    if path == "-":
+        return path
+    if not os.path.isabs(path):
+        return os.path.normpath(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+class _Group:
+    """Files that share one configuration (and so one set of packs and rules)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.files: list[tuple[str, bytes]] = []
+
+
+class Session:
+    """The configurations, pack registries and linters of one front end's process.
+
+    ``config``: one configuration for every file (``--config``), else each file's
+    own. ``layers``: the rule selectors for a configuration, weakest first
+    (the command line adds its own to the configuration's). ``extend_packs``,
+    ``disable_packs``, ``enable_packs``: packs the front end adds to every
+    configuration's (flake8's options). ``noqa``: False leaves ``# noqa`` to the host.
+    """
+
+    def __init__(
+        self, config: Config | None = None, layers: Callable[[Config], list[Selection]] = config_layer,
+        extend_packs: Sequence[str] = (), disable_packs: Sequence[str] = (), enable_packs: Sequence[str] = (),
+        noqa: bool = True, say: Callable[[str], None] | None = None,
+    ) -> None:
+        self.override = config
+        self.layers = layers
+        self.extra = (tuple(extend_packs), tuple(disable_packs), tuple(enable_packs))
+        self.noqa = noqa
+        self.say = say or (lambda message: print(f"errlint: {message}", file=sys.stderr))
+        self._registries: dict[tuple, object] = {}
+        self._linters: dict[str | None, tuple[Linter, bool]] = {}
+
+    # -- configuration, packs, rules ----------------------------------------------------------
+    def config_for(self, path: str) -> Config:
+        return self.override or find_config(path if path != "-" else ".")
+
+    def registry(self, config: Config):
+        key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs), tuple(config.enable_packs))
+        if key not in self._registries:
+            self._registries[key] = project_registry(config, *self.extra)
+        return self._registries[key]
+
+    def selection(self, config: Config):
+        """The checks that run under ``config`` and whether ERR000 is reported."""
+        return select_rules(ALL_CHECKS, self.layers(config))
+
+    def linter(self, config: Config) -> Linter:
+        """The linter of a configuration; raises ConfigError, PackError or SelectionError."""
+        found = self._linters.get(config.path)
+        if found is None:
+            checks, report_parse_errors = self.selection(config)
+            found = self._linters[config.path] = (
+                Linter(self.registry(config), checks, noqa=self.noqa, src=config.src_roots), report_parse_errors
+            )
+        return found[0]
+
+    # -- one buffer ----------------------------------------------------------------------------
+    def lint_source(self, path: str, source: bytes, config: Config | None = None) -> tuple[FileResult, Config]:
+        """Lint one buffer under ``path`` (flake8, an editor): its configuration's packs and rules;
+        the findings per-file-ignores disables are left out."""
+        config = config or self.config_for(path)
+        result = self.linter(config).lint_source(path, source)
+        ignored = tuple(c.upper() for c in config.ignored_for(path))
+        if ignored:
+            result.diagnostics = [d for d in result.diagnostics if d.code == INTERNAL_ERROR or not d.code.startswith(ignored)]
+        return result, config
+
+    # -- a run of a command line ---------------------------------------------------------------
+    def run(self, options: RunOptions) -> RunReport:
+        report = RunReport(hint=options.unsafe_fixes is None)
+        groups = self._collect(options, report)
+        if options.list_files:
+            return report
+        if options.progress is not None:
+            report.progress = options.progress(sum(len(g.files) for g in groups.values()))
+        for group in groups.values():
+            self._run_group(group, options, report)
+        report.diagnostics.sort()
+        return report
+
+    def _collect(self, options: RunOptions, report: RunReport) -> dict[str | None, _Group]:
+        """The files of the run, read and grouped by configuration (--show-files: listed instead)."""
+        groups: dict[str | None, _Group] = {}
+
+        def group_for(path: str) -> _Group:
+            config = self.config_for(path)
+            if config.path not in groups:
+                groups[config.path] = _Group(config)
+            return groups[config.path]
+
+        gitignore = GitIgnore()
+        listed: set[str] = set()
+        for raw in options.paths:
+            if raw == "-":
+                data = report.stdin = options.stdin() if options.stdin is not None else sys.stdin.buffer.read()
+                group_for(options.stdin_filename if options.stdin_filename != "-" else ".").files.append((options.stdin_filename, data))
+                continue
+            base_config = self.config_for(raw)
+            respect = base_config.respect_gitignore if options.respect_gitignore is None else options.respect_gitignore
+            try:
+                found = list(discover([raw], base_config.excludes, gitignore if respect else None))
+            except PathError as exc:
+                self.say(f"error: {exc}")
+                report.errors += 1
+                continue
+            for path in found:
+                group = group_for(path)
+                if (options.force_exclude or path != raw) and group.config.is_excluded(path):
+                    continue
+                display = display_path(path)
+                if options.list_files:
+                    listed.add(display)
+                    continue
+                try:
+                    with open(path, "rb") as fh:
+                        group.files.append((display, fh.read()))
+                except OSError as exc:
+                    report.diagnostics.append(
+                        Diagnostic(display, 1, 1, PARSE_ERROR, f"cannot read: {exc.strerror or exc}", rule="parse-error")
+                    )
+        report.listed = sorted(listed)
+        return groups
+
+    def _run_group(self, group: _Group, options: RunOptions, report: RunReport) -> None:
+        config = group.config
+        unsafe = config.unsafe_fixes if options.unsafe_fixes is None else options.unsafe_fixes
+        report.hint = report.hint and config.unsafe_fixes is None
+        linter = self.linter(config)
+        report_parse_errors = self._linters[config.path][1]
+        cache = None
+        if options.cache and "-" not in options.paths:  # standard input (an editor's buffer) is not cached
+            from .cache import Cache, run_key
+
+            directory = options.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory
+            cache = Cache(directory, run_key((c.code for c in linter.checks), linter.registry))
+        results = lint_files(linter, group.files, jobs=max(1, options.jobs), cache=cache, progress=report.progress)
+        if cache is not None:
+            problem = cache.save([path for path, _ in group.files])
+            if problem:
+                self.say(f"warning: {problem}")
+        if options.fix:
+            self._fix_group(linter, group, results, bool(unsafe), options, report)
+        for result in results:
+            ignored = config.ignored_for(result.path)
+            for d in result.diagnostics:
+                if ignored and d.code not in (INTERNAL_ERROR,) and any(d.code.startswith(c.upper()) for c in ignored):
+                    continue
+                if d.code == PARSE_ERROR and not report_parse_errors:
+                    continue
+                report.diagnostics.append(d)
+                if d.fix is not None and d.fix.applies(bool(unsafe)):  # --fix would fix it
+                    report.fixable.add(id(d))
+                report.hidden += d.fix is not None and not unsafe and d.fix.applicability == "unsafe"  # only with --unsafe-fixes
+            report.internal = report.internal or result.error
+
+    def _fix_group(self, linter: Linter, group: _Group, results: list[FileResult], unsafe: bool, options: RunOptions, report: RunReport) -> None:
+        """Fix the files of a group whose findings have a fix that applies; ``results`` become the fixed files'."""
+        config = group.config
+        sources = dict(group.files)
+        for i, result in enumerate(results):
+            ignored = config.ignored_for(result.path)
+            if not any(
+                d.fix is not None and d.fix.applies(unsafe) and not any(d.code.startswith(c.upper()) for c in ignored)
+                for d in result.diagnostics
+            ):
+                continue
+            original = sources[result.path]
+            try:
+                new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, None, ignored)
+            except FixError as exc:
+                self.say(f"error: {exc}")
+                report.errors += 1
+                continue
+            if new_source == original:
+                continue
+            change = FixedFile(result.path, original, new_source, len(fixed))
+            report.changed.append(change)
+            if not options.write:
+                continue
+            if result.path == options.stdin_filename and "-" in options.paths:
+                report.stdin_fixed = new_source
+            else:
+                try:
+                    write_atomically(result.path, new_source)
+                except OSError as exc:
+                    self.say(f"error: {result.path}: cannot write: {exc.strerror or exc}")
+                    report.errors += 1
+                    continue
+            report.applied.append(change)
