@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from errlint.cli import readme_rule_table
+from errlint.output.rules import readme_rule_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"

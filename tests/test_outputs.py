@@ -9,7 +9,7 @@ import pytest
 
 from cli_support import SHADOWED, run
 from errlint.checks import ALL_CHECKS
-from errlint.cli import readme_rule_table
+from errlint.output.rules import readme_rule_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
@@ -113,41 +113,27 @@ def test_readme_rule_table_is_generated_from_the_checks():
     assert readme[start:end] == readme_rule_table(), "README rule table is stale: run python scripts/gen_readme_rules.py"
 
 
-def _github_anchors(markdown: str) -> set[str]:
-    """The anchors GitHub gives README headings: lower case, punctuation other than
-    ``-`` and ``_`` dropped, spaces to ``-``; a repeated slug gets ``-1``, ``-2``..."""
-    import re
-
-    anchors: set[str] = set()
-    seen: dict[str, int] = {}
-    fence = False
-    for line in markdown.splitlines():
-        if line.lstrip().startswith("```"):
-            fence = not fence
-            continue
-        match = re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
-        if fence or not match:
-            continue
-        slug = re.sub(r"[^\w\- ]", "", match.group(1).strip().lower()).replace(" ", "-")
-        n = seen.get(slug, 0)
-        seen[slug] = n + 1
-        anchors.add(slug if n == 0 else f"{slug}-{n}")
-    return anchors
-
-
-def test_github_anchor_rules():
-    assert _github_anchors("# A pack for your own SDK\n## Rules\n```\n# not a heading\n```\n## Rules\n") == {
-        "a-pack-for-your-own-sdk", "rules", "rules-1",
-    }
-
-
-def test_every_sarif_help_uri_points_at_a_readme_heading(capsys):
+def test_every_sarif_help_uri_and_json_url_is_the_rule_page(tree, capsys):
+    """helpUri and url point to docs/rules/CODE.md: in the repository pyproject.toml declares, else the
+    page's path in the repository (pyproject.toml declares none today); every page exists."""
     from errlint.cli import rule_metadata
-    from errlint.output import INFO_URI
+    from errlint.output import project_url
 
-    anchors = _github_anchors((ROOT / "README.md").read_text(encoding="utf-8"))
+    base = project_url()
     for rule in rule_metadata():
-        uri = rule["helpUri"]
-        page, _, anchor = uri.partition("#")
-        assert page == f"{INFO_URI}/blob/main/README.md", uri
-        assert anchor in anchors, f"{rule['id']}: README.md has no heading #{anchor}"
+        page = f"docs/rules/{rule['id']}.md"
+        assert rule["helpUri"] == (f"{base}/blob/main/{page}" if base else page)
+        assert (ROOT / page).is_file(), page
+    code, out, _ = run(capsys, "--output-format", "json", "pkg")
+    found = json.loads(out)
+    assert code == 1 and found
+    assert all(d["url"] == (f"{base}/blob/main/docs/rules/{d['code']}.md" if base else f"docs/rules/{d['code']}.md") for d in found)
+
+
+def test_the_rule_url_is_the_declared_repository_where_there_is_one(monkeypatch):
+    import errlint.output as output
+
+    monkeypatch.setattr(output, "project_url", lambda: "https://example.org/acme/errlint")
+    assert output.rule_url("ERR004") == "https://example.org/acme/errlint/blob/main/docs/rules/ERR004.md"
+    monkeypatch.setattr(output, "project_url", lambda: None)
+    assert output.rule_url("ERR004") == "docs/rules/ERR004.md"

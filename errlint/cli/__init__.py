@@ -20,7 +20,8 @@ from ..workspace.config import ConfigError
 from ..workspace.selection import SelectionError, unknown_selector_problem
 from .args import _error, build_parser
 from .check import check_command
-from .rules import _rule_command, _rules_command, readme_rule_table, rule_metadata
+from ..output.rules import readme_rule_table, rule_metadata
+from .rules import _rule_command, _rules_command
 
 __all__ = ["build_parser", "main", "readme_rule_table", "rule_metadata"]  # what tests and scripts import from here
 

@@ -14,7 +14,7 @@ from ..output.progress import progress_for
 from ..run import RunOptions, RunReport, Session
 from ..workspace.config import load_config
 from .args import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, _selection_layers
-from .rules import rule_metadata
+from ..output.rules import rule_metadata
 from .settings import _show_settings
 
 

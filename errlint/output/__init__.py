@@ -4,13 +4,40 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
 from ..diagnostics import Diagnostic
 
 FORMATS = ("text", "json", "sarif", "github")
-INFO_URI = "https://github.com/errlint/errlint"
+RULE_PAGES = "docs/rules"  # one page per rule code, generated from the checks' docs (scripts/gen_rule_docs.py)
+
+
+@lru_cache(maxsize=1)
+def project_url() -> str | None:
+    """The project's URL as pyproject.toml declares it ([project.urls]: Repository, Source or Homepage), if it does."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        declared = metadata("errlint").get_all("Project-URL") or []
+    except (PackageNotFoundError, OSError, ValueError):
+        return None
+    urls = {}
+    for entry in declared:
+        label, _, url = entry.partition(",")
+        urls[label.strip().lower()] = url.strip()
+    for label in ("repository", "source", "homepage"):
+        if urls.get(label):
+            return urls[label].rstrip("/")
+    return None
+
+
+def rule_url(code: str) -> str:
+    """Where a rule's page is: in the declared repository, else its path in the repository (docs/rules/ERRnnn.md)."""
+    base = project_url()
+    page = f"{RULE_PAGES}/{code}.md"
+    return f"{base}/blob/main/{page}" if base else page
 
 
 def render_text(diagnostics: Sequence[Diagnostic], fixable: Collection[int] = ()) -> str:
@@ -50,7 +77,7 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
             "end_location": {"row": d.end_line or d.line, "column": d.end_column or d.column},
             "fix": d.fix if isinstance(d.fix, (dict, type(None))) else getattr(d.fix, "as_json", lambda: None)(),
             "noqa_row": d.line,
-            "url": None,
+            "url": rule_url(d.code),
         }
         for d in diagnostics
     ]
@@ -127,7 +154,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[dict] = (), 
                     "driver": {
                         "name": "errlint",
                         "version": __version__,
-                        "informationUri": INFO_URI,
+                        **({"informationUri": project_url()} if project_url() else {}),
                         "rules": list(rules),
                     }
                 },
