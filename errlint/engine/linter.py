@@ -56,9 +56,10 @@ def _values_in_scope(values, evidence):
     applies everywhere, a trace of its scope evidence (python/scope.py)."""
 
     def trigger(source: bytes) -> bool:
-        if values.search(source) is None:
+        # the scope evidence first: a short pattern, seldom found; the values' pattern is long
+        if evidence is not None and not any(e.search(source) is not None for e in evidence):
             return False
-        return evidence is None or any(e.search(source) is not None for e in evidence)
+        return values.search(source) is not None
 
     return trigger
 
@@ -91,6 +92,7 @@ class Linter:
         self.project_index = ProjectIndex(src)
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
         self._triggers: dict[type[Check], tuple] = {}
+        self._tested: tuple[bytes | None, dict] = (None, {})  # the triggers tested on the last file, and their answers
         self._tops: frozenset[str] | None = None  # top modules of the packs with API generations
         self.declared = None  # the projects' declared dependencies (errlint.project.deps), made on first use
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
@@ -321,10 +323,19 @@ class Linter:
                 else:
                     words.append(t)  # a compiled bytes regex
             triggers = self._triggers[check] = tuple(words)
-        return not triggers or any(
-            (t in source) if isinstance(t, bytes) else t(source) if callable(t) else (t.search(source) is not None)
-            for t in triggers
-        )
+        if not triggers:
+            return True
+        # each distinct trigger is tested once per file, whichever checks name it (the SDK words)
+        if self._tested[0] is not source:
+            self._tested = (source, {})
+        tested = self._tested[1]
+        for t in triggers:
+            hit = tested.get(t)
+            if hit is None:
+                hit = tested[t] = (t in source) if isinstance(t, bytes) else t(source) if callable(t) else (t.search(source) is not None)
+            if hit:
+                return True
+        return False
 
     def _internal_error(self, result: FileResult, check: Check | None, exc: BaseException) -> FileResult:
         where = f"{type(check).name} ({type(check).code})" if check is not None else "engine"
