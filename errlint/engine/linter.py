@@ -56,8 +56,8 @@ def _values_in_scope(values, evidence):
     applies everywhere, a trace of its scope evidence (python/scope.py)."""
 
     def trigger(source: bytes) -> bool:
-        # the scope evidence first: a short pattern, seldom found; the values' pattern is long
-        if evidence is not None and not any(e.search(source) is not None for e in evidence):
+        # the scope evidence first: seldom found, and tested by plain searches; the values' pattern is long
+        if evidence is not None and not evidence(source):
             return False
         return values.search(source) is not None
 
@@ -307,7 +307,7 @@ class Linter:
                     sdk.update(c.split(".")[0] for p in self.registry.packs for w in p.retry_wrappers for c in w.callables)
                     words.extend(m.encode() for m in sorted(sdk))
                 elif isinstance(t, PackValues):
-                    from ..python.scope import evidence_pattern
+                    from ..python.scope import evidence_test
 
                     for pack in self.registry.packs:
                         values = [
@@ -317,7 +317,7 @@ class Linter:
                         ]
                         if pack.modules or not values:
                             continue
-                        words.append(_values_in_scope(literal_pattern(values), None if pack.everywhere else evidence_pattern(pack)))
+                        words.append(_values_in_scope(literal_pattern(values), None if pack.everywhere else evidence_test(pack)))
                 elif isinstance(t, str):
                     words.append(t.encode())
                 else:
