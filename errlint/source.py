@@ -83,6 +83,9 @@ def python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
 
 def too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 with CPython's reason for bracket nesting CPython itself rejects, before LibCST sees it."""
+    last = _LAST.of(source)
+    if last.tree is not _UNSET and last.tree is not None and last.error is None:
+        return None  # CPython parsed and compiled it (already asked): its nesting is fine
     if source.count(b"(") + source.count(b"[") + source.count(b"{") <= _MAX_PYTHON_NESTING:
         return None
     depth = deepest = 0

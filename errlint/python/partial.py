@@ -38,6 +38,7 @@ A rule whose facts come from elsewhere must add its sites here.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from ..facts import retryable_name
@@ -48,16 +49,23 @@ _FORS = (ast.For, ast.AsyncFor)
 TRIES_ONLY = frozenset({"tries"})
 
 
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}  # per statement class: its fields holding statements
+
+
 def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
     """The statement lists directly under ``stmt``."""
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(stmt, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+    fields = _BLOCK_FIELDS.get(type(stmt))
+    if fields is None:
+        fields = _BLOCK_FIELDS[type(stmt)] = tuple(
+            f for f in ("body", "orelse", "finalbody", "handlers", "cases") if f in type(stmt)._fields
+        ) if not isinstance(stmt, ast.Expr) else ()
+    for name in fields:
+        block = getattr(stmt, name)
+        if name in ("handlers", "cases"):
+            for part in block:
+                yield part.body
+        elif block and isinstance(block[0], ast.stmt):  # (a lambda-less expression statement has none)
             yield block
-    for handler in getattr(stmt, "handlers", ()):
-        yield handler.body
-    for case in getattr(stmt, "cases", ()):
-        yield case.body
 
 
 def _statements(stmts: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -163,23 +171,24 @@ def _module_statements(stmts: list[ast.stmt]) -> Iterator[ast.stmt]:
                 stack.extend(block)
 
 
-def _names_used(nodes) -> set[str]:
-    """Names and attribute names read anywhere under ``nodes``."""
-    out: set[str] = set()
-    for root in nodes:
-        for node in ast.walk(root):
-            if isinstance(node, ast.Name):
-                out.add(node.id)
-            elif isinstance(node, ast.Attribute):
-                out.add(node.attr)
-    return out
+_IDENTIFIER = re.compile(rb"[^\W\d]\w*")
+
+
+def _names_used(lines: list[bytes], nodes) -> set[str]:
+    """The words of the lines of ``nodes``: every name and attribute they read, and more (the words
+    of their strings and comments), which can only keep more."""
+    out: set[bytes] = set()
+    for node in nodes:
+        out.update(_IDENTIFIER.findall(b"".join(lines[node.lineno - 1:node.end_lineno])))
+    return {w.decode("utf-8", "replace") for w in out}
 
 
 class _Choice:
     """Which functions of a file are left out: dropped (every line emptied) when nothing kept names
     them and nothing else binds their name, else stubbed (header kept, body emptied)."""
 
-    def __init__(self, tree: ast.Module, needs: frozenset[str]) -> None:
+    def __init__(self, tree: ast.Module, needs: frozenset[str], lines: list[bytes]) -> None:
+        self.lines = lines
         self.sites = _Sites(tree, needs)
         self.candidates: list[tuple[ast.stmt, dict]] = []  # (function, the bindings of its scope)
         self.kept: list[ast.AST] = []  # code kept whatever the closure says (its names are read)
@@ -219,7 +228,7 @@ class _Choice:
             if node is not None:
                 self.kept.append(node)
         for item in getattr(stmt, "items", ()):
-            self.kept.append(item)
+            self.kept.append(item.context_expr)
         for handler in getattr(stmt, "handlers", ()):
             if handler.type is not None:
                 self.kept.append(handler.type)
@@ -227,13 +236,13 @@ class _Choice:
     def left_out(self) -> Iterator[tuple[ast.stmt, bool]]:
         """The functions left out, each with whether it is dropped (True) or stubbed."""
         out = [fn for fn, _ in self.candidates]
-        used = _names_used(self.kept)
+        used = _names_used(self.lines, self.kept)
         while self.sites.broad:  # the SDK rules: the functions kept code names are kept, transitively
             named = [fn for fn in out if fn.name in used]
             if not named:
                 break
             out = [fn for fn in out if fn.name not in used]
-            used |= _names_used(named)
+            used |= _names_used(self.lines, named)
         left = {id(fn) for fn in out}
         for fn, bound in self.candidates:
             if id(fn) in left:
@@ -270,7 +279,7 @@ def partial_source(source: bytes, tree: ast.Module, needs: frozenset[str]) -> by
         return None  # a lone CR breaks lines: fix edits are cut at "\n" alone (python/edits.py)
     lines = source.splitlines(keepends=True)
     out = None
-    for fn, drop in _Choice(tree, needs).left_out():
+    for fn, drop in _Choice(tree, needs, lines).left_out():
         last = fn.end_lineno or 0
         if drop:
             first, head = min([fn.lineno, *(d.lineno for d in fn.decorator_list)]), fn

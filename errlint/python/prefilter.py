@@ -31,6 +31,8 @@ _TEXT_OVER_LINES = re.compile(rb"\"\"\"|\'\'\'|\\\r|\\\n")
 
 def _column(indent: bytes) -> int:
     """The column CPython's tokenizer gives an indentation (tabs to multiples of 8)."""
+    if b"\t" not in indent and b"\f" not in indent:
+        return len(indent)
     col = 0
     for ch in indent:
         if ch == 9:  # \t
