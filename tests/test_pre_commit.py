@@ -76,11 +76,14 @@ def test_errlint_fix_hook_applies_safe_fixes_only(project, hook_repo):
 
 
 def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
-    """README: no release is tagged yet, so `.pre-commit-config.yaml` pins `rev:` to a commit SHA."""
+    """README: no release is tagged yet, so `.pre-commit-config.yaml` pins `rev:` to a commit SHA.
+    The README's block itself is run, with the local hook repository and its HEAD put in."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
+    assert "    rev: <commit-sha>  " in block and "      - id: errlint " in block
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True, check=True).stdout.strip()
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hook_repo}\n    rev: {sha}\n    hooks:\n      - id: errlint\n"
-    )
+    config = block.replace("https://github.com/errlint/errlint", str(hook_repo)).replace("<commit-sha>", sha)
+    (project / ".pre-commit-config.yaml").write_text(config)
     git(project, "add", "-A")
     env = dict(os.environ, PRE_COMMIT_HOME=str(hook_repo.parent / "pre-commit-home"))
     proc = subprocess.run(

@@ -80,17 +80,31 @@ def test_other_formats_have_no_marks_or_closing_lines(tree, capsys):
     assert "[*]" not in out and err == ""
 
 
-def test_readme_what_it_reports_quotes_real_output(capsys, monkeypatch):
-    """Each finding README's "What it reports" block quotes is a line errlint prints for examples/."""
+def test_readme_first_run_quotes_real_output(capsys, monkeypatch):
+    """Each `$ errlint ARGS` block of README's "A first run" is what errlint prints for those
+    arguments in the repository: a block without `...` is the whole output (findings, then the
+    summary on stderr), in order; a block with `...` leaves lines out, and the lines it quotes are
+    printed, in that order."""
+    import shlex
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text(encoding="utf-8")
-    block = readme.split("## What it reports", 1)[1].split("```text", 1)[1].split("```", 1)[0]
-    quoted = [line for line in block.splitlines() if line.startswith("examples/")]
-    assert quoted
+    section = readme.split("\n## A first run\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```text\n")[1:]]
+    commands = [b.splitlines() for b in blocks if b.startswith("$ errlint ")]
+    # the first run is on a popular SDK's example, then the whole examples/ folder
+    assert [c[0] for c in commands] == ["$ errlint examples/llm/", "$ errlint examples/"]
     monkeypatch.chdir(root)
-    code, out, _ = run(capsys, "--no-cache", "examples/")
-    assert code == 1
-    printed = set(out.splitlines())
-    assert [line for line in quoted if line not in printed] == []
+    for command, *quoted in commands:
+        code, out, err = run(capsys, "--no-cache", *shlex.split(command)[2:])
+        assert code == 1
+        printed = out.splitlines() + err.splitlines()
+        shown = [line for line in quoted if line != "..."]
+        assert shown and all(line.startswith("examples/") for line in shown if " ERR" in line)
+        if "..." not in quoted:
+            assert shown == printed, command
+            continue
+        rest = iter(printed)
+        missing = [line for line in shown if not any(line == p for p in rest)]
+        assert missing == [], f"{command}: quoted but not printed (or out of order): {missing}"
