@@ -143,7 +143,7 @@ def test_json_uses_ruff_field_names(tree, capsys):
             ],
         },
         "noqa_row": 5,
-        "url": None,
+        "url": "docs/rules/ERR004.md",  # the rule's page (no project URL is declared)
     }
 
 
