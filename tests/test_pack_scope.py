@@ -95,9 +95,9 @@ def test_the_prefilter_never_hides_a_finding():
 def test_enable_packs_applies_the_pack_everywhere(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.py").write_text(REQUESTS_ONLY)
-    assert run(capsys, "--no-cache", "a.py") == (0, "", "")
+    assert run(capsys, "--no-cache", "-q", "a.py") == (0, "", "")
     (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nenable-packs = ["altus4"]\n')
-    code, out, _ = run(capsys, "--no-cache", "a.py")
+    code, out, _ = run(capsys, "--no-cache", "-q", "a.py")
     assert code == 1
     assert out == "a.py:3:19: ERR002 RETRY_STATUSES holds 401, a status altus4 documents as never retryable: Missing or invalid API key.\n"
 
@@ -144,7 +144,7 @@ def test_a_users_pack_without_module_is_scoped_by_its_host(tmp_path, monkeypatch
     (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["p.toml"]\n')
     (tmp_path / "other.py").write_text("RETRYABLE_STATUSES = [409, 503]\n")
     (tmp_path / "widgets.py").write_text('API = "https://api.widgets.example/v2"\nRETRYABLE_STATUSES = [409, 503]\n')
-    code, out, _ = run(capsys, "--no-cache", ".")
+    code, out, _ = run(capsys, "--no-cache", "-q", ".")
     assert code == 1
     assert out == "widgets.py:2:23: ERR002 RETRYABLE_STATUSES holds 409, a status widgets documents as never retryable: Conflict.\n"
 

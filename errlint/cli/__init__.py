@@ -20,6 +20,7 @@ from ..workspace.config import ConfigError
 from ..workspace.selection import SelectionError, unknown_selector_problem
 from .args import _error, build_parser
 from .check import check_command
+from .pipe import quiet_closed_pipes
 from ..output.rules import readme_rule_table, rule_metadata
 from .rules import _rule_command, _rules_command
 
@@ -30,7 +31,12 @@ SUBCOMMANDS = ("check", "rule", "rules", "packs")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """errlint's command line; the exit code. A closed pipe ends the output quietly (:mod:`.pipe`)."""
+    with quiet_closed_pipes():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(argv: list[str]) -> int:
     # The first argument is a sub-command only when it is exactly one of SUBCOMMANDS;
     # anything else (``rules/``, ``./rules``) is a path. A directory or file with a
     # sub-command's name is linted with ``errlint check NAME`` (or ``NAME/``, ``./NAME``).

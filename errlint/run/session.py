@@ -76,6 +76,7 @@ class RunReport:
     hidden: int = 0  # findings only --unsafe-fixes would fix
     hint: bool = True  # the user chose neither way on unsafe fixes: mention the hidden ones
     errors: int = 0  # problems said along the way
+    files: int = 0  # the files found to lint (or to list), standard input included
     internal: bool = False  # an ERR999
     listed: list[str] = field(default_factory=list)  # --show-files
     changed: list[FixedFile] = field(default_factory=list)  # every file the fixes change (--diff shows them)
@@ -193,6 +194,7 @@ class Session:
             if raw == "-":
                 data = report.stdin = options.stdin() if options.stdin is not None else sys.stdin.buffer.read()
                 group_for(options.stdin_filename if options.stdin_filename != "-" else ".").files.append((options.stdin_filename, data))
+                report.files += 1
                 continue
             base_config = self.config_for(raw)
             respect = base_config.respect_gitignore if options.respect_gitignore is None else options.respect_gitignore
@@ -206,6 +208,7 @@ class Session:
                 group = group_for(path)
                 if (options.force_exclude or path != raw) and group.config.is_excluded(path):
                     continue
+                report.files += 1
                 display = display_path(path)
                 if options.list_files:
                     listed.add(display)
