@@ -150,13 +150,16 @@ def test_a_users_pack_without_module_is_scoped_by_its_host(tmp_path, monkeypatch
 
 
 def test_duplicate_pack_names_name_both_files(tmp_path, monkeypatch, capsys):
+    """Two packs of the project with one name: an error naming both. (A project pack named as a
+    bundled one replaces it instead: tests/test_pack_dependencies.py.)"""
     monkeypatch.chdir(tmp_path)
-    _pack(tmp_path, '[sdk]\nname = "altus4"\n', "mine.toml")
-    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["mine.toml"]\n')
+    _pack(tmp_path, '[sdk]\nname = "widgets"\n', "mine.toml")
+    _pack(tmp_path, '[sdk]\nname = "widgets"\n', "also.toml")
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["mine.toml", "also.toml"]\n')
     (tmp_path / "a.py").write_text("x = 1\n")
     code, out, err = run(capsys, "a.py")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "mine.toml: sdk.name: 'altus4' is already the name of" in err and "altus4.toml" in err
+    assert "also.toml: sdk.name: 'widgets' is already the name of" in err and "mine.toml" in err
 
 
 NEWER_SYNTAX = "def first[T](items: list[T]) -> T:\n    return items[0]\n\n"  # PEP 695: CPython 3.11 cannot read it

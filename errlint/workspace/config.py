@@ -215,12 +215,14 @@ def _check_selectors(where: str, kwargs: dict[str, Any]) -> None:
 
 def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = ()):
     """The packs for files under ``config``: bundled + ``extend-packs`` (+ ``extend``), less
-    ``disable-packs`` (+ ``disable``); ``enable-packs`` (+ ``everywhere``) apply to every file.
+    ``disable-packs`` (+ ``disable``) and the bundled packs an ``extend-packs`` pack of the same
+    name replaces (:func:`errlint.packs.registry.assemble`); ``enable-packs`` (+ ``everywhere``)
+    apply to every file.
     A pack name that matches no pack is a :class:`ConfigError` naming the file and the key."""
-    from ..packs import PackRegistry, load_packs
+    from ..packs import assemble, load_packs
 
     packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere))
-    known = {p.name: p for p in packs}
+    known = {p.name: p for p in packs}  # a project's pack after the bundled one it replaces
     where = config.path or "command line"
     for key, names in (("disable-packs", config.disable_packs), ("enable-packs", config.enable_packs)):
         for name in names:
@@ -232,8 +234,7 @@ def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tupl
                 f"{where}: [tool.errlint] enable-packs: {name!r} has modules; it applies wherever they are imported "
                 "(enable-packs is for packs without a module, such as altus4)"
             )
-    disabled = {*config.disable_packs, *disable}
-    return PackRegistry(p for p in packs if p.name not in disabled or p.is_language)
+    return assemble(packs, (*config.disable_packs, *disable))
 
 
 def find_config(start: str | Path) -> Config:
