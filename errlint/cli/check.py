@@ -37,9 +37,10 @@ def check_command(args: argparse.Namespace) -> int:
     session = Session(override, lambda config: _selection_layers(args, config), say=say)
     report = session.run(RunOptions(
         paths=args.paths, stdin_filename=args.stdin_filename, respect_gitignore=args.respect_gitignore,
-        force_exclude=args.force_exclude, list_files=args.show_files, jobs=args.jobs, cache=not args.no_cache,
-        cache_dir=args.cache_dir, fix=args.fix or args.diff, write=args.fix and not args.diff,
-        unsafe_fixes=args.unsafe_fixes, progress=make_progress,
+        force_exclude=args.force_exclude, exclude=args.exclude, extend_exclude=args.extend_exclude,
+        list_files=args.show_files, jobs=args.jobs, cache=not args.no_cache, cache_dir=args.cache_dir,
+        fix=args.fix or args.diff, write=args.fix and not args.diff, unsafe_fixes=args.unsafe_fixes,
+        progress=make_progress,
     ))
     if progress is not None:
         progress.clear()

@@ -7,7 +7,7 @@ import sys
 
 from ..checks import ALL_CHECKS
 from .args import EXIT_CLEAN, _selection_layers
-from ..workspace.config import Config, find_config, project_registry
+from ..workspace.config import Config, find_config, project_registry, with_excludes
 from ..diagnostics import PARSE_ERROR
 from ..workspace.selection import Selection, select_rules
 
@@ -18,7 +18,7 @@ def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
     blocks = []
     for raw in args.paths:
         start = args.stdin_filename if raw == "-" else raw
-        config = override or find_config(start if start != "-" else ".")
+        config = with_excludes(override or find_config(start if start != "-" else "."), args.exclude, args.extend_exclude)
         if config.path in seen:
             continue
         seen.add(config.path)

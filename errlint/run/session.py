@@ -28,7 +28,7 @@ from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..engine import Linter
 from ..fixes import FixError, write_atomically
 from ..result import FileResult
-from ..workspace.config import Config, find_config, project_registry
+from ..workspace.config import Config, find_config, project_registry, with_excludes
 from ..workspace.files import PathError, discover
 from ..workspace.gitignore import GitIgnore
 from ..workspace.selection import Selection, select_rules
@@ -48,7 +48,9 @@ class RunOptions:
     stdin: Callable[[], bytes] | None = None  # reads the buffer named "-" (standard input)
     stdin_filename: str = "-"
     respect_gitignore: bool | None = None  # None: as configured
-    force_exclude: bool = False
+    force_exclude: bool = False  # judge the paths named too, not only what is found under them
+    exclude: Sequence[str] | None = None  # --exclude: replaces each configuration's exclude (None: as configured)
+    extend_exclude: Sequence[str] = ()  # --extend-exclude: added to each configuration's
     list_files: bool = False  # --show-files: find the files, lint nothing
     jobs: int = 1
     cache: bool = True
@@ -104,6 +106,7 @@ class _Group:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.excluding = config  # the configuration with the command line's excludes
         self.files: list[tuple[str, bytes]] = []
 
 
@@ -186,6 +189,7 @@ class Session:
             config = self.config_for(path)
             if config.path not in groups:
                 groups[config.path] = _Group(config)
+                groups[config.path].excluding = with_excludes(config, options.exclude, options.extend_exclude)
             return groups[config.path]
 
         gitignore = GitIgnore()
@@ -196,7 +200,7 @@ class Session:
                 group_for(options.stdin_filename if options.stdin_filename != "-" else ".").files.append((options.stdin_filename, data))
                 report.files += 1
                 continue
-            base_config = self.config_for(raw)
+            base_config = with_excludes(self.config_for(raw), options.exclude, options.extend_exclude)
             respect = base_config.respect_gitignore if options.respect_gitignore is None else options.respect_gitignore
             try:
                 found = list(discover([raw], base_config.excludes, gitignore if respect else None))
@@ -206,7 +210,8 @@ class Session:
                 continue
             for path in found:
                 group = group_for(path)
-                if (options.force_exclude or path != raw) and group.config.is_excluded(path):
+                # as in ruff, a path named is linted even if excluded; --force-exclude judges it too
+                if group.excluding.is_excluded(path, None if options.force_exclude else raw):
                     continue
                 report.files += 1
                 display = display_path(path)
