@@ -60,6 +60,11 @@ def _main(argv: list[str]) -> int:
     if argv and argv[0] == "check":
         argv = argv[1:]
     args = build_parser().parse_args(argv)
+    if args.add_noqa:
+        clash = next((flag for flag, on in (("--fix", args.fix), ("--diff", args.diff), ("-", "-" in args.paths),
+                                           ("--show-files", args.show_files), ("--statistics", args.statistics)) if on), None)
+        if clash is not None:  # as ruff: it writes the files, then reports nothing else
+            return _error(f"--add-noqa cannot be used with {clash if clash != '-' else 'standard input (-)'}")
     if args.unsafe_fixes and not (args.fix or args.diff) and args.output_format != "text":
         # in text output it marks unsafe fixes [*] as available (ruff); elsewhere it would change nothing
         print(

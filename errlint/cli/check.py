@@ -40,7 +40,7 @@ def check_command(args: argparse.Namespace) -> int:
         force_exclude=args.force_exclude, exclude=args.exclude, extend_exclude=args.extend_exclude,
         list_files=args.show_files, jobs=args.jobs, cache=not args.no_cache, cache_dir=args.cache_dir,
         fix=args.fix or args.diff, write=args.fix and not args.diff, unsafe_fixes=args.unsafe_fixes,
-        progress=make_progress,
+        add_noqa=args.add_noqa, progress=make_progress,
     ))
     if progress is not None:
         progress.clear()
@@ -51,6 +51,10 @@ def check_command(args: argparse.Namespace) -> int:
         sys.stdout.write("".join(f"{display}\n" for display in report.listed))
         return EXIT_ERROR if report.errors else EXIT_CLEAN
     failed = bool(report.errors or report.internal)
+    if args.add_noqa:
+        if report.noqa_added and not (args.quiet or args.silent):  # ruff's line, on standard error
+            print(f"Added {count(report.noqa_added, 'noqa directive')}.", file=sys.stderr)
+        return EXIT_ERROR if failed else EXIT_CLEAN
     if args.diff:
         return _diff(args, report, failed)
     if args.fix and "-" in args.paths:

@@ -58,6 +58,7 @@ class RunOptions:
     fix: bool = False  # compute fixes (--fix, --diff)
     write: bool = False  # apply them (--fix): files are written, standard input's fixed text is returned
     unsafe_fixes: bool | None = None  # None: as configured
+    add_noqa: bool = False  # write a noqa comment on the line of each finding (--add-noqa)
     progress: Callable[[int], object] | None = None  # makes the progress display for this many files
 
 
@@ -79,6 +80,7 @@ class RunReport:
     hint: bool = True  # the user chose neither way on unsafe fixes: mention the hidden ones
     errors: int = 0  # problems said along the way
     files: int = 0  # the files found to lint (or to list), standard input included
+    noqa_added: int = 0  # --add-noqa: the lines given a noqa comment
     internal: bool = False  # an ERR999
     listed: list[str] = field(default_factory=list)  # --show-files
     changed: list[FixedFile] = field(default_factory=list)  # every file the fixes change (--diff shows them)
@@ -247,6 +249,7 @@ class Session:
                 self.say(f"warning: {problem}")
         if options.fix:
             self._fix_group(linter, group, results, bool(unsafe), options, report)
+        first = len(report.diagnostics)
         for result in results:
             ignored = config.ignored_for(result.path)
             for d in result.diagnostics:
@@ -259,6 +262,29 @@ class Session:
                     report.fixable.add(id(d))
                 report.hidden += d.fix is not None and not unsafe and d.fix.applicability == "unsafe"  # only with --unsafe-fixes
             report.internal = report.internal or result.error
+        if options.add_noqa:
+            self._add_noqa(dict(group.files), report.diagnostics[first:], report)
+
+    def _add_noqa(self, sources: dict[str, bytes], diagnostics: list[Diagnostic], report: RunReport) -> None:
+        """--add-noqa: a noqa comment on the line of each finding (errlint.engine.addnoqa), written atomically."""
+        from ..engine.addnoqa import add_noqa
+
+        by_file: dict[str, list[Diagnostic]] = {}
+        for d in diagnostics:
+            by_file.setdefault(d.path, []).append(d)
+        for path, found in by_file.items():
+            new_source, added, refused = add_noqa(path, sources[path], found)
+            for line in refused:
+                self.say(f"warning: {path}:{line}: no noqa comment added: the line does not end in code "
+                         "(a string, a template literal, JSX text or a line continuation goes on past it)")
+            if added:
+                try:
+                    write_atomically(path, new_source)
+                except OSError as exc:
+                    self.say(f"error: {path}: cannot write: {exc.strerror or exc}")
+                    report.errors += 1
+                    continue
+                report.noqa_added += added
 
     def _fix_group(self, linter: Linter, group: _Group, results: list[FileResult], unsafe: bool, options: RunOptions, report: RunReport) -> None:
         """Fix the files of a group whose findings have a fix that applies; ``results`` become the fixed files'."""
