@@ -1,7 +1,7 @@
 """errlint's noqa comments in a project that also runs ruff (issue 27, point 1; docs: README
 "Living beside ruff"), with the ruff of the test extra on tests/data/beside_ruff/app.py.
 
-ruff (0.16 and later) enables RUF100 by default: a *blanket* ``# noqa`` that no ruff rule needs is
+ruff (0.17.6, pinned in the test extra) enables RUF100 by default: a *blanket* ``# noqa`` that no ruff rule needs is
 reported, and ``ruff check --fix`` deletes it, so the errlint finding it silenced comes back. A coded
 ``# noqa: ERR004`` is kept by default; RUF102 (on with ``select = ["ALL"]``) reports its code as
 invalid and ``--fix`` deletes it, unless ``[tool.ruff.lint] external = ["ERR"]``.
