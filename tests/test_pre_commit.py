@@ -92,3 +92,17 @@ def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "app.py:5:1: ERR004 except ValueError is unreachable" in proc.stdout
+
+
+def test_hook_passes_when_every_file_it_is_handed_is_excluded(tmp_path, hook_repo):
+    """pre-commit names each file: the hooks pass --force-exclude, so a file a run would not lint
+    (the configured excludes, and the defaults such as dist/) stays unlinted though named."""
+    git(tmp_path, "init", "-q")
+    for folder in ("vendored", "dist"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "lib.py").write_text(SHADOWED)
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-exclude = ["vendored"]\n')
+    git(tmp_path, "add", "-A")
+    proc = _try_repo(tmp_path, hook_repo, "errlint")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ERR004" not in proc.stdout

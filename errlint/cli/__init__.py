@@ -20,6 +20,7 @@ from ..workspace.config import ConfigError
 from ..workspace.selection import SelectionError, unknown_selector_problem
 from .args import _error, build_parser
 from .check import check_command
+from .pipe import quiet_closed_pipes
 from ..output.rules import readme_rule_table, rule_metadata
 from .rules import _rule_command, _rules_command
 
@@ -30,7 +31,12 @@ SUBCOMMANDS = ("check", "rule", "rules", "packs")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """errlint's command line; the exit code. A closed pipe ends the output quietly (:mod:`.pipe`)."""
+    with quiet_closed_pipes():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(argv: list[str]) -> int:
     # The first argument is a sub-command only when it is exactly one of SUBCOMMANDS;
     # anything else (``rules/``, ``./rules``) is a path. A directory or file with a
     # sub-command's name is linted with ``errlint check NAME`` (or ``NAME/``, ``./NAME``).
@@ -54,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] == "check":
         argv = argv[1:]
     args = build_parser().parse_args(argv)
+    if args.add_noqa:
+        clash = next((flag for flag, on in (("--fix", args.fix), ("--diff", args.diff), ("-", "-" in args.paths),
+                                           ("--show-files", args.show_files), ("--statistics", args.statistics)) if on), None)
+        if clash is not None:  # as ruff: it writes the files, then reports nothing else
+            return _error(f"--add-noqa cannot be used with {clash if clash != '-' else 'standard input (-)'}")
     if args.unsafe_fixes and not (args.fix or args.diff) and args.output_format != "text":
         # in text output it marks unsafe fixes [*] as available (ruff); elsewhere it would change nothing
         print(

@@ -28,7 +28,7 @@ from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..engine import Linter
 from ..fixes import FixError, write_atomically
 from ..result import FileResult
-from ..workspace.config import Config, find_config, project_registry
+from ..workspace.config import Config, find_config, project_registry, with_excludes
 from ..workspace.files import PathError, discover
 from ..workspace.gitignore import GitIgnore
 from ..workspace.selection import Selection, select_rules
@@ -48,7 +48,9 @@ class RunOptions:
     stdin: Callable[[], bytes] | None = None  # reads the buffer named "-" (standard input)
     stdin_filename: str = "-"
     respect_gitignore: bool | None = None  # None: as configured
-    force_exclude: bool = False
+    force_exclude: bool = False  # judge the paths named too, not only what is found under them
+    exclude: Sequence[str] | None = None  # --exclude: replaces each configuration's exclude (None: as configured)
+    extend_exclude: Sequence[str] = ()  # --extend-exclude: added to each configuration's
     list_files: bool = False  # --show-files: find the files, lint nothing
     jobs: int = 1
     cache: bool = True
@@ -56,6 +58,7 @@ class RunOptions:
     fix: bool = False  # compute fixes (--fix, --diff)
     write: bool = False  # apply them (--fix): files are written, standard input's fixed text is returned
     unsafe_fixes: bool | None = None  # None: as configured
+    add_noqa: bool = False  # write a noqa comment on the line of each finding (--add-noqa)
     progress: Callable[[int], object] | None = None  # makes the progress display for this many files
 
 
@@ -76,6 +79,8 @@ class RunReport:
     hidden: int = 0  # findings only --unsafe-fixes would fix
     hint: bool = True  # the user chose neither way on unsafe fixes: mention the hidden ones
     errors: int = 0  # problems said along the way
+    files: int = 0  # the files found to lint (or to list), standard input included
+    noqa_added: int = 0  # --add-noqa: the lines given a noqa comment
     internal: bool = False  # an ERR999
     listed: list[str] = field(default_factory=list)  # --show-files
     changed: list[FixedFile] = field(default_factory=list)  # every file the fixes change (--diff shows them)
@@ -103,6 +108,7 @@ class _Group:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.excluding = config  # the configuration with the command line's excludes
         self.files: list[tuple[str, bytes]] = []
 
 
@@ -185,6 +191,7 @@ class Session:
             config = self.config_for(path)
             if config.path not in groups:
                 groups[config.path] = _Group(config)
+                groups[config.path].excluding = with_excludes(config, options.exclude, options.extend_exclude)
             return groups[config.path]
 
         gitignore = GitIgnore()
@@ -193,8 +200,9 @@ class Session:
             if raw == "-":
                 data = report.stdin = options.stdin() if options.stdin is not None else sys.stdin.buffer.read()
                 group_for(options.stdin_filename if options.stdin_filename != "-" else ".").files.append((options.stdin_filename, data))
+                report.files += 1
                 continue
-            base_config = self.config_for(raw)
+            base_config = with_excludes(self.config_for(raw), options.exclude, options.extend_exclude)
             respect = base_config.respect_gitignore if options.respect_gitignore is None else options.respect_gitignore
             try:
                 found = list(discover([raw], base_config.excludes, gitignore if respect else None))
@@ -204,8 +212,10 @@ class Session:
                 continue
             for path in found:
                 group = group_for(path)
-                if (options.force_exclude or path != raw) and group.config.is_excluded(path):
+                # as in ruff, a path named is linted even if excluded; --force-exclude judges it too
+                if group.excluding.is_excluded(path, None if options.force_exclude else raw):
                     continue
+                report.files += 1
                 display = display_path(path)
                 if options.list_files:
                     listed.add(display)
@@ -239,6 +249,7 @@ class Session:
                 self.say(f"warning: {problem}")
         if options.fix:
             self._fix_group(linter, group, results, bool(unsafe), options, report)
+        first = len(report.diagnostics)
         for result in results:
             ignored = config.ignored_for(result.path)
             for d in result.diagnostics:
@@ -251,6 +262,29 @@ class Session:
                     report.fixable.add(id(d))
                 report.hidden += d.fix is not None and not unsafe and d.fix.applicability == "unsafe"  # only with --unsafe-fixes
             report.internal = report.internal or result.error
+        if options.add_noqa:
+            self._add_noqa(dict(group.files), report.diagnostics[first:], report)
+
+    def _add_noqa(self, sources: dict[str, bytes], diagnostics: list[Diagnostic], report: RunReport) -> None:
+        """--add-noqa: a noqa comment on the line of each finding (errlint.engine.addnoqa), written atomically."""
+        from ..engine.addnoqa import add_noqa
+
+        by_file: dict[str, list[Diagnostic]] = {}
+        for d in diagnostics:
+            by_file.setdefault(d.path, []).append(d)
+        for path, found in by_file.items():
+            new_source, added, refused = add_noqa(path, sources[path], found)
+            for line in refused:
+                self.say(f"warning: {path}:{line}: no noqa comment added: the line does not end in code "
+                         "(a string, a template literal, JSX text or a line continuation goes on past it)")
+            if added:
+                try:
+                    write_atomically(path, new_source)
+                except OSError as exc:
+                    self.say(f"error: {path}: cannot write: {exc.strerror or exc}")
+                    report.errors += 1
+                    continue
+                report.noqa_added += added
 
     def _fix_group(self, linter: Linter, group: _Group, results: list[FileResult], unsafe: bool, options: RunOptions, report: RunReport) -> None:
         """Fix the files of a group whose findings have a fix that applies; ``results`` become the fixed files'."""
