@@ -142,7 +142,12 @@ async def stop(client: Client) -> None:
 
 # -- documents -----------------------------------------------------------------------------------------
 def language_id(path: str) -> str:
-    return {".py": "python", ".ts": "typescript", ".tsx": "typescriptreact", ".js": "javascript"}[Path(path).suffix]
+    suffix = Path(path).suffix
+    if suffix in (".py", ".pyi"):
+        return "python"
+    if suffix == ".toml":
+        return "toml"
+    return {".tsx": "typescriptreact", ".jsx": "javascriptreact"}.get(suffix, "typescript" if "ts" in suffix else "javascript")
 
 
 def open_doc(client: Client, path: Path, text: str | None = None, version: int = 1) -> str:

@@ -100,6 +100,23 @@ async def test_a_configuration_change_is_seen_without_watched_files(project):
         await stop(client)
 
 
+async def test_saving_the_configuration_in_the_editor_relints(project):
+    client = await start(project, caps(watched=False))
+    try:
+        uri = open_doc(client, project / "shadow.py")
+        assert codes(await client.wait_published(uri, 1)) == ["ERR004", "ERR004"]
+        pyproject = project / "pyproject.toml"
+        config = open_doc(client, pyproject)
+        change(client, config, '[tool.errlint]\nignore = ["ERR004"]\n', 2)
+        await asyncio.sleep(0.2)
+        assert client.published_for(config) == []  # not linted
+        pyproject.write_text('[tool.errlint]\nignore = ["ERR004"]\n')  # the editor saves it
+        client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=config)))
+        assert codes(await client.wait_count(uri, 2)) == []
+    finally:
+        await stop(client)
+
+
 async def test_a_module_changed_on_disk_is_read_again(client, project):
     service = open_doc(client, project / "app" / "service.py")
     assert codes(await client.wait_published(service, 1)) == ["ERR004"]

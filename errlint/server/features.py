@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import resource
 
 from lsprotocol import types as t
 
@@ -60,15 +59,15 @@ def shutdown(ls: ErrlintServer, params) -> None:
 # -- documents -----------------------------------------------------------------------------------------------
 def did_open(ls: ErrlintServer, params: t.DidOpenTextDocumentParams) -> None:
     doc = ls.documents.get(params.text_document.uri)
-    if doc is None:
-        return
+    if doc is None or doc.language is None:
+        return  # not Python, TypeScript or JavaScript: kept (a save of it may matter), not linted
     ls.relint(ls.lints.opened(doc), ls.debounce)  # documents that read another version of it from disk
     ls.schedule(doc.uri, 0)
 
 
 def did_change(ls: ErrlintServer, params: t.DidChangeTextDocumentParams) -> None:
     doc = ls.documents.get(params.text_document.uri)
-    if doc is None:
+    if doc is None or doc.language is None:
         return
     ls.relint(ls.lints.edited(doc), ls.debounce)  # documents whose verdict read this one
     ls.schedule(doc.uri, ls.debounce)
@@ -86,7 +85,7 @@ def did_save(ls: ErrlintServer, params: t.DidSaveTextDocumentParams) -> None:
 
 def did_close(ls: ErrlintServer, params: t.DidCloseTextDocumentParams) -> None:
     doc = ls.documents.close(params.text_document.uri)
-    if doc is None:
+    if doc is None or doc.language is None:
         return
     ls.clear(doc.uri)
     ls.relint(ls.lints.closed(doc), ls.debounce)  # its importers read the disk's version again
@@ -152,8 +151,15 @@ async def apply_fix_all(ls: ErrlintServer, *args) -> None:
     if doc is None:
         return None
     edit = await fix_all_edit(ls, doc)
-    if edit is not None:
-        await ls.workspace_apply_edit_async(t.ApplyWorkspaceEditParams(edit=edit, label="errlint: fix all"))
+    if edit is None:
+        return None
+    try:
+        result = await ls.workspace_apply_edit_async(t.ApplyWorkspaceEditParams(edit=edit, label="errlint: fix all"))
+    except Exception as exc:  # the client refused or failed: the user said no, or the buffer moved on
+        log.info("fix all not applied: %s", exc)
+        return None
+    if result is not None and not result.applied:
+        log.info("fix all not applied: %s", result.failure_reason or "the client declined")
     return None
 
 
@@ -176,10 +182,13 @@ def hover(ls: ErrlintServer, params: t.HoverParams):
 
 
 def debug_info(ls: ErrlintServer, *args) -> dict:
-    return {
-        **ls.lints.stats, "encoding": ls.encoding, "pull": ls.pull, "documents": len(ls.documents),
-        "debounce_ms": ls.debounce * 1000, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    }
+    info = {**ls.lints.stats, "encoding": ls.encoding, "pull": ls.pull, "documents": len(ls.documents),
+            "debounce_ms": ls.debounce * 1000}
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return info
+    return {**info, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 
 
 def build(debounce_ms: float | None = None) -> ErrlintServer:

@@ -87,7 +87,8 @@ class Lints:
         self.stats = {"lints": 0, "superseded": 0, "invalidations": 0}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="errlint-server")
         self._latest: dict[str, Lint] = {}  # uri -> the newest verdict (loop thread)
-        self._running: dict[tuple, asyncio.Future] = {}
+        self._running: dict[tuple, asyncio.Future] = {}  # (uri, version, text id, mark) -> the job's future
+        self._marks: dict[str, int] = {}  # uri -> how often the files its verdict read changed (loop thread)
         self._stamps: dict[str, tuple[tuple[int, int] | None, bool]] = {}  # path -> (stat, whole) (worker)
         self._serial = itertools.count(1)
         self.changed: Callable[[set[str] | None], None] = lambda paths: None  # files changed under the verdicts
@@ -110,41 +111,38 @@ class Lints:
         """The document's new text is the overlay's; the URIs of the open documents whose verdict read it."""
         key = doc.key
         self.session.overlay[key] = doc.data()[0]
-        stale = [uri for uri, lint in self._latest.items() if uri != doc.uri and key in lint.depends]
-        for uri in stale:
-            self._latest.pop(uri, None)
-        return stale
+        return self.mark_stale({key}, but=doc.uri)
 
     def closed(self, doc: Document) -> list[str]:
         key = doc.key
         self.session.overlay.pop(key, None)
         self._latest.pop(doc.uri, None)
         self._submit(self.session.invalidate, [key])  # the disk's content stands for it again
-        stale = [uri for uri, lint in self._latest.items() if key in lint.depends]
-        for uri in stale:
-            self._latest.pop(uri, None)
-        return stale
+        return self.mark_stale({key})
 
     def files_changed(self, paths: Iterable[str], whole: bool) -> list[str]:
         """Files changed on disk (the client's file watching): the URIs whose verdict is now stale."""
         keys = {real_path(os.path.abspath(p)) for p in paths}
         if whole:
             self._submit(self._start_over)
-            stale = list(self._latest)
-        else:
-            self._submit(self.session.invalidate, sorted(keys))
-            stale = [uri for uri, lint in self._latest.items() if keys & lint.depends]
+            return self.mark_stale(None)
+        self._submit(self.session.invalidate, sorted(keys))
+        return self.mark_stale(keys)
+
+    def mark_stale(self, keys: set[str] | None, but: str | None = None) -> list[str]:
+        """The open documents whose verdict read one of ``keys`` (None: any file), or whose lint is under
+        way (it may read the old version): their verdicts are dropped, and one under way is not kept."""
+        running = {uri for uri, _, _, _ in self._running}
+        stale = [
+            d.uri for d in self.documents
+            if d.uri != but and d.language is not None and (
+                keys is None or d.uri in running
+                or (d.uri in self._latest and keys & self._latest[d.uri].depends))
+        ]
         for uri in stale:
             self._latest.pop(uri, None)
+            self._marks[uri] = self._marks.get(uri, 0) + 1
         return stale
-
-    def forget_if_read(self, uri: str, paths: set[str] | None) -> bool:
-        """Drop the document's verdict if it read one of ``paths`` (None: any file); whether it may be stale."""
-        lint = self._latest.get(uri)
-        if paths is None or (lint is not None and paths & lint.depends):
-            self._latest.pop(uri, None)
-            return True
-        return False
 
     def current(self, doc: Document) -> Lint | None:
         lint = self._latest.get(doc.uri)
@@ -159,12 +157,15 @@ class Lints:
         if found is not None:
             return found
         snap = _Snapshot(doc.uri, doc.path, doc.language, doc.version, doc.source, doc.on_disk)
-        key = (doc.uri, doc.version, id(doc.source))
+        mark = self._marks.get(doc.uri, 0)
+        key = (doc.uri, doc.version, id(doc.source), mark)
         future = self._running.get(key)
         if future is None:
             future = self._running[key] = asyncio.wrap_future(self._submit(self._job, snap))
             future.add_done_callback(lambda _: self._running.pop(key, None))
         lint = await asyncio.shield(future)  # an awaiter cancelled leaves the job to the others
+        if self._marks.get(doc.uri, 0) != mark:
+            return None  # a file it read changed while it ran: the re-lint under way will say
         now = self.documents.get(doc.uri)
         if lint is not None and now is not None and now.version == lint.version and now.source is lint.source:
             self._latest[doc.uri] = lint

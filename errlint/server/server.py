@@ -176,11 +176,7 @@ class ErrlintServer(LanguageServer):
         if self.loop is None:
             return
 
-        def on_loop() -> None:
-            stale = [d.uri for d in self.documents if paths is None or self.lints.forget_if_read(d.uri, paths)]
-            self.relint(stale)
-
-        self.loop.call_soon_threadsafe(on_loop)
+        self.loop.call_soon_threadsafe(lambda: self.relint(self.lints.mark_stale(paths)))
 
     def clear(self, uri: str) -> None:
         task = self._tasks.pop(uri, None)
