@@ -27,7 +27,7 @@ def make_hook_repo(repo: Path) -> Path:
     repo.mkdir(exist_ok=True)
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, repo / name)
-    for folder in ("errlint", "rules"):
+    for folder in ("errlint", "rules", "docs/rules"):  # the wheel ships docs/rules (the language server links them)
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
     git(repo, "init", "-q")
     commit_all(repo, "hooks")

@@ -116,6 +116,13 @@ def test_noqa(tree, capsys, comment, reported):
     assert ("ERR004" in out) is reported
 
 
+@pytest.mark.parametrize("separator", ["\x0c", "\x1c", "\x85", "\u2028"])
+def test_noqa_lines_are_counted_as_python_counts_them(tree, capsys, separator):
+    """A form feed (or another character str.splitlines breaks at) before the finding does not move its noqa."""
+    (tree / "a.py").write_text("x = 1  # " + separator + " a page\n" + SHADOWED.replace("except ValueError:", "except ValueError:  # noqa: ERR004"))
+    assert run(capsys, "a.py")[:2] == (0, "All checks passed!\n")
+
+
 def test_select_and_ignore(tree, capsys):
     (tree / "a.py").write_text(SHADOWED)
     assert run(capsys, "--ignore", "ERR004", "a.py")[0] == 0

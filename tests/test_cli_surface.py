@@ -22,7 +22,7 @@ def test_help_names_the_commands_and_the_exit_status():
     usage = proc.stdout.split("\n\n")[0]
     assert usage == (
         "usage: errlint [check] [OPTIONS] [PATHS ...]\n       errlint rule CODE\n       errlint rules\n"
-        "       errlint packs extract PACKAGE\n       errlint packs check PACK.toml ..."
+        "       errlint packs extract PACKAGE\n       errlint packs check PACK.toml ...\n       errlint server"
     )
     assert "\nexit status:\n  0  no findings" in proc.stdout
     assert "\n  1  findings" in proc.stdout and "\n  2  usage, configuration, pack or internal error" in proc.stdout

@@ -3,7 +3,8 @@
 ``errlint [check] [PATHS...]`` lints (:mod:`.check`, over the run API of
 :mod:`errlint.run`); ``errlint rule CODE`` prints a rule's documentation and
 ``errlint rules`` lists the rules (:mod:`.rules`); ``errlint packs
-extract|check`` writes and checks packs (:mod:`.packs`). The arguments are
+extract|check`` writes and checks packs (:mod:`.packs`); ``errlint server`` runs
+the language server (:mod:`errlint.server`). The arguments are
 parsed in :mod:`.args`, ``--show-settings`` is :mod:`.settings`. Exit codes
 (as ruff): 0 no findings, 1 findings, 2 usage, configuration, pack or internal error.
 """
@@ -27,7 +28,7 @@ from .rules import _rule_command, _rules_command
 __all__ = ["build_parser", "main", "readme_rule_table", "rule_metadata"]  # what tests and scripts import from here
 
 
-SUBCOMMANDS = ("check", "rule", "rules", "packs")
+SUBCOMMANDS = ("check", "rule", "rules", "packs", "server")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,7 +41,7 @@ def _main(argv: list[str]) -> int:
     # The first argument is a sub-command only when it is exactly one of SUBCOMMANDS;
     # anything else (``rules/``, ``./rules``) is a path. A directory or file with a
     # sub-command's name is linted with ``errlint check NAME`` (or ``NAME/``, ``./NAME``).
-    if argv and argv[0] in ("rule", "rules", "packs") and os.path.exists(argv[0]):
+    if argv and argv[0] in ("rule", "rules", "packs", "server") and os.path.exists(argv[0]):
         print(
             f"errlint: hint: {argv[0]!r} is read as the sub-command; to lint the path {argv[0]!r} run "
             f"`errlint check {argv[0]}` or `errlint ./{argv[0]}`",
@@ -57,6 +58,10 @@ def _main(argv: list[str]) -> int:
         from .packs import packs_command
 
         return packs_command(argv[1:])
+    if argv and argv[0] == "server":
+        from ..server import main as server_main  # pygls and lsprotocol are loaded by this command only
+
+        return server_main(argv[1:])
     if argv and argv[0] == "check":
         argv = argv[1:]
     args = build_parser().parse_args(argv)

@@ -23,7 +23,8 @@ USAGE = """errlint [check] [OPTIONS] [PATHS ...]
        errlint rule CODE
        errlint rules
        errlint packs extract PACKAGE
-       errlint packs check PACK.toml ..."""
+       errlint packs check PACK.toml ...
+       errlint server"""
 
 EPILOG = """commands:
   check                 lint the paths (the default; `errlint PATHS` is `errlint check PATHS`)
@@ -31,6 +32,7 @@ EPILOG = """commands:
   rules                 list the rules, their fixes and the packs they read
   packs extract PACKAGE print a pack skeleton for an installed package (its exception tree, read statically)
   packs check PACK.toml validate packs and compare them with their installed packages (errlint packs --help)
+  server                run the language server (LSP over stdin/stdout) for editors (errlint server --help)
 
 exit status:
   0  no findings (or --exit-zero, --show-files, --show-settings)

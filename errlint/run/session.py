@@ -9,7 +9,13 @@ and a :class:`~errlint.engine.Linter` per configuration. Two ways in:
   rest (in worker processes with ``jobs`` > 1), computes the fixes and writes
   them where asked, and returns a :class:`RunReport` for a front end to render;
 - :meth:`Session.lint_source` lints one buffer under a path (flake8, an
-  editor): the same configuration, packs, rules and per-file-ignores.
+  editor): the same configuration, packs, rules and per-file-ignores;
+  :meth:`Session.fix_source` applies its fixes as ``--fix`` does.
+
+A long-lived host (the language server) keeps its unsaved buffers in
+:attr:`Session.overlay` (real path -> bytes), which the project modules a
+verdict reads are taken from before the disk, and calls
+:meth:`Session.invalidate` when files changed under it.
 
 Problems that do not stop the run (a path that does not exist, a cache that
 cannot be written, a fix that would not compile, a file that cannot be
@@ -132,8 +138,21 @@ class Session:
         self.extra = (tuple(extend_packs), tuple(disable_packs), tuple(enable_packs))
         self.noqa = noqa
         self.say = say or (lambda message: print(f"errlint: {message}", file=sys.stderr))
+        self.overlay: dict[str, bytes] = {}  # real path -> content newer than the disk's (an editor's buffers)
         self._registries: dict[tuple, object] = {}
         self._linters: dict[str | None, tuple[Linter, bool]] = {}
+
+    def invalidate(self, paths: Sequence[str] | None = None) -> None:
+        """Files changed under a long-lived session. ``paths``: project modules whose disk content may
+        differ from what was read (read again when next asked); None: anything may have changed (a
+        configuration, a pack, a declared dependency, a module created or deleted): the pack registries
+        and linters are built again."""
+        if paths is None:
+            self._registries.clear()
+            self._linters.clear()
+            return
+        for linter, _ in self._linters.values():
+            linter.project_index.forget(paths)
 
     # -- configuration, packs, rules ----------------------------------------------------------
     def config_for(self, path: str) -> Config:
@@ -155,9 +174,15 @@ class Session:
         if found is None:
             checks, report_parse_errors = self.selection(config)
             found = self._linters[config.path] = (
-                Linter(self.registry(config), checks, noqa=self.noqa, src=config.src_roots), report_parse_errors
+                Linter(self.registry(config), checks, noqa=self.noqa, src=config.src_roots, overlay=self.overlay),
+                report_parse_errors,
             )
         return found[0]
+
+    def reports_parse_errors(self, config: Config) -> bool:
+        """Whether ERR000 is selected under ``config`` (a run leaves it out otherwise)."""
+        self.linter(config)
+        return self._linters[config.path][1]
 
     # -- one buffer ----------------------------------------------------------------------------
     def lint_source(self, path: str, source: bytes, config: Config | None = None) -> tuple[FileResult, Config]:
@@ -169,6 +194,14 @@ class Session:
         if ignored:
             result.diagnostics = [d for d in result.diagnostics if d.code == INTERNAL_ERROR or not d.code.startswith(ignored)]
         return result, config
+
+    def fix_source(self, path: str, source: bytes, unsafe: bool | None = None, config: Config | None = None) -> tuple[bytes, list[Diagnostic], FileResult]:
+        """``--fix`` on one buffer under ``path``: its fixes applied in passes as a run applies them
+        (per-file-ignores respected; unsafe ones only if ``unsafe``, None: as configured). Returns
+        (fixed source, fixed findings, the final result); raises FixError if the result would not compile."""
+        config = config or self.config_for(path)
+        unsafe = config.unsafe_fixes if unsafe is None else unsafe
+        return self.linter(config).fix_source(path, source, bool(unsafe), None, config.ignored_for(path))
 
     # -- a run of a command line ---------------------------------------------------------------
     def run(self, options: RunOptions) -> RunReport:
@@ -248,7 +281,7 @@ class Session:
             if problem:
                 self.say(f"warning: {problem}")
         if options.fix:
-            self._fix_group(linter, group, results, bool(unsafe), options, report)
+            self._fix_group(group, results, bool(unsafe), options, report)
         first = len(report.diagnostics)
         for result in results:
             ignored = config.ignored_for(result.path)
@@ -286,7 +319,7 @@ class Session:
                     continue
                 report.noqa_added += added
 
-    def _fix_group(self, linter: Linter, group: _Group, results: list[FileResult], unsafe: bool, options: RunOptions, report: RunReport) -> None:
+    def _fix_group(self, group: _Group, results: list[FileResult], unsafe: bool, options: RunOptions, report: RunReport) -> None:
         """Fix the files of a group whose findings have a fix that applies; ``results`` become the fixed files'."""
         config = group.config
         sources = dict(group.files)
@@ -299,7 +332,7 @@ class Session:
                 continue
             original = sources[result.path]
             try:
-                new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, None, ignored)
+                new_source, fixed, results[i] = self.fix_source(result.path, original, unsafe, config)
             except FixError as exc:
                 self.say(f"error: {exc}")
                 report.errors += 1
