@@ -225,8 +225,14 @@ def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic], 
     return out
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def decode_lines(source: bytes, encoding: str) -> list[str]:
+    """The file's lines as LibCST and CPython number them: broken at ``\r\n``, ``\r`` and ``\n`` only
+    (not at the form feeds, ``\x1c``-``\x1e``, ``\x85`` or ``\u2028`` that :meth:`str.splitlines` breaks at)."""
     try:
-        return source.decode(encoding, errors="replace").splitlines()
+        text = source.decode(encoding, errors="replace")
     except LookupError:
-        return source.decode("utf-8", errors="replace").splitlines()
+        text = source.decode("utf-8", errors="replace")
+    return _LINE_BREAK.split(text)

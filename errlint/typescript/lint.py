@@ -73,8 +73,12 @@ def module_of(path: str) -> str:
     return "./" + os.path.splitext(name)[0]
 
 
-def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True) -> TsResult:
-    """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers."""
+def lint_file(
+    path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True,
+    overlay=None,
+) -> TsResult:
+    """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers;
+    ``overlay``: real path -> bytes read instead of the disk's for the project modules it imports."""
     result = TsResult()
     grammar = grammar_for(path)
     if grammar is None or is_declaration_file(path):
@@ -101,7 +105,7 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
     if nested:
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
-    project = ProjectModules(path, names.module, registry)
+    project = ProjectModules(path, names.module, registry, overlay)
     ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
     try:
         tries_of: dict[int, list] = {}  # catch node id -> its TryStatement facts
