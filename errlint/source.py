@@ -27,7 +27,6 @@ import io
 import re
 import tokenize
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from .diagnostics import PARSE_ERROR, Diagnostic
 from .fixes import quiet_compile
@@ -36,13 +35,36 @@ _MAX_PYTHON_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting
 _BRACKETS = re.compile(rb"[\[\](){}]")
 
 
-@lru_cache(maxsize=1)
+_UNSET = object()
+
+
+class _LastFile:
+    """CPython's answers about the file being linted (the last one asked about): its tree and its
+    compile error, each computed once; the tree, when built, is what is compiled."""
+
+    def __init__(self) -> None:
+        self.source: bytes | None = None
+        self.tree: object = _UNSET
+        self.error: object = _UNSET
+
+    def of(self, source: bytes) -> _LastFile:
+        if self.source is not source and self.source != source:
+            self.source, self.tree, self.error = source, _UNSET, _UNSET
+        return self
+
+
+_LAST = _LastFile()
+
+
 def python_tree(source: bytes) -> ast.Module | None:
-    """CPython's AST of ``source``, or None when CPython rejects it."""
-    try:
-        return quiet_compile(source, "<errlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    """CPython's AST of ``source``, or None when CPython rejects it (kept for the last file asked)."""
+    last = _LAST.of(source)
+    if last.tree is _UNSET:
+        try:
+            last.tree = quiet_compile(source, "<errlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            last.tree = None
+    return last.tree  # type: ignore[return-value]
 
 
 _NOQA_CODES = r"\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?"
@@ -61,6 +83,9 @@ def python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
 
 def too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
     """ERR000 with CPython's reason for bracket nesting CPython itself rejects, before LibCST sees it."""
+    last = _LAST.of(source)
+    if last.tree is not _UNSET and last.tree is not None and last.error is None:
+        return None  # CPython parsed and compiled it (already asked): its nesting is fine
     if source.count(b"(") + source.count(b"[") + source.count(b"{") <= _MAX_PYTHON_NESTING:
         return None
     depth = deepest = 0
@@ -136,16 +161,23 @@ def _decoding_error(path: str, source: bytes) -> Diagnostic | None:
 _NOT_A_VERDICT = SyntaxError("not a verdict on the code")
 
 
-@lru_cache(maxsize=1)
 def _compile_error(source: bytes) -> SyntaxError | None:
-    """CPython's SyntaxError for ``source``, None when it compiles (kept for the last file asked)."""
-    try:
-        quiet_compile(source, "<errlint>", "exec", dont_inherit=True)
-    except SyntaxError as err:
-        return err
-    except (ValueError, RecursionError, MemoryError):
-        return _NOT_A_VERDICT  # null bytes, nesting: the parser's own ERR000 covers these
-    return None
+    """CPython's SyntaxError for ``source``, None when it compiles (kept for the last file asked).
+
+    When CPython's tree of ``source`` was built (:func:`python_tree`), the tree is compiled: the
+    compiler's verdict without a second parse (its errors and their positions are the same).
+    """
+    last = _LAST.of(source)
+    if last.error is _UNSET:
+        tree = last.tree if last.tree is not _UNSET else None
+        try:
+            quiet_compile(tree if tree is not None else source, "<errlint>", "exec", dont_inherit=True)
+            last.error = None
+        except SyntaxError as err:
+            last.error = err
+        except (ValueError, RecursionError, MemoryError):
+            last.error = _NOT_A_VERDICT  # null bytes, nesting: the parser's own ERR000 covers these
+    return last.error  # type: ignore[return-value]
 
 
 def compiles(source: bytes) -> bool:
@@ -153,12 +185,16 @@ def compiles(source: bytes) -> bool:
     return _compile_error(source) is None
 
 
-def compile_only_error(path: str, source: bytes) -> Diagnostic | None:
+def compile_only_error(path: str, source: bytes, parse: bool = False) -> Diagnostic | None:
     """ERR000 when CPython parses ``source`` but cannot compile it; None otherwise.
 
     A file CPython's parser rejects is not this function's business (it may be
     newer syntax LibCST reads, or a syntax error reported elsewhere).
+    ``parse``: the file's tree is needed anyway (the front end chooses what LibCST
+    parses with it): build it first and compile it rather than the text.
     """
+    if parse:
+        python_tree(source)
     err = _compile_error(source)
     if err is None or err is _NOT_A_VERDICT or python_tree(source) is None:
         return None

@@ -27,6 +27,8 @@ pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"), pytest.mark.f
 
 REGISTRY = load_registry()
 LINTER = Linter(REGISTRY)
+WHOLE = Linter(REGISTRY)  # LibCST on the whole file, not only the code that can hold a finding
+WHOLE.partial = False
 EXAMPLES = int(os.environ.get("ERRLINT_FUZZ_EXAMPLES", "200"))
 
 PRELUDE = (
@@ -42,9 +44,16 @@ SHAPES = [
 ]
 
 
+def _findings(result) -> list:
+    return [(d.format(), d.end_line, d.end_column, d.fix and (d.fix.applicability, d.fix.edits)) for d in result.diagnostics]
+
+
 def _check(source: bytes) -> None:
     result = LINTER.lint_source("fuzz.py", source)
     assert not result.error, [d.message for d in result.diagnostics if d.code == "ERR999"]
+    whole = WHOLE.lint_source("fuzz.py", source)
+    if not any(d.code == "ERR000" for d in whole.diagnostics):  # (LibCST may read in part what it rejects whole)
+        assert _findings(result) == _findings(whole)
     fixed, _, final = LINTER.fix_source("fuzz.py", source, unsafe=True)
     assert not final.error, [d.message for d in final.diagnostics if d.code == "ERR999"]
     if fixed != source:

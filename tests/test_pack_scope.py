@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import run
-from errlint.python.scope import evidence_pattern, has_evidence
+from errlint.python.scope import evidence_pattern, evidence_test, has_evidence
 from errlint.engine import Linter
 from errlint.packs import PackError, load_pack, load_registry
 
@@ -29,6 +29,7 @@ EVIDENCE = {
     "client class imported": "from myapp.clients import Altus4Client as Client\n",
     "error class caught": "try:\n    pass\nexcept Altus4Error:\n    pass\n",
     "client class as an attribute": "import myapp\nc = myapp.Altus4Client()\n",
+    "host in capitals": 'BASE_URL = "https://API.ALTUS4.DEV/v1"\n',
 }
 NO_EVIDENCE = {
     "nothing": "",
@@ -45,6 +46,13 @@ def test_evidence(name):
     source = EVIDENCE[name].encode()
     assert has_evidence(ALTUS4, source)
     assert any(p.search(source) for p in evidence_pattern(ALTUS4))  # the pre-filter sees it too
+    assert evidence_test(ALTUS4)(source)  # as the engine asks it: plain searches first
+
+
+@pytest.mark.parametrize("name", NO_EVIDENCE)
+def test_the_evidence_test_is_its_patterns(name):
+    source = NO_EVIDENCE[name].encode()
+    assert evidence_test(ALTUS4)(source) == any(p.search(source) for p in evidence_pattern(ALTUS4))
 
 
 @pytest.mark.parametrize("name", NO_EVIDENCE)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import git, make_hook_repo
+from cli_support import git  # the hook repository: tests/conftest.py's hook_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
@@ -23,12 +23,6 @@ REDUNDANT_FIXED = "try:\n    pass\nexcept (OSError, ValueError):\n    pass\n"
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
 if shutil.which("git") is None:  # pragma: no cover
     pytest.skip("git is needed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory) -> Path:
-    """A committed copy of this repository (try-repo needs a git repo with the hooks file at HEAD)."""
-    return make_hook_repo(tmp_path_factory.mktemp("hooks"))
 
 
 @pytest.fixture
