@@ -14,7 +14,9 @@ and a :class:`~errlint.engine.Linter` per configuration. Two ways in:
 Problems that do not stop the run (a path that does not exist, a cache that
 cannot be written, a fix that would not compile, a file that cannot be
 written) are handed to ``say`` as one line each, as they happen, and counted
-in :attr:`RunReport.errors`.
+in :attr:`RunReport.errors`. Warnings are said too, and not counted: a path that
+is not a regular file (a FIFO, a device: skipped, never opened) and a directory
+that cannot be read (:mod:`errlint.run.inputs`).
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from ..workspace.config import Config, find_config, project_registry
 from ..workspace.files import PathError, discover
 from ..workspace.gitignore import GitIgnore
 from ..workspace.selection import Selection, select_rules
+from .inputs import read_input, read_standard_input
 from .lint import lint_files
 
 
@@ -191,13 +194,19 @@ class Session:
         listed: set[str] = set()
         for raw in options.paths:
             if raw == "-":
-                data = report.stdin = options.stdin() if options.stdin is not None else sys.stdin.buffer.read()
-                group_for(options.stdin_filename if options.stdin_filename != "-" else ".").files.append((options.stdin_filename, data))
+                group = group_for(options.stdin_filename if options.stdin_filename != "-" else ".")
+                data = options.stdin() if options.stdin is not None else read_standard_input(
+                    sys.stdin.buffer, options.stdin_filename, group.config.max_file_size)
+                if isinstance(data, Diagnostic):  # too large
+                    report.diagnostics.append(data)
+                    continue
+                report.stdin = data
+                group.files.append((options.stdin_filename, data))
                 continue
             base_config = self.config_for(raw)
             respect = base_config.respect_gitignore if options.respect_gitignore is None else options.respect_gitignore
             try:
-                found = list(discover([raw], base_config.excludes, gitignore if respect else None))
+                found = list(discover([raw], base_config.excludes, gitignore if respect else None, self._unreadable_directory))
             except PathError as exc:
                 self.say(f"error: {exc}")
                 report.errors += 1
@@ -210,15 +219,18 @@ class Session:
                 if options.list_files:
                     listed.add(display)
                     continue
-                try:
-                    with open(path, "rb") as fh:
-                        group.files.append((display, fh.read()))
-                except OSError as exc:
-                    report.diagnostics.append(
-                        Diagnostic(display, 1, 1, PARSE_ERROR, f"cannot read: {exc.strerror or exc}", rule="parse-error")
-                    )
+                data = read_input(path, display, group.config.max_file_size, self.say)  # regular files only (run/inputs.py)
+                if isinstance(data, bytes):
+                    group.files.append((display, data))
+                elif data is not None:
+                    report.diagnostics.append(data)
         report.listed = sorted(listed)
         return groups
+
+    def _unreadable_directory(self, exc: OSError) -> None:
+        """A directory the walk cannot list: one warning line, the run goes on."""
+        where = display_path(exc.filename) if isinstance(exc.filename, str) else "a directory"
+        self.say(f"warning: {where}: cannot read the directory: {exc.strerror or exc}; its files are not linted")
 
     def _run_group(self, group: _Group, options: RunOptions, report: RunReport) -> None:
         config = group.config
