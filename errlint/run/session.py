@@ -17,6 +17,10 @@ written) are handed to ``say`` as one line each, as they happen, and counted
 in :attr:`RunReport.errors`. Warnings are said too, and not counted: a path that
 is not a regular file (a FIFO, a device: skipped, never opened) and a directory
 that cannot be read (:mod:`errlint.run.inputs`).
+
+``--fix`` writes a file only over the bytes its fixes were computed from: a file
+changed (or removed) since it was read, or read-only, is left alone, said
+("changed since it was read; not fixed") and counted, and its findings stand.
 """
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 from ..checks import ALL_CHECKS
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..engine import Linter
-from ..fixes import FixError, write_atomically
+from ..fixes import FixError, NotFixed, remove_stale_temporaries, write_atomically
 from ..result import FileResult
 from ..workspace.config import Config, find_config, project_registry
 from ..workspace.files import PathError, discover
@@ -268,6 +272,9 @@ class Session:
         """Fix the files of a group whose findings have a fix that applies; ``results`` become the fixed files'."""
         config = group.config
         sources = dict(group.files)
+        if options.write:  # the temporary files of a write that was killed (errlint.fixes)
+            for directory in sorted({os.path.dirname(os.path.abspath(path)) for path, _ in group.files if path != "-"}):
+                remove_stale_temporaries(directory)
         for i, result in enumerate(results):
             ignored = config.ignored_for(result.path)
             if not any(
@@ -275,7 +282,7 @@ class Session:
                 for d in result.diagnostics
             ):
                 continue
-            original = sources[result.path]
+            original, as_read = sources[result.path], result
             try:
                 new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, None, ignored)
             except FixError as exc:
@@ -291,10 +298,12 @@ class Session:
             if result.path == options.stdin_filename and "-" in options.paths:
                 report.stdin_fixed = new_source
             else:
-                try:
-                    write_atomically(result.path, new_source)
-                except OSError as exc:
-                    self.say(f"error: {result.path}: cannot write: {exc.strerror or exc}")
+                try:  # only over the bytes the fix was computed from (another program may have written since)
+                    write_atomically(result.path, new_source, expected=original)
+                except (NotFixed, OSError) as exc:
+                    why = str(exc) if isinstance(exc, NotFixed) else f"cannot write: {exc.strerror or exc}"
+                    self.say(f"error: {result.path}: {why}; not fixed")
                     report.errors += 1
+                    results[i] = as_read  # its findings stand, as read
                     continue
             report.applied.append(change)
