@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from ..checks import ALL_CHECKS
@@ -29,7 +31,35 @@ __all__ = ["build_parser", "main", "readme_rule_table", "rule_metadata"]  # what
 SUBCOMMANDS = ("check", "rule", "rules", "packs")
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt: the run unwinds (no temporary file
+    is left, no file half-written, no worker left behind) and exits 143."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """``errlint ...``: the exit code. SIGINT and SIGTERM end the run at once: the file being
+    written is left as it was (each write is atomic), the workers are stopped."""
+    previous = None
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("errlint: interrupted", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print("errlint: terminated", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The first argument is a sub-command only when it is exactly one of SUBCOMMANDS;
     # anything else (``rules/``, ``./rules``) is a path. A directory or file with a
