@@ -90,6 +90,7 @@ class RunReport:
     stdin: bytes | None = None  # standard input as read
     stdin_fixed: bytes | None = None  # standard input with its fixes applied (--fix), None if nothing changed
     progress: object | None = None  # the progress display the run drew on (a front end clears it)
+    cache_problem: str | None = None  # what was wrong with a cache the run read (said once)
 
 
 def display_path(path: str) -> str:
@@ -250,6 +251,9 @@ class Session:
             cache = Cache(directory, run_key((c.code for c in linter.checks), linter.registry))
         results = lint_files(linter, group.files, jobs=max(1, options.jobs), cache=cache, progress=report.progress)
         if cache is not None:
+            if cache.problem and report.cache_problem is None:  # a corrupted cache: said once a run
+                report.cache_problem = cache.problem
+                self.say(f"warning: {cache.problem}")
             problem = cache.save([path for path, _ in group.files])
             if problem:
                 self.say(f"warning: {problem}")
