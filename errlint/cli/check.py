@@ -9,7 +9,7 @@ import sys
 from ..checks import ALL_CHECKS
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR
 from ..fixes import write_atomically
-from ..output import count, fixable_summary, render, render_statistics, render_statistics_json
+from ..output import count, fixable_summary, printable, render, render_statistics, render_statistics_json
 from ..output.progress import progress_for
 from ..run import RunOptions, RunReport, Session
 from ..workspace.config import load_config
@@ -27,7 +27,7 @@ def check_command(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         if progress is not None:
             progress.clear()
-        print(f"errlint: {message}", file=sys.stderr)
+        print(f"errlint: {printable(message)}", file=sys.stderr)
 
     def make_progress(total: int):
         nonlocal progress
@@ -43,14 +43,16 @@ def check_command(args: argparse.Namespace) -> int:
     ))
     if args.show_files:
         for display in report.listed:
-            print(display)
+            print(printable(display))
         return EXIT_ERROR if report.errors else EXIT_CLEAN
     if progress is not None:
         progress.clear()
     failed = bool(report.errors or report.internal)
     if args.diff:
-        for change in report.changed:
-            sys.stdout.write(_unified_diff(change.path, change.original, change.fixed))
+        sys.stdout.flush()
+        for change in report.changed:  # the files' own bytes (a diff applies to them), the names escaped
+            sys.stdout.buffer.write(_unified_diff(change.path, change.original, change.fixed).encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
         if failed:
             return EXIT_ERROR
         return EXIT_FINDINGS if report.changed else EXIT_CLEAN
@@ -66,7 +68,7 @@ def _fixed_stdin(args: argparse.Namespace, report: RunReport) -> int:
         sys.stdout.flush()
     if not args.silent:
         for d in report.diagnostics:
-            print(d.format(), file=sys.stderr)
+            print(printable(d.format()), file=sys.stderr)
     if report.errors or report.internal:
         return EXIT_ERROR
     return EXIT_FINDINGS if report.diagnostics and not args.exit_zero else EXIT_CLEAN
@@ -84,6 +86,7 @@ def _report(args: argparse.Namespace, report: RunReport) -> int:
     else:
         # ruff marks fixable findings except when it has just fixed what it could
         text = render(args.output_format, diagnostics, rule_metadata(), () if args.fix else report.fixable)
+    text = printable(text)  # a file name that is not UTF-8, escaped: any stdout, any report file takes it
     if args.output_file:
         problem = _write_report(args.output_file, text)
         if problem:
@@ -126,4 +129,5 @@ def _unified_diff(path: str, old: bytes, new: bytes) -> str:
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
 
-    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
+    shown = printable(path)
+    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{shown}", tofile=f"b/{shown}"))
