@@ -216,3 +216,13 @@ def test_packs_check_on_a_20000_class_chain(tree):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "chain.toml: valid; acme is not installed here: its classes were not compared\n"
+
+
+def test_an_empty_rule_selector_is_an_error(tree, capsys):
+    """``select = [""]`` matched every rule without a word."""
+    (tree / "pyproject.toml").write_text('[tool.errlint]\nselect = [""]\n')
+    (tree / "ok.py").write_text(SHADOWED)
+    code, out, err = run(capsys, "ok.py")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"errlint: error: {tree / 'pyproject.toml'}: [tool.errlint] select: unknown rule selector ''")
+    assert run(capsys, "--select", "", "ok.py")[0] == 2
