@@ -277,7 +277,8 @@ class Session:
         config = group.config
         sources = dict(group.files)
         if options.write:  # the temporary files of a write that was killed (errlint.fixes)
-            for directory in sorted({os.path.dirname(os.path.abspath(path)) for path, _ in group.files if path != "-"}):
+            stdin = options.stdin_filename if "-" in options.paths else None  # standard input writes no file
+            for directory in sorted({os.path.dirname(os.path.abspath(path)) for path, _ in group.files if path not in ("-", stdin)}):
                 remove_stale_temporaries(directory)
         for i, result in enumerate(results):
             ignored = config.ignored_for(result.path)
