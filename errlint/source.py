@@ -249,6 +249,8 @@ def split_lines(text: str) -> list[str]:
 
 
 def decode_lines(source: bytes, encoding: str) -> list[str]:
+    """The file's lines as LibCST and CPython number them: broken at ``\r\n``, ``\r`` and ``\n`` only
+    (not at the form feeds, ``\x1c``-``\x1e``, ``\x85`` or ``\u2028`` that :meth:`str.splitlines` breaks at)."""
     try:
         return split_lines(source.decode(encoding, errors="replace"))
     except LookupError:

@@ -12,12 +12,13 @@ layer and the layers below it, never one above:
 
 * the language-neutral core: facts, requests, hierarchy, policy, diagnostics,
   fixes, result, paths, reading and the packs (``errlint/packs/``);
-* the checks (``errlint/checks/``): one module per rule; they import only
-  ``facts``, ``requests``, ``policy``, ``hierarchy``, ``packs``, ``diagnostics``
-  and each other, never LibCST;
-* the stages below the engine: ``source`` (bytes -> text; no parser of its own,
-  no LibCST), the language front ends (``python/``, ``typescript/``: neither
-  imports the other) and the project (``project/``: modules read on demand);
+* beside each other, below the engine: the checks (``errlint/checks/``: one
+  module per rule; they import only ``facts``, ``requests``, ``policy``,
+  ``hierarchy``, ``packs``, ``diagnostics`` and each other, never LibCST),
+  ``source`` (bytes -> text; no parser of its own, no LibCST), the language
+  front ends (``python/``, ``typescript/``) and the project (``project/``:
+  modules read on demand); none of them imports another, but a front end may
+  read ``source``;
 * the engine (``engine/``): one file's way, triggers to findings and fixes;
 * the workspace (``workspace/``): configuration, rule selection, file discovery;
 * the run (``run/``): the one API every front end calls;
@@ -38,8 +39,8 @@ MAX_FUNCTION_LINES = 100
 LAYERS = (  # lowest first
     ("the core", ("errlint", "errlint.facts", "errlint.requests", "errlint.hierarchy", "errlint.policy",
                   "errlint.diagnostics", "errlint.fixes", "errlint.result", "errlint.paths", "errlint.reading", "errlint.packs")),
-    ("the checks", ("errlint.checks",)),
-    ("source, the language front ends, the project", ("errlint.source", "errlint.python", "errlint.typescript", "errlint.project")),
+    ("the checks, source, the language front ends, the project",
+     ("errlint.checks", "errlint.source", "errlint.python", "errlint.typescript", "errlint.project")),
     ("the engine", ("errlint.engine",)),
     ("the workspace", ("errlint.workspace",)),
     ("the run", ("errlint.run",)),
@@ -47,9 +48,10 @@ LAYERS = (  # lowest first
 )
 CHECKS_MAY_IMPORT = ("errlint.facts", "errlint.requests", "errlint.policy", "errlint.hierarchy", "errlint.packs",
                      "errlint.diagnostics", "errlint.checks")
-SIBLINGS = (  # in one layer, these never import each other
+SIBLINGS = (  # in one layer, these never import each other (a front end may read source.py)
     ("errlint.python", "errlint.typescript"), ("errlint.python", "errlint.project"), ("errlint.typescript", "errlint.project"),
-    ("errlint.source", "errlint.project"),
+    ("errlint.source", "errlint.project"), ("errlint.checks", "errlint.python"), ("errlint.checks", "errlint.typescript"),
+    ("errlint.checks", "errlint.project"), ("errlint.checks", "errlint.source"),
 )
 SOURCE = ("errlint.source",)
 SOURCE_MUST_NOT_IMPORT = ("errlint.python", "errlint.typescript")

@@ -17,7 +17,7 @@ from errlint.engine import Linter
 from errlint.packs import load_registry
 from errlint.typescript.parse import Lines
 
-from cli_support import run
+from cli_support import findings as text_findings, run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TS_FILES = sorted(p for p in (FIXTURES / "typescript").glob("ERR00*/*.*s*") if p.is_file() and not p.name.endswith(".d.ts"))
@@ -76,14 +76,14 @@ def test_a_typescript_noqa_covers_its_own_line_only(tree, capsys, ending):
     (tree / "a.ts").write_bytes(TS_NOQA.replace("\n", ending).encode())
     code, out, _ = run(capsys, "--no-cache", "--select", "ERR003", "a.ts")
     assert code == 1
-    assert [line.split(": ERR")[0] for line in out.splitlines()] == ["a.ts:16:9"]
+    assert [line.split(": ERR")[0] for line in text_findings(out)] == ["a.ts:16:9"]
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
 def test_the_same_through_standard_input(tree, capsys, monkeypatch, ending):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TS_NOQA.replace("\n", ending).encode()), newline=""))
     code, out, _ = run(capsys, "--no-cache", "--select", "ERR003", "-", "--stdin-filename", "a.ts")
-    assert code == 1 and [line.split(": ERR")[0] for line in out.splitlines()] == ["a.ts:16:9"]
+    assert code == 1 and [line.split(": ERR")[0] for line in text_findings(out)] == ["a.ts:16:9"]
 
 
 PY_NOQA = (
@@ -98,7 +98,7 @@ def test_a_python_noqa_after_a_form_feed_is_on_its_own_line(tree, capsys, ending
     (tree / "a.py").write_bytes(PY_NOQA.replace("\n", ending).encode())
     code, out, _ = run(capsys, "--no-cache", "a.py")
     assert code == 1
-    assert [line.split(": ERR")[0] for line in out.splitlines()] == ["a.py:12:1"]
+    assert [line.split(": ERR")[0] for line in text_findings(out)] == ["a.py:12:1"]
 
 
 def test_the_flake8_plugin_gives_the_cli_positions_for_a_cr_file(tree):
@@ -107,7 +107,7 @@ def test_the_flake8_plugin_gives_the_cli_positions_for_a_cr_file(tree):
     (tree / "a.py").write_bytes(PY_NOQA.replace("\n", "\r").encode())
     proc = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=ERR", "a.py"], cwd=tree,
                           capture_output=True, text=True, timeout=120)
-    assert [line.split(": ERR")[0] for line in proc.stdout.splitlines()] == ["a.py:12:1"], proc.stdout + proc.stderr
+    assert [line.split(": ERR")[0] for line in text_findings(proc.stdout)] == ["a.py:12:1"], proc.stdout + proc.stderr
 
 
 # -- character columns, from a per-line index -------------------------------------------------------------------

@@ -95,9 +95,9 @@ def test_the_prefilter_never_hides_a_finding():
 def test_enable_packs_applies_the_pack_everywhere(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.py").write_text(REQUESTS_ONLY)
-    assert run(capsys, "--no-cache", "a.py") == (0, "", "")
+    assert run(capsys, "--no-cache", "-q", "a.py") == (0, "", "")
     (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nenable-packs = ["altus4"]\n')
-    code, out, _ = run(capsys, "--no-cache", "a.py")
+    code, out, _ = run(capsys, "--no-cache", "-q", "a.py")
     assert code == 1
     assert out == "a.py:3:19: ERR002 RETRY_STATUSES holds 401, a status altus4 documents as never retryable: Missing or invalid API key.\n"
 
@@ -144,19 +144,22 @@ def test_a_users_pack_without_module_is_scoped_by_its_host(tmp_path, monkeypatch
     (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["p.toml"]\n')
     (tmp_path / "other.py").write_text("RETRYABLE_STATUSES = [409, 503]\n")
     (tmp_path / "widgets.py").write_text('API = "https://api.widgets.example/v2"\nRETRYABLE_STATUSES = [409, 503]\n')
-    code, out, _ = run(capsys, "--no-cache", ".")
+    code, out, _ = run(capsys, "--no-cache", "-q", ".")
     assert code == 1
     assert out == "widgets.py:2:23: ERR002 RETRYABLE_STATUSES holds 409, a status widgets documents as never retryable: Conflict.\n"
 
 
 def test_duplicate_pack_names_name_both_files(tmp_path, monkeypatch, capsys):
+    """Two packs of the project with one name: an error naming both. (A project pack named as a
+    bundled one replaces it instead: tests/test_pack_dependencies.py.)"""
     monkeypatch.chdir(tmp_path)
-    _pack(tmp_path, '[sdk]\nname = "altus4"\n', "mine.toml")
-    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["mine.toml"]\n')
+    _pack(tmp_path, '[sdk]\nname = "widgets"\n', "mine.toml")
+    _pack(tmp_path, '[sdk]\nname = "widgets"\n', "also.toml")
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["mine.toml", "also.toml"]\n')
     (tmp_path / "a.py").write_text("x = 1\n")
     code, out, err = run(capsys, "a.py")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "mine.toml: sdk.name: 'altus4' is already the name of" in err and "altus4.toml" in err
+    assert "also.toml: sdk.name: 'widgets' is already the name of" in err and "mine.toml" in err
 
 
 NEWER_SYNTAX = "def first[T](items: list[T]) -> T:\n    return items[0]\n\n"  # PEP 695: CPython 3.11 cannot read it

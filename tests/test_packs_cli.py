@@ -411,7 +411,10 @@ def test_docs_document_every_pack_key_and_readme_the_commands():
                if (f"`{key}`" if table else f"`[{key}") not in docs and f"`[[{key}]]`" not in docs]
     assert not missing, f"keys docs/packs.md does not document: {missing}"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    usage = readme[readme.index("## Usage"):readme.index("### Fixes")]
-    assert "errlint packs extract" in usage and "errlint packs check" in usage
-    assert "docs/packs.md" in readme
+    command_line = readme[readme.index("**Command line.**"):readme.index("**flake8.**")]
+    assert "errlint packs extract" in command_line and "errlint packs check" in command_line
+    assert "docs/packs.md" in command_line
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    usage = page[page.index("## Usage"):page.index("### Exit codes")]
+    assert "errlint packs extract" in usage and "errlint packs check" in usage and "packs.md" in usage
     assert os.path.exists(ROOT / "docs" / "packs.md")

@@ -90,11 +90,14 @@ def test_errlint_fix_hook_leaves_a_read_only_file_alone(project, hook_repo):
 
 
 def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
-    """README: no release is tagged yet, so `.pre-commit-config.yaml` pins `rev:` to a commit SHA."""
+    """README: no release is tagged yet, so `.pre-commit-config.yaml` pins `rev:` to a commit SHA.
+    The README's block itself is run, with the local hook repository and its HEAD put in."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
+    assert "    rev: <commit-sha>  " in block and "      - id: errlint " in block
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True, check=True).stdout.strip()
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hook_repo}\n    rev: {sha}\n    hooks:\n      - id: errlint\n"
-    )
+    config = block.replace("https://github.com/errlint/errlint", str(hook_repo)).replace("<commit-sha>", sha)
+    (project / ".pre-commit-config.yaml").write_text(config)
     git(project, "add", "-A")
     env = dict(os.environ, PRE_COMMIT_HOME=str(hook_repo.parent / "pre-commit-home"))
     proc = subprocess.run(
@@ -103,3 +106,17 @@ def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "app.py:5:1: ERR004 except ValueError is unreachable" in proc.stdout
+
+
+def test_hook_passes_when_every_file_it_is_handed_is_excluded(tmp_path, hook_repo):
+    """pre-commit names each file: the hooks pass --force-exclude, so a file a run would not lint
+    (the configured excludes, and the defaults such as dist/) stays unlinted though named."""
+    git(tmp_path, "init", "-q")
+    for folder in ("vendored", "dist"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "lib.py").write_text(SHADOWED)
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-exclude = ["vendored"]\n')
+    git(tmp_path, "add", "-A")
+    proc = _try_repo(tmp_path, hook_repo, "errlint")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ERR004" not in proc.stdout

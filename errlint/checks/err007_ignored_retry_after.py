@@ -14,8 +14,8 @@ class IgnoredRetryAfter(Check):
     `honor-retry-after` (Alsorn's `RateLimitError` / `AlsornRateLimitError`,
     alter-sdk's `RateLimitError`), or a branch for a rate-limit status or code
     (SharkAuth's 429, Alsorn's `rate_limit_exceeded`, Altus 4's
-    `RATE_LIMIT_EXCEEDED`, in files about Altus 4: see "Rule packs" in the
-    README), that sleeps a delay not taken from `retry_after` /
+    `RATE_LIMIT_EXCEEDED`, in files about Altus 4: see "Where a pack applies"
+    in docs/packs.md), that sleeps a delay not taken from `retry_after` /
     `Retry-After`; and a retry decorator that retries such a class with its
     own backoff. The class has to be named (or a subclass of it): a broad
     `except BackendError:` retry is ERR002's business, not this rule's.

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -77,13 +77,16 @@ class Linter:
 
     def __init__(
         self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True,
-        src: Sequence[str] = (),
+        src: Sequence[str] = (), overlay: Mapping[str, bytes] | None = None,
     ) -> None:
-        """``src``: extra roots where project modules are searched (``[tool.errlint] src``)."""
+        """``src``: extra roots where project modules are searched (``[tool.errlint] src``);
+        ``overlay``: real path -> bytes read instead of the disk's for other project modules
+        (an editor's unsaved buffers; its owner changes it)."""
         from ..project import ProjectIndex
 
         self.registry = registry
-        self.project_index = ProjectIndex(src)
+        self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
+        self.project_index = ProjectIndex(src, self.overlay)
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
         self._triggers: dict[type[Check], tuple] = {}
         self._tops: frozenset[str] | None = None  # top modules of the packs with API generations
@@ -112,7 +115,7 @@ class Linter:
 
         if is_typescript(path):
             def typescript() -> FileResult:
-                ts = lint_typescript(path, source, self.registry, self.checks, module_name, noqa=self.noqa)
+                ts = lint_typescript(path, source, self.registry, self.checks, module_name, noqa=self.noqa, overlay=self.overlay)
                 # the other modules it read, under names no Python module has: a cached result is re-linted
                 depends = {f"<typescript> {p}": [p, d] for p, d in ts.reads.items()}
                 return FileResult(path, ts.diagnostics, module_name or "", ts.error, depends=depends)

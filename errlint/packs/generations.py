@@ -6,7 +6,7 @@ openai 0.x has no client classes, does not retry API errors and has a flat
 has ``OverloadedError`` beside ``InternalServerError``, 2.x below it; the
 stripe global API retried 0 times by default before 11.0.0, 2 times since.
 A pack describes its current generation in its own tables, and each older
-one as differences (all data, see README's "Rule packs")::
+one as differences (all data, see "API generations" in docs/packs.md)::
 
     [[generations]]            # the pack as written: sdk.version is in its range
     name = ">= 1"

@@ -10,7 +10,7 @@ holds) is in :mod:`errlint.packs.model`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,10 +24,22 @@ from .schema import load_pack
 
 
 class PackRegistry:
-    """All packs of a run, cross-checked, and the static class graph they form."""
+    """All packs of a run, cross-checked, and the static class graph they form.
 
-    def __init__(self, packs: Iterable[Pack]) -> None:
-        self.packs: tuple[Pack, ...] = tuple(packs)
+    ``left_out``: packs that are not part of the run (disabled, or replaced by a pack of the same
+    name) but that the run's packs may name: a reference to one of their classes (a ``parent``, an
+    ``auto_retry.on`` entry) is not an error, and the class stays unknown to the graph. A class of
+    the run's packs that derives from such a class is left out too (:func:`_leave_out`): errlint
+    cannot know all of its ancestors, and a class whose ancestors are partly unknown would make it
+    conclude wrongly that a handler does not catch it. ``replaced``: the name of each bundled pack a
+    pack of the run replaces, and that pack's file (for ``--show-settings``).
+    """
+
+    def __init__(self, packs: Iterable[Pack], left_out: Iterable[Pack] = (), replaced: Mapping[str, str] | None = None) -> None:
+        self.given: tuple[Pack, ...] = tuple(packs)  # as loaded (generations swap packs in these)
+        self.left_out: tuple[Pack, ...] = tuple(left_out)
+        self.replaced: dict[str, str] = dict(replaced or {})
+        self.packs, self.dropped, excused = _leave_out(self.given, self.left_out)
         named: dict[str, Pack] = {}
         for pack in self.packs:
             other = named.setdefault(pack.name, pack)
@@ -60,7 +72,7 @@ class PackRegistry:
         for pack in self.packs:
             for i, ar in enumerate(pack.auto_retry):
                 for q in ar.on:
-                    if not self.graph.knows(q):
+                    if not self.graph.knows(q) and q not in excused:
                         raise PackError(f"{pack.path}: auto_retry[{i}].on: unknown class {q!r}")
         _check_global_cycles(self)
         self.sdk_modules: dict[str, Pack] = {}
@@ -86,7 +98,7 @@ class PackRegistry:
         variants = self.__dict__.setdefault("_variants", {})
         found = variants.get(key)
         if found is None:
-            found = variants[key] = PackRegistry(swap.get(p.name, p) for p in self.packs)
+            found = variants[key] = PackRegistry((swap.get(p.name, p) for p in self.given), self.left_out, self.replaced)
         return found
 
     def spec(self, name: str) -> ErrorSpec | None:
@@ -98,6 +110,79 @@ class PackRegistry:
             if p.name == name:
                 return p
         return None
+
+
+def _leave_out(packs: tuple[Pack, ...], left_out: tuple[Pack, ...]) -> tuple[tuple[Pack, ...], dict[str, dict[str, str]], frozenset[str]]:
+    """``packs`` less the classes that derive from a class only a ``left_out`` pack defines.
+
+    Returns the packs (a pack that loses classes is a copy without them, their aliases included),
+    the classes each pack lost (by pack name; each with the left-out class it derives from), and every name that may be referenced without being
+    an error: the left-out packs' class names, and the names of the classes lost.
+    """
+    if not left_out:
+        return packs, {}, frozenset()
+    aliases: dict[str, str] = {}
+    defined: set[str] = set()
+    for pack in packs:
+        defined.update(pack.errors)
+        defined.update(pack.ts_errors)
+        aliases.update(pack.aliases)
+        aliases.update(pack.ts_aliases)
+
+    def end(name: str) -> str:  # where the run's aliases lead from ``name``
+        for _ in range(32):
+            if name in defined or name not in aliases:
+                return name
+            name = aliases[name]
+        return name
+
+    def canonical(name: str) -> str | None:
+        found = end(name)
+        return found if found in defined else None
+
+    gone = {  # the names only a left-out pack defines
+        name for pack in left_out
+        for name in (*pack.errors, *pack.ts_errors, *pack.aliases, *pack.ts_aliases) if canonical(name) is None
+    }
+    theirs = {a: t for pack in left_out for a, t in (*pack.aliases.items(), *pack.ts_aliases.items())}
+
+    def named(name: str) -> str:  # a left-out class by its defining name
+        for _ in range(32):
+            if name not in theirs:
+                break
+            name = theirs[name]
+        return name
+
+    dropped: dict[str, str] = {}  # class -> the left-out class it derives from
+    changed = True
+    while changed:  # to a fixed point: a class deriving from a dropped class is dropped too
+        changed = False
+        for pack in packs:
+            for qual, spec in (*pack.errors.items(), *pack.ts_errors.items()):
+                if qual in dropped:
+                    continue
+                cause = next((named(end(p)) if end(p) in gone else dropped[end(p)] for p in spec.parents
+                              if end(p) in gone or end(p) in dropped), None)
+                if cause is not None:
+                    dropped[qual] = cause
+                    changed = True
+    lost: dict[str, dict[str, str]] = {}
+    out = []
+    for pack in packs:
+        mine = {q: dropped[q] for q in (*pack.errors, *pack.ts_errors) if q in dropped}
+        if not mine:
+            out.append(pack)
+            continue
+        lost[pack.name] = mine
+        out.append(replace(
+            pack,
+            errors={q: s for q, s in pack.errors.items() if q not in dropped},
+            ts_errors={q: s for q, s in pack.ts_errors.items() if q not in dropped},
+            aliases={n: t for n, t in pack.aliases.items() if end(t) not in dropped},
+            ts_aliases={n: t for n, t in pack.ts_aliases.items() if end(t) not in dropped},
+        ))
+    names = {n for n in aliases if end(n) in dropped or end(n) in gone}
+    return tuple(out), lost, frozenset(gone | set(dropped) | names)
 
 
 def _check_global_cycles(reg: PackRegistry) -> None:
@@ -138,6 +223,25 @@ def load_packs(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = ())
     return [replace(p, everywhere=True) if p.name in everywhere else p for p in packs]
 
 
-def load_registry(extra: Iterable[str | Path] = (), disable: Iterable[str] = (), everywhere: Iterable[str] = ()) -> PackRegistry:
+def assemble(packs: Sequence[Pack], disable: Iterable[str] = ()) -> PackRegistry:
+    """The registry of a run from ``packs`` (:func:`load_packs`' list: the bundled ones and the
+    project's): a project pack named as a bundled one replaces it; ``disable`` leaves bundled packs
+    out (a name that is both bundled and the project's: the bundled one, which is replaced anyway;
+    a project pack's own name: that pack). Language packs are never left out or replaced. Packs
+    left out stay known to the registry, so the packs that name their classes still load."""
     disabled = set(disable)
-    return PackRegistry(p for p in load_packs(extra, everywhere) if p.name not in disabled or p.is_language)
+    home = bundled_rules_dir().resolve()
+    bundled = [p for p in packs if Path(p.path).resolve().parent == home]
+    mine = [p for p in packs if Path(p.path).resolve().parent != home]
+    mine_names = {p.name for p in mine}
+    replaced = {p.name: p.path for p in bundled if p.name in mine_names and not p.is_language}
+    keep, left_out = [], []
+    for p in bundled:
+        (left_out if not p.is_language and (p.name in disabled or p.name in replaced) else keep).append(p)
+    for p in mine:
+        (left_out if p.name in disabled and p.name not in replaced else keep).append(p)
+    return PackRegistry(keep, left_out, replaced)
+
+
+def load_registry(extra: Iterable[str | Path] = (), disable: Iterable[str] = (), everywhere: Iterable[str] = ()) -> PackRegistry:
+    return assemble(load_packs(extra, everywhere), disable)

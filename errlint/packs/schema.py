@@ -1,4 +1,4 @@
-"""Reading and validating one pack file (the schema of README.md's "Rule packs"): see :mod:`errlint.packs`."""
+"""Reading and validating one pack file (the schema documented in docs/packs.md): see :mod:`errlint.packs`."""
 from __future__ import annotations
 
 import re

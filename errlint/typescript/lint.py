@@ -73,8 +73,22 @@ def module_of(path: str) -> str:
     return "./" + os.path.splitext(name)[0]
 
 
-def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True) -> TsResult:
-    """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers."""
+def _too_deep(path: str, root, lines: Lines) -> Diagnostic | None:
+    """ERR000 at the first node deeper than MAX_DEPTH (the walks below would hang or recurse), or None."""
+    deep = deeper_than(root)
+    if deep is None:
+        return None
+    line, _ = lines.position(deep.start_byte)
+    return Diagnostic(path, line, 1, PARSE_ERROR, f"cannot parse: {TOO_DEEP} (more than {MAX_DEPTH} levels, errlint's limit); file skipped",
+                      rule="parse-error")
+
+
+def lint_file(
+    path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True,
+    overlay=None,
+) -> TsResult:
+    """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers;
+    ``overlay``: real path -> bytes read instead of the disk's for the project modules it imports."""
     result = TsResult()
     grammar = grammar_for(path)
     if grammar is None or is_declaration_file(path):
@@ -97,19 +111,15 @@ def lint_file(path: str, source: bytes, registry, checks: Sequence[type], module
     if not catches and not wrappers and not ("collections" in needs and _RETR.search(text)):
         return result  # no catch, no retry wrapper, and no collection named as retryable
     root = tree.root_node
-    deep = deeper_than(root)
-    if deep is not None:
-        line, _ = lines.position(deep.start_byte)
-        result.diagnostics.append(Diagnostic(
-            path, line, 1, PARSE_ERROR, f"cannot parse: {TOO_DEEP} (more than {MAX_DEPTH} levels, errlint's limit); file skipped",
-            rule="parse-error",
-        ))
+    too_deep = _too_deep(path, root, lines)
+    if too_deep is not None:
+        result.diagnostics.append(too_deep)
         return result
     names = ModuleNames(root, module_of(path), registry)
     nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
     if nested:
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
-    project = ProjectModules(path, names.module, registry)
+    project = ProjectModules(path, names.module, registry, overlay)
     ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
     try:
         tries_of: dict[int, list] = {}  # catch node id -> its TryStatement facts

@@ -28,7 +28,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -101,17 +102,58 @@ class Config:
                 out.extend(codes)
         return tuple(out)
 
-    def is_excluded(self, path: str) -> bool:
-        """A path matches an exclude pattern by one of its parts, or as a path relative to the config."""
-        rel = relative_posix(path, self.root)
-        parts = PurePosixPath(rel).parts
+    def is_excluded(self, path: str, below: str | None = None) -> bool:
+        """Does an exclude pattern match ``path`` or a directory above it: a name pattern (``dist``,
+        ``*.egg-info``) by its name, a pattern with a ``/`` by its path relative to the configuration's
+        directory (``src/vendored``), an absolute pattern (the command line's, see
+        :func:`command_line_excludes`) by its absolute path.
+
+        ``below``: the path named on the command line that ``path`` was found under (or is): as in
+        ruff, only what lies below it is judged, so ``errlint dist`` lints ``dist``; None
+        (``--force-exclude``): the whole path is judged, up to the configuration's directory.
+        """
+        parts = PurePosixPath(relative_posix(path, self.root)).parts
+        absolute = PurePosixPath(real_path(path)).parts
+        judged = len(parts)  # how many of the last parts are judged
+        if below is not None:
+            judged = min(judged, len(PurePosixPath(os.path.relpath(path, below)).parts))
+
+        def paths(of: tuple[str, ...]) -> Iterator[str]:  # the judged paths: path itself and the directories above it
+            return (PurePosixPath(*of[:k]).as_posix() for k in range(len(of) - judged + 1, len(of) + 1))
+
         for pattern in self.excludes:
-            if "/" in pattern.strip("/"):
-                if fnmatch.fnmatchcase(rel, pattern.strip("/")) or rel.startswith(pattern.strip("/") + "/"):
+            pattern = pattern[2:] if pattern.startswith("./") else pattern
+            if pattern.startswith("/"):
+                if any(fnmatch.fnmatchcase(p, pattern.rstrip("/")) for p in paths(absolute)):
                     return True
-            elif any(fnmatch.fnmatchcase(part, pattern.strip("/")) for part in parts):
+            elif "/" in pattern.strip("/"):
+                if any(fnmatch.fnmatchcase(p, pattern.strip("/")) for p in paths(parts)):
+                    return True
+            elif any(fnmatch.fnmatchcase(part, pattern.strip("/")) for part in parts[len(parts) - judged:]):
                 return True
         return False
+
+
+def command_line_excludes(patterns: Iterable[str]) -> tuple[str, ...]:
+    """Exclude patterns given on the command line: as in ruff, a pattern with a ``/`` is a path
+    relative to the current directory (made absolute here); a name pattern stays as it is."""
+    here = os.path.realpath(os.getcwd())
+    return tuple(
+        os.path.normpath(os.path.join(here, p)) if "/" in p.strip("/") or p.startswith("./") else p for p in patterns
+    )
+
+
+def with_excludes(config: Config, exclude: Sequence[str] | None = None, extend_exclude: Sequence[str] = ()) -> Config:
+    """``config`` under the command line's ``--exclude`` (it replaces the configured ``exclude``, or
+    the defaults) and ``--extend-exclude`` (added to the configured ``extend-exclude``), as ruff
+    layers them."""
+    if exclude is None and not extend_exclude:
+        return config
+    return replace(
+        config,
+        exclude=config.exclude if exclude is None else command_line_excludes(exclude),
+        extend_exclude=(*config.extend_exclude, *command_line_excludes(extend_exclude)),
+    )
 
 
 def relative_posix(path: str, root: Path) -> str:
@@ -235,12 +277,14 @@ def _check_selectors(where: str, kwargs: dict[str, Any]) -> None:
 
 def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = ()):
     """The packs for files under ``config``: bundled + ``extend-packs`` (+ ``extend``), less
-    ``disable-packs`` (+ ``disable``); ``enable-packs`` (+ ``everywhere``) apply to every file.
+    ``disable-packs`` (+ ``disable``) and the bundled packs an ``extend-packs`` pack of the same
+    name replaces (:func:`errlint.packs.registry.assemble`); ``enable-packs`` (+ ``everywhere``)
+    apply to every file.
     A pack name that matches no pack is a :class:`ConfigError` naming the file and the key."""
-    from ..packs import PackRegistry, load_packs
+    from ..packs import assemble, load_packs
 
     packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere))
-    known = {p.name: p for p in packs}
+    known = {p.name: p for p in packs}  # a project's pack after the bundled one it replaces
     where = config.path or "command line"
     for key, names in (("disable-packs", config.disable_packs), ("enable-packs", config.enable_packs)):
         for name in names:
@@ -252,8 +296,7 @@ def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tupl
                 f"{where}: [tool.errlint] enable-packs: {name!r} has modules; it applies wherever they are imported "
                 "(enable-packs is for packs without a module, such as altus4)"
             )
-    disabled = {*config.disable_packs, *disable}
-    return PackRegistry(p for p in packs if p.name not in disabled or p.is_language)
+    return assemble(packs, (*config.disable_packs, *disable))
 
 
 def find_config(start: str | Path) -> Config:
