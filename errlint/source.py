@@ -79,7 +79,27 @@ def too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
         line = _deeper_than(tree, MAX_PYTHON_DEPTH)
         if line is not None:
             return _too_deep(path, line, f"more than {MAX_PYTHON_DEPTH} levels, errlint's limit")
+    if isinstance(error, SyntaxError) and len(source) > MAX_PYTHON_DEPTH and _longest_statement(source) > MAX_PYTHON_DEPTH:
+        # CPython rejects the file and its depth cannot be read: a statement this long may be too
+        # deep for LibCST's parser (a broken 20,000-link call chain hung it); CPython's reason, as
+        # LibCST's failure would give. (Only newer syntax than this Python's loses its lint.)
+        return _cpython_error(path, source)
     return _too_many_brackets(path, source)
+
+
+def _longest_statement(source: bytes) -> int:
+    """The most tokens in one logical line of ``source`` (a bound on an expression's depth), as far
+    as the tokenizer reads."""
+    longest = count = 0
+    try:
+        for token in tokenize.tokenize(io.BytesIO(source).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                longest, count = max(longest, count), 0
+            elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                count += 1
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        pass
+    return max(longest, count)
 
 
 def _too_deep(path: str, line: int, why: str) -> Diagnostic:

@@ -71,6 +71,24 @@ def test_deep_python_never_reaches_libcst(linter, monkeypatch):
     assert [d.code for d in shallow.diagnostics] == ["ERR004"] and len(parsed) == 1
 
 
+def test_a_broken_deep_chain_never_reaches_libcst(linter, monkeypatch):
+    """A file CPython rejects has no tree to measure: a statement of more than 1,000 tokens gets
+    CPython's reason without LibCST (a broken 20,000-link chain hung LibCST's parser); a short
+    broken file still goes to LibCST, which may read syntax newer than this Python's."""
+    import errlint.python.parse as parse
+
+    parsed = []
+    real = parse.parse_module
+    monkeypatch.setattr(parse, "parse_module", lambda source: parsed.append(len(source)) or real(source))
+    broken = "try:\n    x = vault" + ".request()" * 20000 + "\npass\n" + SHADOW  # 'pass' ends the try
+    result = linter.lint_source("a.py", broken.encode())
+    assert [d.format() for d in result.diagnostics] == ["a.py:3:1: ERR000 cannot parse: expected 'except' or 'finally' block (3:1)"]
+    assert parsed == []
+    short = linter.lint_source("a.py", ("try:\n    x = vault" + ".request()" * 10 + "\npass\n" + SHADOW).encode())
+    assert [d.format() for d in short.diagnostics] == ["a.py:3:1: ERR000 cannot parse: expected 'except' or 'finally' block (3:1)"]
+    assert len(parsed) == 1
+
+
 def test_python_just_under_the_limit_is_linted(linter):
     source = "try:\n    x = " + " + ".join(["a"] * (MAX_PYTHON_DEPTH - 20)) + "\n" + SHADOW
     assert [(d.line, d.code) for d in linter.lint_source("a.py", source.encode()).diagnostics] == [(5, "ERR004")]
