@@ -38,6 +38,7 @@ class Outcome:
     rss_kb: int
     seconds: float
     timed_out: bool
+    cpu: float = 0.0  # user + system seconds of the run and the children it waited for (load-independent)
 
 
 def _limits() -> None:
@@ -68,7 +69,8 @@ def run(cmd: list[str], cwd: Path, stdin: bytes | None = None, timeout: float = 
         kill_group(proc.pid)  # anything the run left behind
         out.seek(0)
         err.seek(0)
-        return Outcome(proc.returncode, out.read(), err.read(), usage.ru_maxrss, time.monotonic() - start, timed_out)
+        return Outcome(proc.returncode, out.read(), err.read(), usage.ru_maxrss, time.monotonic() - start, timed_out,
+                       usage.ru_utime + usage.ru_stime)
 
 
 def kill_group(pgid: int) -> None:

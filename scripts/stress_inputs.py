@@ -19,12 +19,12 @@ UNIT = b'async function f%d(a){try{return await vault.request("GET",a)}catch(e){
 
 def _content_cases() -> dict[str, bytes]:
     """Files whose content is hostile: each must be findings or ERR000, fast, in every front end."""
-    chain = b"try:\n    x = vault" + b".request()" * 20000 + b"\n" + SHADOWED[9:]
+    chain = b"try:\n    x = vault" + b".request()" * 20000 + SHADOWED[13:]
     return {
         "deep_chain.py": chain,
-        "chain_600.py": b"try:\n    x = vault" + b".request()" * 600 + b"\n" + SHADOWED[9:],
+        "chain_600.py": b"try:\n    x = vault" + b".request()" * 600 + SHADOWED[13:],
         "binop.py": b"x = " + b" + ".join([b"a"] * 100000) + b"\n",
-        "nots.py": b"try:\n    x = " + b"not " * 50000 + b"a\n" + SHADOWED[9:],
+        "nots.py": b"try:\n    x = " + b"not " * 50000 + b"a" + SHADOWED[13:],
         "lambdas.py": b"x = " + b"lambda: " * 3000 + b"1\n",
         "brackets.py": b"x = " + b"[" * 10000 + b"]" * 10000 + b"\n",
         "rot13.py": b"# -*- coding: rot13 -*-\nvzcbeg bf\n",
