@@ -22,6 +22,7 @@ def _content_cases() -> dict[str, bytes]:
     chain = b"try:\n    x = vault" + b".request()" * 20000 + SHADOWED[13:]
     return {
         "deep_chain.py": chain,
+        "broken_chain.py": b"try:\n    x = vault" + b".request()" * 20000 + b"\npass\n" + SHADOWED[14:],  # CPython rejects it
         "chain_600.py": b"try:\n    x = vault" + b".request()" * 600 + SHADOWED[13:],
         "binop.py": b"x = " + b" + ".join([b"a"] * 100000) + b"\n",
         "nots.py": b"try:\n    x = " + b"not " * 50000 + b"a" + SHADOWED[13:],
