@@ -194,14 +194,14 @@ def test_directory_without_python_files(tree, capsys):
 def test_unreadable_file(tree, capsys, monkeypatch):
     (tree / "a.py").write_text(SHADOWED)
     (tree / "b.py").write_text(SHADOWED)
-    real_open = open
+    real_open = os.open
 
     def fake_open(path, *args, **kwargs):  # root can read a chmod-0 file, so simulate it
         if str(path).endswith("a.py"):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("errlint.run.session.open", fake_open, raising=False)
+    monkeypatch.setattr("errlint.reading.os.open", fake_open)
     code, out, _ = run(capsys, "a.py", "b.py")
     assert code == 1
     assert out.splitlines()[0] == "a.py:1:1: ERR000 cannot read: Permission denied"

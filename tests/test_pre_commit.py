@@ -69,6 +69,20 @@ def test_errlint_fix_hook_applies_safe_fixes_only(project, hook_repo):
     assert (project / "app.py").read_text() == SHADOWED
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_errlint_fix_hook_leaves_a_read_only_file_alone(project, hook_repo):
+    """--fix writes only over what it read, into a file that may be written (issue 28): a read-only
+    file is reported and left as it is; the other files are fixed."""
+    (project / "locked.py").write_text(REDUNDANT)
+    os.chmod(project / "locked.py", 0o444)
+    git(project, "add", "-A")
+    proc = _try_repo(project, hook_repo, "errlint-fix")
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "locked.py: read-only; not fixed" in proc.stdout + proc.stderr
+    assert (project / "locked.py").read_text() == REDUNDANT
+    assert (project / "io_errors.py").read_text() == REDUNDANT_FIXED
+
+
 def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
     """README: no release is tagged yet, so `.pre-commit-config.yaml` pins `rev:` to a commit SHA.
     The README's block itself is run, with the local hook repository and its HEAD put in."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from ..checks import ALL_CHECKS
@@ -31,10 +33,34 @@ __all__ = ["build_parser", "main", "readme_rule_table", "rule_metadata"]  # what
 SUBCOMMANDS = ("check", "rule", "rules", "packs", "server")
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt: the run unwinds (no temporary file
+    is left, no file half-written, no worker left behind) and exits 143."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """errlint's command line; the exit code. A closed pipe ends the output quietly (:mod:`.pipe`)."""
-    with quiet_closed_pipes():
-        return _main(list(sys.argv[1:] if argv is None else argv))
+    """errlint's command line; the exit code. A closed pipe ends the output quietly (:mod:`.pipe`).
+    SIGINT and SIGTERM end the run at once: the file being written is left as it was (each write
+    is atomic), the workers are stopped."""
+    previous = None
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with quiet_closed_pipes():
+            return _main(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        print("errlint: interrupted", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print("errlint: terminated", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated()
 
 
 def _main(argv: list[str]) -> int:

@@ -9,7 +9,7 @@ import sys
 from ..checks import ALL_CHECKS
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR
 from ..fixes import write_atomically
-from ..output import count, fixable_summary, render, render_statistics, render_statistics_json
+from ..output import count, fixable_summary, printable, render, render_statistics, render_statistics_json
 from ..output.progress import progress_for
 from ..run import RunOptions, RunReport, Session
 from ..workspace.config import load_config
@@ -27,7 +27,7 @@ def check_command(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         if progress is not None:
             progress.clear()
-        print(f"errlint: {message}", file=sys.stderr)
+        print(f"errlint: {printable(message)}", file=sys.stderr)
 
     def make_progress(total: int):
         nonlocal progress
@@ -48,7 +48,7 @@ def check_command(args: argparse.Namespace) -> int:
         # as ruff: one line, and the run is clean (exit 0)
         say("warning: no Python, TypeScript or JavaScript files found under the given paths")
     if args.show_files:
-        sys.stdout.write("".join(f"{display}\n" for display in report.listed))
+        sys.stdout.write("".join(f"{printable(display)}\n" for display in report.listed))
         return EXIT_ERROR if report.errors else EXIT_CLEAN
     failed = bool(report.errors or report.internal)
     if args.add_noqa:
@@ -64,7 +64,10 @@ def check_command(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace, report: RunReport, failed: bool) -> int:
     """``--diff``: the changes, then ruff's "Would fix" line (on standard error for standard input)."""
-    sys.stdout.write("".join(_unified_diff(change.path, change.original, change.fixed) for change in report.changed))
+    sys.stdout.flush()
+    for change in report.changed:  # the files' own bytes (a diff applies to them), the names escaped
+        sys.stdout.buffer.write(_unified_diff(change.path, change.original, change.fixed).encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
     if report.changed and not (args.quiet or args.silent):
         line = f"\nWould fix {count(sum(change.findings for change in report.changed), 'finding')}.\n"
         (sys.stderr if "-" in args.paths else sys.stdout).write(line)
@@ -80,7 +83,7 @@ def _fixed_stdin(args: argparse.Namespace, report: RunReport) -> int:
         sys.stdout.flush()
     if not args.silent:
         for d in report.diagnostics:
-            print(d.format(), file=sys.stderr)
+            print(printable(d.format()), file=sys.stderr)
     if not (args.quiet or args.silent):
         sys.stderr.write(_summary(args, report))
     if report.errors or report.internal:
@@ -104,6 +107,7 @@ def _report(args: argparse.Namespace, report: RunReport) -> int:
         # as ruff: the summary follows the findings, where they go (standard output or the report file)
         if not args.statistics or diagnostics:
             text += _summary(args, report)
+    text = printable(text)  # a file name that is not UTF-8, escaped: any stdout, any report file takes it
     if args.output_file:
         problem = _write_report(args.output_file, text)
         if problem:
@@ -152,4 +156,5 @@ def _unified_diff(path: str, old: bytes, new: bytes) -> str:
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
 
-    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
+    shown = printable(path)
+    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{shown}", tofile=f"b/{shown}"))

@@ -45,6 +45,7 @@ def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
             ("enable-packs", ", ".join(config.enable_packs) or "-"),
             ("unsafe-fixes", _bool(config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes)),
             ("cache", cache),
+            ("max-file-size", f"{config.max_file_size:,} bytes"),
             ("jobs", str(max(1, args.jobs))),
             ("output-format", args.output_format),
         ]

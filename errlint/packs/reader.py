@@ -8,6 +8,9 @@ from typing import Any
 
 from .model import RETRY_POLICIES, PackError
 
+HTTP_STATUS = (100, 599, "an HTTP status")
+ATTEMPTS = (1, 100, "a number of attempts")  # counts the first; SDKs document 1 to 10
+
 
 # ---------------------------------------------------------------------------
 # Validation helpers: each names the file and the dotted key path.
@@ -68,19 +71,30 @@ class _Reader:
             raise self.fail(f"{where}.{key}", f"expected true or false, got {value!r}")
         return value
 
-    def integer(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
+    def integer(self, data: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int, str] | None = None) -> int | None:
+        """An integer; ``bounds``: (least, most, what it is) it must fall within."""
         value = data.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise self.fail(f"{where}.{key}", f"expected an integer, got {value!r}")
+        if value is not None and bounds is not None:
+            self._within(value, f"{where}.{key}", bounds)
         return value
 
-    def integers(self, data: Mapping[str, Any], key: str, where: str) -> tuple[int, ...]:
+    def integers(self, data: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int, str] | None = None) -> tuple[int, ...]:
         value = data.get(key, [])
         if isinstance(value, int) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             raise self.fail(f"{where}.{key}", "expected an integer or a list of integers")
+        if bounds is not None:
+            for v in value:
+                self._within(v, f"{where}.{key}", bounds)
         return tuple(value)
+
+    def _within(self, value: int, key: str, bounds: tuple[int, int, str]) -> None:
+        least, most, what = bounds
+        if not least <= value <= most:
+            raise self.fail(key, f"{value} is not {what} ({least} to {most})")
 
     def policy(self, data: Mapping[str, Any], key: str, where: str, default: str = "unspecified") -> str:
         value = data.get(key, default)

@@ -9,11 +9,12 @@ holds) is in :mod:`errlint.packs.model`.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..hierarchy import ClassGraph
+from ..hierarchy import ClassGraph, find_cycle, show_cycle
 from .model import ErrorSpec, Pack, PackError
 from .schema import load_pack
 
@@ -185,20 +186,14 @@ def _leave_out(packs: tuple[Pack, ...], left_out: tuple[Pack, ...]) -> tuple[tup
 
 
 def _check_global_cycles(reg: PackRegistry) -> None:
+    """An inheritance cycle across packs (aliases followed) names its classes, from the pack of the first."""
+
     graph = reg.graph
-    for qual in reg.errors:
-        seen: set[str] = set()
-        stack = [(p, [qual]) for p in graph.parents(qual)]
-        while stack:
-            current, path = stack.pop()
-            if current == qual:
-                pack = reg.error_pack[qual]
-                chain = " -> ".join(path + [qual])
-                raise PackError(f"{pack.path}: errors.{reg.errors[qual].name}.parent: inheritance cycle: {chain}")
-            if current in seen:
-                continue
-            seen.add(current)
-            stack.extend((p, path + [current]) for p in graph.parents(current))
+    cycle = find_cycle(reg.errors, graph.parents)
+    if cycle:
+        qual = cycle[0]
+        pack = reg.error_pack[qual]
+        raise PackError(f"{pack.path}: errors.{reg.errors[qual].name}.parent: inheritance cycle: {show_cycle(cycle)}")
 
 
 def bundled_rules_dir() -> Path:
@@ -219,7 +214,11 @@ def load_packs(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = ())
     named in ``everywhere`` (packs without a module) apply to every file, not only to the
     files that are about their API."""
     everywhere = set(everywhere)
-    paths = {str(p.resolve()): p for p in [*bundled_pack_paths(), *map(Path, extra)]}
+    paths = {}
+    for p in [*bundled_pack_paths(), *map(Path, extra)]:
+        if "\0" in str(p):
+            raise PackError(f"{str(p)!r}: a pack path holds a NUL byte, which no path can hold")
+        paths.setdefault(os.path.realpath(p), p)  # os.path's: a symbolic link loop is left for reading to report
     packs = [load_pack(p) for p in paths.values()]
     return [replace(p, everywhere=True) if p.name in everywhere else p for p in packs]
 

@@ -14,11 +14,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from ..hierarchy import find_cycle, show_cycle
+from ..reading import read_regular_file
 from .model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of,
 )
-from .reader import _array_of_tables, _Reader
+from .reader import ATTEMPTS, HTTP_STATUS, _array_of_tables, _Reader
 from .wrappers import read_retry_wrappers
 from .typescript import _typescript_classes, ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
 
@@ -52,7 +54,7 @@ _POLICY_KEYS = ("retry", "action", "status", "exception")
 
 def _parse_toml(path: Path) -> dict[str, Any]:
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
     except OSError as exc:
         raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
@@ -61,6 +63,8 @@ def _parse_toml(path: Path) -> dict[str, Any]:
         raise PackError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise PackError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
 
 
 def load_pack(path: str | Path) -> Pack:
@@ -181,7 +185,7 @@ class _Errors:
             retry=r.policy(body, "retry", where),
             reauth=r.boolean(body, "reauth", where),
             action=r.string(body, "action", where, "") or "",
-            statuses=r.integers(body, "status", where),
+            statuses=r.integers(body, "status", where, HTTP_STATUS),
             codes=r.strings(body, "codes", where),
             attributes=r.strings(body, "attributes", where, _NAME),
             ts_attributes=r.strings(body, "typescript_attributes", where, _NAME),
@@ -254,6 +258,7 @@ def _auto_retry(r: _Reader, data: dict[str, Any], classes: _Errors, npm: tuple[s
         attempts = r.integer(item, "attempts", where)
         if attempts is not None and attempts < 1:
             raise r.fail(f"{where}.attempts", f"counts the first attempt too: at least 1, got {attempts}")
+        r.integer(item, "attempts", where, ATTEMPTS)
         entry = AutoRetry(
             methods=methods,
             on=tuple(classes.resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
@@ -307,11 +312,14 @@ def _policies(r: _Reader, data: dict[str, Any], table_name: str, key_pattern: re
             raise r.fail(where, "expected an HTTP status such as \"429\", a class such as \"5xx\", or \"network\"")
         body = r.table(body, where, _POLICY_KEYS)
         exc = r.string(body, "exception", where)
+        status = r.integer(body, "status", where)
+        if status is not None and status != 0:  # 0: none (a network error, no response)
+            r.integer(body, "status", where, (HTTP_STATUS[0], HTTP_STATUS[1], "an HTTP status (or 0: none)"))
         out[k] = Policy(
             key=k,
             retry=r.policy(body, "retry", where),
             action=r.string(body, "action", where, "") or "",
-            status=r.integer(body, "status", where),
+            status=status,
             exception=resolve(exc, f"{where}.exception") if exc else None,
         )
     return out
@@ -379,18 +387,8 @@ def resolve_client(name: str, modules: tuple[str, ...], defined_in: str) -> str:
 
 
 def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(q: str, path: list[str]) -> None:
-        if state.get(q) == 2 or q not in errors:
-            return
-        if state.get(q) == 1:
-            cycle = path[path.index(q):] + [q]
-            raise r.fail(f"errors.{errors[q].name}.parent", "inheritance cycle: " + " -> ".join(c.rpartition('.')[2] for c in cycle))
-        state[q] = 1
-        for p in errors[q].parents:
-            visit(p, path + [q])
-        state[q] = 2
-
-    for q in errors:
-        visit(q, [])
+    """An inheritance cycle among the pack's classes is an error naming it; no recursion, each
+    class and parent link looked at once (a cycle or a chain may be thousands of classes long)."""
+    cycle = find_cycle(errors, lambda q: errors[q].parents)
+    if cycle:
+        raise r.fail(f"errors.{errors[cycle[0]].name}.parent", "inheritance cycle: " + show_cycle([c.rpartition('.')[2] for c in cycle]))

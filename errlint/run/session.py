@@ -20,7 +20,13 @@ verdict reads are taken from before the disk, and calls
 Problems that do not stop the run (a path that does not exist, a cache that
 cannot be written, a fix that would not compile, a file that cannot be
 written) are handed to ``say`` as one line each, as they happen, and counted
-in :attr:`RunReport.errors`.
+in :attr:`RunReport.errors`. Warnings are said too, and not counted: a path that
+is not a regular file (a FIFO, a device: skipped, never opened) and a directory
+that cannot be read (:mod:`errlint.run.inputs`).
+
+``--fix`` writes a file only over the bytes its fixes were computed from: a file
+changed (or removed) since it was read, or read-only, is left alone, said
+("changed since it was read; not fixed") and counted, and its findings stand.
 """
 from __future__ import annotations
 
@@ -32,12 +38,13 @@ from dataclasses import dataclass, field
 from ..checks import ALL_CHECKS
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..engine import Linter
-from ..fixes import FixError, write_atomically
+from ..fixes import FixError, NotFixed, remove_stale_temporaries, write_atomically
 from ..result import FileResult
 from ..workspace.config import Config, find_config, project_registry, with_excludes
 from ..workspace.files import PathError, discover
 from ..workspace.gitignore import GitIgnore
 from ..workspace.selection import Selection, select_rules
+from .inputs import read_input, read_standard_input
 from .lint import lint_files
 
 
@@ -94,6 +101,7 @@ class RunReport:
     stdin: bytes | None = None  # standard input as read
     stdin_fixed: bytes | None = None  # standard input with its fixes applied (--fix), None if nothing changed
     progress: object | None = None  # the progress display the run drew on (a front end clears it)
+    cache_problem: str | None = None  # what was wrong with a cache the run read (said once)
 
 
 def display_path(path: str) -> str:
@@ -231,14 +239,20 @@ class Session:
         listed: set[str] = set()
         for raw in options.paths:
             if raw == "-":
-                data = report.stdin = options.stdin() if options.stdin is not None else sys.stdin.buffer.read()
-                group_for(options.stdin_filename if options.stdin_filename != "-" else ".").files.append((options.stdin_filename, data))
+                group = group_for(options.stdin_filename if options.stdin_filename != "-" else ".")
                 report.files += 1
+                data = options.stdin() if options.stdin is not None else read_standard_input(
+                    sys.stdin.buffer, options.stdin_filename, group.config.max_file_size)
+                if isinstance(data, Diagnostic):  # too large
+                    report.diagnostics.append(data)
+                    continue
+                report.stdin = data
+                group.files.append((options.stdin_filename, data))
                 continue
             base_config = with_excludes(self.config_for(raw), options.exclude, options.extend_exclude)
             respect = base_config.respect_gitignore if options.respect_gitignore is None else options.respect_gitignore
             try:
-                found = list(discover([raw], base_config.excludes, gitignore if respect else None))
+                found = list(discover([raw], base_config.excludes, gitignore if respect else None, self._unreadable_directory))
             except PathError as exc:
                 self.say(f"error: {exc}")
                 report.errors += 1
@@ -253,15 +267,18 @@ class Session:
                 if options.list_files:
                     listed.add(display)
                     continue
-                try:
-                    with open(path, "rb") as fh:
-                        group.files.append((display, fh.read()))
-                except OSError as exc:
-                    report.diagnostics.append(
-                        Diagnostic(display, 1, 1, PARSE_ERROR, f"cannot read: {exc.strerror or exc}", rule="parse-error")
-                    )
+                data = read_input(path, display, group.config.max_file_size, self.say)  # regular files only (run/inputs.py)
+                if isinstance(data, bytes):
+                    group.files.append((display, data))
+                elif data is not None:
+                    report.diagnostics.append(data)
         report.listed = sorted(listed)
         return groups
+
+    def _unreadable_directory(self, exc: OSError) -> None:
+        """A directory the walk cannot list: one warning line, the run goes on."""
+        where = display_path(exc.filename) if isinstance(exc.filename, str) else "a directory"
+        self.say(f"warning: {where}: cannot read the directory: {exc.strerror or exc}; its files are not linted")
 
     def _run_group(self, group: _Group, options: RunOptions, report: RunReport) -> None:
         config = group.config
@@ -277,6 +294,9 @@ class Session:
             cache = Cache(directory, run_key((c.code for c in linter.checks), linter.registry))
         results = lint_files(linter, group.files, jobs=max(1, options.jobs), cache=cache, progress=report.progress)
         if cache is not None:
+            if cache.problem and report.cache_problem is None:  # a corrupted cache: said once a run
+                report.cache_problem = cache.problem
+                self.say(f"warning: {cache.problem}")
             problem = cache.save([path for path, _ in group.files])
             if problem:
                 self.say(f"warning: {problem}")
@@ -311,10 +331,11 @@ class Session:
                 self.say(f"warning: {path}:{line}: no noqa comment added: the line does not end in code "
                          "(a string, a template literal, JSX text or a line continuation goes on past it)")
             if added:
-                try:
-                    write_atomically(path, new_source)
-                except OSError as exc:
-                    self.say(f"error: {path}: cannot write: {exc.strerror or exc}")
+                try:  # as --fix: only over the bytes the comments were placed in
+                    write_atomically(path, new_source, expected=sources[path])
+                except (NotFixed, OSError) as exc:
+                    why = str(exc) if isinstance(exc, NotFixed) else f"cannot write: {exc.strerror or exc}"
+                    self.say(f"error: {path}: {why}; no noqa comment added")
                     report.errors += 1
                     continue
                 report.noqa_added += added
@@ -323,6 +344,10 @@ class Session:
         """Fix the files of a group whose findings have a fix that applies; ``results`` become the fixed files'."""
         config = group.config
         sources = dict(group.files)
+        if options.write:  # the temporary files of a write that was killed (errlint.fixes)
+            stdin = options.stdin_filename if "-" in options.paths else None  # standard input writes no file
+            for directory in sorted({os.path.dirname(os.path.abspath(path)) for path, _ in group.files if path not in ("-", stdin)}):
+                remove_stale_temporaries(directory)
         for i, result in enumerate(results):
             ignored = config.ignored_for(result.path)
             if not any(
@@ -330,7 +355,7 @@ class Session:
                 for d in result.diagnostics
             ):
                 continue
-            original = sources[result.path]
+            original, as_read = sources[result.path], result
             try:
                 new_source, fixed, results[i] = self.fix_source(result.path, original, unsafe, config)
             except FixError as exc:
@@ -346,10 +371,12 @@ class Session:
             if result.path == options.stdin_filename and "-" in options.paths:
                 report.stdin_fixed = new_source
             else:
-                try:
-                    write_atomically(result.path, new_source)
-                except OSError as exc:
-                    self.say(f"error: {result.path}: cannot write: {exc.strerror or exc}")
+                try:  # only over the bytes the fix was computed from (another program may have written since)
+                    write_atomically(result.path, new_source, expected=original)
+                except (NotFixed, OSError) as exc:
+                    why = str(exc) if isinstance(exc, NotFixed) else f"cannot write: {exc.strerror or exc}"
+                    self.say(f"error: {result.path}: {why}; not fixed")
                     report.errors += 1
+                    results[i] = as_read  # its findings stand, as read
                     continue
             report.applied.append(change)

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
-from ..source import NOQA_SLASHES, noqa_filter
+from ..source import NOQA_SLASHES, TOO_DEEP, noqa_filter, split_lines
 from .catches import CatchReader
 from .context import TsFile
 from .effects import EffectReader
 from .names import ModuleNames
-from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
+from .parse import MAX_DEPTH, Lines, captures, deeper_than, grammar_for, is_declaration_file, nodes_of, parse, syntax_error
 from .project import ProjectModules
 from .receivers import SdkCalls
 from .retry_facts import RetryFacts, order
@@ -73,6 +73,16 @@ def module_of(path: str) -> str:
     return "./" + os.path.splitext(name)[0]
 
 
+def _too_deep(path: str, root, lines: Lines) -> Diagnostic | None:
+    """ERR000 at the first node deeper than MAX_DEPTH (the walks below would hang or recurse), or None."""
+    deep = deeper_than(root)
+    if deep is None:
+        return None
+    line, _ = lines.position(deep.start_byte)
+    return Diagnostic(path, line, 1, PARSE_ERROR, f"cannot parse: {TOO_DEEP} (more than {MAX_DEPTH} levels, errlint's limit); file skipped",
+                      rule="parse-error")
+
+
 def lint_file(
     path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True,
     overlay=None,
@@ -101,6 +111,10 @@ def lint_file(
     if not catches and not wrappers and not ("collections" in needs and _RETR.search(text)):
         return result  # no catch, no retry wrapper, and no collection named as retryable
     root = tree.root_node
+    too_deep = _too_deep(path, root, lines)
+    if too_deep is not None:
+        result.diagnostics.append(too_deep)
+        return result
     names = ModuleNames(root, module_of(path), registry)
     nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
     if nested:
@@ -119,7 +133,7 @@ def lint_file(
                     tries_of[catch.id] = reader.callback_statements(catch)
                 ctx.tries.extend(tries_of[catch.id])
         if "calls" in needs:
-            ctx.receivers = SdkCalls(names, registry, ctx.span)
+            ctx.receivers = SdkCalls(names, registry, ctx.span, lambda types: nodes_of(grammar, types, root))
             read: dict[int, tuple] = {}
             for t in ctx.tries:
                 key = t.node.id
@@ -165,7 +179,7 @@ def lint_file(
             seen.add(key)
             diagnostics.append(d)
     if noqa and diagnostics:
-        diagnostics = noqa_filter(text.decode("utf-8", "replace").split("\n"), diagnostics, NOQA_SLASHES)
+        diagnostics = noqa_filter(split_lines(text.decode("utf-8", "replace")), diagnostics, NOQA_SLASHES)
     result.diagnostics.extend(diagnostics)
     return result
 

@@ -18,6 +18,7 @@ overrides the search).  Keys, as in ruff, use hyphens::
     cache-dir = ".errlint_cache"       # where unchanged files' results are kept, relative to this file
     respect-gitignore = true           # skip what .gitignore / .git/info/exclude ignore when walking
     src = ["src"]                      # roots of project modules (default: this file's directory and src/)
+    max-file-size = 10485760           # bytes: a larger file is one ERR000 ("too large"), not read
 
 An unknown key or a wrong type is a :class:`ConfigError` whose one-line message
 names the file and the key.
@@ -38,11 +39,13 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from ..paths import real_directory, real_path
+from ..reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
 from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
     "extend-packs", "disable-packs", "enable-packs", "unsafe-fixes", "cache-dir", "respect-gitignore", "src",
+    "max-file-size",
 )
 
 
@@ -67,6 +70,7 @@ class Config:
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
     respect_gitignore: bool = True
     src: tuple[Path, ...] | None = None  # roots of project modules; None: the configuration's directory and its src/
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is ERR000 "too large", never read
 
     @property
     def src_roots(self) -> tuple[str, ...]:
@@ -168,12 +172,21 @@ def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _paths(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """Strings that name files: a NUL byte (which no file name holds) is an error naming the key."""
+    value = _strings(data, key, where)
+    for v in value:
+        if "\0" in v:
+            raise ConfigError(f"{where}: [tool.errlint] {key}: {v!r} holds a NUL byte, which no path can hold")
+    return value
+
+
 def load_config(path: str | Path, required: bool = True) -> Config | None:
     """Read ``[tool.errlint]`` from ``path``; None when the file has no such table and ``required`` is false."""
     path = Path(path)
     where = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
     try:
@@ -182,6 +195,8 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         raise ConfigError(f"{where}: not UTF-8: {exc.reason} at byte {exc.start}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{where}: invalid TOML: arrays or tables nested too deeply to read") from None
     tool = data.get("tool", {})
     table = tool.get("errlint") if isinstance(tool, dict) else None
     if table is None:
@@ -209,7 +224,7 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
     if "extend-exclude" in table:
         kwargs["extend_exclude"] = _strings(table, "extend-exclude", where)
     if "extend-packs" in table:
-        kwargs["extend_packs"] = tuple((root / p) for p in _strings(table, "extend-packs", where))
+        kwargs["extend_packs"] = tuple((root / p) for p in _paths(table, "extend-packs", where))
     if "disable-packs" in table:
         kwargs["disable_packs"] = _strings(table, "disable-packs", where)
     if "enable-packs" in table:
@@ -226,11 +241,16 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         kwargs["respect_gitignore"] = value
     if "cache-dir" in table:
         value = table["cache-dir"]
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or "\0" in value:
             raise ConfigError(f"{where}: [tool.errlint] cache-dir: expected a path, got {value!r}")
         kwargs["cache_dir"] = root / value
     if "src" in table:
-        kwargs["src"] = tuple(root / p for p in _strings(table, "src", where))
+        kwargs["src"] = tuple(root / p for p in _paths(table, "src", where))
+    if "max-file-size" in table:
+        value = table["max-file-size"]
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1 << 40:
+            raise ConfigError(f"{where}: [tool.errlint] max-file-size: expected a number of bytes from 1 to 2**40, got {value!r}")
+        kwargs["max_file_size"] = value
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):
@@ -283,11 +303,13 @@ def find_config(start: str | Path) -> Config:
     """The configuration for a path: the nearest pyproject.toml with [tool.errlint], else the defaults."""
     # os.path.realpath, not Path.resolve: a symbolic link loop (a.py -> b.py -> a.py) is
     # left as it is instead of raising, and the file is reported as unreadable later.
+    # os.path.isdir / isfile, not Path's: a directory errlint may not search (no x permission)
+    # answers False instead of raising, and the file is reported as unreadable later.
     here = Path(os.path.realpath(start))
-    directory = here if here.is_dir() else here.parent
+    directory = here if os.path.isdir(here) else here.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        if os.path.isfile(pyproject):
             found = load_config(pyproject, required=False)
             if found is not None:
                 return found

@@ -116,6 +116,7 @@ def _check(files: list[str], paths: list[str], strict: bool) -> int:
             invalid = True
     names = {p.name for p in checked}
     mine = {str(Path(p.path).resolve()) for p in checked}
+    bundled = []
     try:  # together with the bundled packs, as a run loads them (a pack replacing a bundled one: in its place)
         others = [p for p in load_packs() if str(Path(p.path).resolve()) not in mine]
         bundled = [p for p in others if p.name not in names]
