@@ -62,7 +62,7 @@ def test_deep_python_never_reaches_libcst(linter, monkeypatch):
 
     parsed = []
     real = parse.parse_module
-    monkeypatch.setattr(parse, "parse_module", lambda source: parsed.append(len(source)) or real(source))
+    monkeypatch.setattr(parse, "parse_module", lambda source, *rest: parsed.append(len(source)) or real(source, *rest))
     for case in sorted(PYTHON_CASES):
         result = linter.lint_source("a.py", PYTHON_CASES[case][0].encode())
         assert [d.code for d in result.diagnostics] == ["ERR000"] and not result.error
@@ -79,7 +79,7 @@ def test_a_broken_deep_chain_never_reaches_libcst(linter, monkeypatch):
 
     parsed = []
     real = parse.parse_module
-    monkeypatch.setattr(parse, "parse_module", lambda source: parsed.append(len(source)) or real(source))
+    monkeypatch.setattr(parse, "parse_module", lambda source, *rest: parsed.append(len(source)) or real(source, *rest))
     broken = "try:\n    x = vault" + ".request()" * 20000 + "\npass\n" + SHADOW  # 'pass' ends the try
     result = linter.lint_source("a.py", broken.encode())
     assert [d.format() for d in result.diagnostics] == ["a.py:3:1: ERR000 cannot parse: expected 'except' or 'finally' block (3:1)"]
