@@ -11,6 +11,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -37,6 +38,11 @@ def _run(args, cwd, stderr_tty: bool, delay: str = "0"):
     master, slave = pty.openpty()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
     os.close(slave)
+    # standard output is drained while the terminal is read: a report larger than the pipe's
+    # buffer (SARIF carries every rule's documentation: over 64 KiB) would block the child
+    out: list[bytes] = []
+    reader = threading.Thread(target=lambda: out.append(proc.stdout.read()))
+    reader.start()
     seen = b""
     while True:
         try:
@@ -47,9 +53,9 @@ def _run(args, cwd, stderr_tty: bool, delay: str = "0"):
             break
         seen += chunk
     os.close(master)
-    stdout = proc.stdout.read().decode()
+    reader.join()
     proc.stdout.close()
-    return stdout, seen.decode(), proc.wait()
+    return out[0].decode(), seen.decode(), proc.wait()
 
 
 def test_progress_line_on_a_terminal_then_cleared(project):
