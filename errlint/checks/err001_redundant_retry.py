@@ -198,7 +198,8 @@ class RedundantRetry(Check):
         configured = call.retries if call.retries is not None and call.retries.where is not None else None
         how = []
         if configured is not None:
-            how.append(f"{configured.attempts} attempts, set by {configured.note} on line {configured.where.line}")
+            count = f"{configured.attempts} attempts" if configured.attempts is not None else "retries"  # a time-bounded policy
+            how.append(f"{count}, set by {configured.note} on line {configured.where.line}")
         elif configured is None and call.retries is not None and call.retries.state == "known" and call.retries.note:
             how.append(f"{call.retries.attempts} attempts, set by {call.retries.note}")
         elif auto.policy:

@@ -252,7 +252,7 @@ class Linter:
         those runs read join ``depends``)."""
         pack = self.registry.pack_named(choice.pack)
         chosen = [(choice.pack, choice.generation.name)]
-        for other in pack.generations:
+        for other in pack.generations_in(choice.generation.language):
             if other is choice.generation:
                 continue
             variant = self.registry.with_generations([(c, g) for c, g in chosen if c != choice.pack] + [(choice.pack, other.name)])
@@ -264,10 +264,7 @@ class Linter:
                 depends.setdefault(name, recorded)
             there = {(d.code, d.line, d.column) for d in found}
             diagnostics = [
-                d if (d.code, d.line, d.column) in there or d.code == PARSE_ERROR else replace(d, message=(
-                    f"{d.message} (assumed {choice.describe()}: neither this file nor the project's declared "
-                    f"dependencies say which {choice.pack} it is written for; with {choice.pack} {other.name} this is not reported)"
-                ))
+                d if (d.code, d.line, d.column) in there or d.code == PARSE_ERROR else replace(d, message=choice.assumed(d.message, other))
                 for d in diagnostics
             ]
         return diagnostics

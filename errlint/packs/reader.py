@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .model import RETRY_POLICIES, PackError
+from .model import RETRY_POLICIES, ErrorSpec, PackError
 
 
 # ---------------------------------------------------------------------------
@@ -96,3 +96,40 @@ def _array_of_tables(r: _Reader, data: Mapping[str, Any], key: str) -> list[Any]
     if not isinstance(value, list):
         raise r.fail(key, "expected an array of tables ([[" + key + "]])")
     return value
+
+
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SCOPE_KEYS = ("hosts", "classes")
+
+
+def _scope(r: _Reader, data: dict[str, Any], modules: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``[scope]``: where a pack without modules applies (hosts, class names)."""
+    scope = r.table(data.get("scope", {}), "scope", _SCOPE_KEYS)
+    scope_hosts = tuple(h.lower() for h in r.strings(scope, "hosts", "scope"))
+    for h in scope_hosts:
+        if not _HOST.match(h):
+            raise r.fail("scope.hosts", f"{h!r} is not a host name (such as \"api.example.com\")")
+    scope_classes = r.strings(scope, "classes", "scope", _NAME)
+    if (scope_hosts or scope_classes) and modules:
+        raise r.fail("scope", "only for a pack without modules (a pack with modules applies where they are imported)")
+    return scope_hosts, scope_classes
+
+
+
+def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(q: str, path: list[str]) -> None:
+        if state.get(q) == 2 or q not in errors:
+            return
+        if state.get(q) == 1:
+            cycle = path[path.index(q):] + [q]
+            raise r.fail(f"errors.{errors[q].name}.parent", "inheritance cycle: " + " -> ".join(c.rpartition('.')[2] for c in cycle))
+        state[q] = 1
+        for p in errors[q].parents:
+            visit(p, path + [q])
+        state[q] = 2
+
+    for q in errors:
+        visit(q, [])

@@ -18,9 +18,12 @@ from .model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of,
 )
-from .reader import _array_of_tables, _Reader
+from .reader import _SCOPE_KEYS, _array_of_tables, _check_cycles, _Reader, _scope  # noqa: F401 (_SCOPE_KEYS: the documented keys)
 from .wrappers import read_retry_wrappers
-from .typescript import _typescript_classes, ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
+from .typescript import (
+    TS_AUTO_RETRY_KEYS, TS_ERROR_KEYS, TsClassInfo, read_ts_side, ts_auto_retry, ts_class_of, ts_client_classes,
+    ts_irreversible, ts_strings, typescript_classes,
+)
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
@@ -28,20 +31,21 @@ _METHOD = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
 _STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
 
 
-_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes", "retry_wrappers", "generations")
-_SCOPE_KEYS = ("hosts", "classes")
-_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "javascript")
+_TOP_KEYS = (
+    "sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes", "retry_wrappers",
+    "generations", "typescript",
+)
+_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "npm_version", "javascript")
 # an npm package name, with an optional subpath: "@alter-ai/alter-sdk", "@alter-ai/alter-sdk/errors", "axios"
 _NPM = re.compile(r"^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$")
 _CLIENT_KEYS = ("classes", "factories", "conventional_names", "typescript")
 _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
-    "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages", "typescript_attributes",
+    "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages", *TS_ERROR_KEYS,
 )
 _AUTO_RETRY_KEYS = (
     "methods", "on", "attempts", "backoff", "source", "not_methods", "via", "policy", "way_out",
-    "settings", "reconfigure", "globals", "typescript",
+    "settings", "reconfigure", "globals", *TS_AUTO_RETRY_KEYS,
 )
 _SETTING_KEYS = ("path", "counts", "at")
 _GLOBAL_KEYS = ("name", "counts")
@@ -104,18 +108,24 @@ class _Errors:
         entries = self._names(r, r.mapping(data.get("errors", {}), "errors"), sdk)  # first: parents in any order
         errors: dict[str, ErrorSpec] = {}
         aliases: dict[str, str] = {}
+        ts_info: dict[str, TsClassInfo] = {}
         for key, qual, body in entries:
             errors[qual], names = self._spec(key, qual, body, sdk)
             for n in names:
                 aliases[n] = qual
+            info = TsClassInfo(r, body, f"errors.{key}", _NPM)
+            if info.written:
+                ts_info[qual] = info
         _check_cycles(r, errors)
         languages = {qual: _languages(r, body, f"errors.{key}", sdk.languages) for key, qual, body in entries}
         for key, qual, _ in entries:
             for p in errors[qual].parents:
                 if PYTHON in languages[qual] and p in languages and PYTHON not in languages[p]:
                     raise r.fail(f"errors.{key}.parent", f"{p!r} has no Python side (languages) but {key} has")
-        self.ts_errors, self.ts_aliases = _typescript_classes(errors, languages, sdk.npm, sdk.javascript is not None)
-        self.ts_class = ts_class_of(errors, self.ts_errors)
+        self.ts_errors, self.ts_aliases, ts_of = typescript_classes(
+            r, errors, languages, sdk.npm, sdk.javascript is not None, ts_info, self.local.get,
+        )
+        self.ts_class = ts_class_of(ts_of)
         self.errors = {q: spec for q, spec in errors.items() if PYTHON in languages[q]}
         self.aliases = {n: q for n, q in aliases.items() if q in self.errors}
 
@@ -184,7 +194,6 @@ class _Errors:
             statuses=r.integers(body, "status", where),
             codes=r.strings(body, "codes", where),
             attributes=r.strings(body, "attributes", where, _NAME),
-            ts_attributes=r.strings(body, "typescript_attributes", where, _NAME),
             docs_only=r.boolean(body, "docs_only", where),
             source=r.string(body, "source", where, "") or "",
             docs_names=docs_names,
@@ -230,6 +239,8 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
         scope_hosts=scope_hosts,
         scope_classes=scope_classes,
         npm=sdk.npm,
+        npm_version=r.string(sdk.table, "npm_version", "sdk"),
+        ts=read_ts_side(r, data, sdk.npm),
         ts_errors=MappingProxyType(classes.ts_errors),
         ts_aliases=MappingProxyType(classes.ts_aliases),
         javascript=sdk.javascript,
@@ -317,19 +328,6 @@ def _policies(r: _Reader, data: dict[str, Any], table_name: str, key_pattern: re
     return out
 
 
-def _scope(r: _Reader, data: dict[str, Any], modules: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``[scope]``: where a pack without modules applies (hosts, class names)."""
-    scope = r.table(data.get("scope", {}), "scope", _SCOPE_KEYS)
-    scope_hosts = tuple(h.lower() for h in r.strings(scope, "hosts", "scope"))
-    for h in scope_hosts:
-        if not _HOST.match(h):
-            raise r.fail("scope.hosts", f"{h!r} is not a host name (such as \"api.example.com\")")
-    scope_classes = r.strings(scope, "classes", "scope", _NAME)
-    if (scope_hosts or scope_classes) and modules:
-        raise r.fail("scope", "only for a pack without modules (a pack with modules applies where they are imported)")
-    return scope_hosts, scope_classes
-
-
 def _languages(r: _Reader, body: Mapping[str, Any], where: str, pack_languages: tuple[str, ...]) -> tuple[str, ...]:
     """The languages an error class exists in (``languages``; default: every language of its pack)."""
     if "languages" not in body:
@@ -375,22 +373,3 @@ def resolve_client(name: str, modules: tuple[str, ...], defined_in: str) -> str:
     if "." in name:
         return name
     return f"{modules[0] if modules else defined_in}.{name}"
-
-
-
-def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(q: str, path: list[str]) -> None:
-        if state.get(q) == 2 or q not in errors:
-            return
-        if state.get(q) == 1:
-            cycle = path[path.index(q):] + [q]
-            raise r.fail(f"errors.{errors[q].name}.parent", "inheritance cycle: " + " -> ".join(c.rpartition('.')[2] for c in cycle))
-        state[q] = 1
-        for p in errors[q].parents:
-            visit(p, path + [q])
-        state[q] = 2
-
-    for q in errors:
-        visit(q, [])
