@@ -56,7 +56,7 @@ SMITHY = "@smithy/core/dist-es/submodules/retry/service-error-classification/con
 NEVER = re.compile(
     r"NoSuch|NotFound|^Invalid|Validation|AccessDenied|AlreadyExists|ConditionalCheckFailed|TooLong|TooLarge|Malformed"
     r"|Unauthorized|Forbidden|Unsupported|IdempotentParameterMismatch|MessageRejected|AuthorizationError|NotAuthorized"
-    r"|Disabled|Denied|Expired|Encryption"
+    r"|Disabled|Denied|Expired|Encryption|DoesNotExist|NameExists"
 )
 # codes that arrive without a class of their own (the service's base class, ``name`` = the code): never retryable
 UNMODELLED_NEVER = ("ValidationException", "UnrecognizedClientException", "AccessDeniedException", "AccessDenied", "NotFound")

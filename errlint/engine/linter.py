@@ -88,6 +88,7 @@ class Linter:
         self._triggers: dict[type[Check], tuple] = {}
         self._tops: frozenset[str] | None = None  # top modules of the packs with API generations
         self.declared = None  # the projects' declared dependencies (errlint.project.deps), made on first use
+        self.npm_declared = None  # the npm projects' (errlint.project.npm_deps), made on first use
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
@@ -112,9 +113,13 @@ class Linter:
 
         if is_typescript(path):
             def typescript() -> FileResult:
-                ts = lint_typescript(path, source, self.registry, self.checks, module_name, noqa=self.noqa)
+                ts = lint_typescript(
+                    path, source, self.registry, self.checks, module_name, noqa=self.noqa,
+                    generations=lambda used, packs: self._ts_generations(path, used, packs),
+                )
                 # the other modules it read, under names no Python module has: a cached result is re-linted
                 depends = {f"<typescript> {p}": [p, d] for p, d in ts.reads.items()}
+                depends.update(ts.depends)  # the npm project's declarations it read (errlint.project.npm_deps)
                 return FileResult(path, ts.diagnostics, module_name or "", ts.error, depends=depends)
 
             return on_big_stack(typescript)
@@ -246,6 +251,16 @@ class Linter:
         registry, choices, read = choose_generations(self.registry, used, lambda: self.declared.for_path(path))
         return registry, choices, (self.declared.depends(path) if read else {})
 
+    def _ts_generations(self, path: str, used: frozenset[str], packs: set[str]):
+        """TypeScript: the registry with the npm generation of each SDK the file imports, the choices, and the
+        npm project declarations read (for the cache)."""
+        from ..project.npm_deps import NpmDeclaredIndex, choose_ts_generations
+
+        if self.npm_declared is None:
+            self.npm_declared = NpmDeclaredIndex()
+        registry, choices, read = choose_ts_generations(self.registry, used, packs, lambda: self.npm_declared.for_path(path))
+        return registry, choices, (self.npm_declared.depends(path) if read else {})
+
     def _assumed(self, choice, diagnostics, path, module, source, module_name, is_package, enabled, depends):
         """Findings that hold only with the pack's current generation, which nothing decided:
         their messages say so (each other generation is linted to find out; the project modules
@@ -320,6 +335,7 @@ class Linter:
     def still_valid(self, path: str, module: tuple[str, bool], deps: dict) -> bool:
         """Are the project modules and declarations a cached result of ``path`` read unchanged?"""
         from ..project.deps import DEPENDS_PREFIX, DeclaredIndex
+        from ..project.npm_deps import NPM_DEPENDS_PREFIX, NpmDeclaredIndex
 
         declared = {k: v for k, v in deps.items() if k.startswith(DEPENDS_PREFIX)}
         if declared:
@@ -327,7 +343,13 @@ class Linter:
                 self.declared = DeclaredIndex()
             if not self.declared.still_valid(path, declared):
                 return False
-        modules = {k: v for k, v in deps.items() if not k.startswith(DEPENDS_PREFIX)}
+        npm = {k: v for k, v in deps.items() if k.startswith(NPM_DEPENDS_PREFIX)}
+        if npm:
+            if self.npm_declared is None:
+                self.npm_declared = NpmDeclaredIndex()
+            if not self.npm_declared.still_valid(path, npm):
+                return False
+        modules = {k: v for k, v in deps.items() if not k.startswith((DEPENDS_PREFIX, NPM_DEPENDS_PREFIX))}
         return self.project_index.still_valid(path, *module, modules)
 
     # -- fixes -----------------------------------------------------------------------
