@@ -109,7 +109,7 @@ class IgnoredRetryAfter(Check):
             listed = tops(limited, graph)
             self.report(
                 construct.at,
-                f"{construct.description} retries {name_list(listed)} with its own backoff, ignoring the error's retry_after"
+                f"{construct.description} retries {name_list(listed)} with its own backoff, ignoring {self._retry_after()}"
                 + self._action(listed[0]),
             )
 
@@ -137,8 +137,12 @@ class IgnoredRetryAfter(Check):
             action = self._action(listed[0])
         self.report(
             h.at,
-            f"{what} waits a delay that ignores the error's retry_after before the next attempt (retry loop on line {line})" + action,
+            f"{what} waits a delay that ignores {self._retry_after()} before the next attempt (retry loop on line {line})" + action,
         )
+
+    def _retry_after(self) -> str:
+        """How the message names the delay the server asks for: Python SDKs carry it as retry_after, TypeScript code reads the header."""
+        return "the server's Retry-After" if self.file.language == "typescript" else "the error's retry_after"
 
     def _rate_limit_branch(self, branches: tuple[Branch, ...]) -> Branch | None:
         """``if exc.status_code == 429:`` / ``if e.code == "RATE_LIMIT_EXCEEDED":`` in the handler: the first that honours retry-after."""

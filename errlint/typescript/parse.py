@@ -81,9 +81,14 @@ def captures(grammar: str, pattern: str, node) -> dict:
 
 
 def parse(source: bytes, grammar: str):
-    """(tree, the bytes it was parsed from): a UTF-8 byte order mark is left out, as editors count columns."""
+    """(tree, the bytes it was parsed from): a UTF-8 byte order mark is left out, as editors count columns.
+
+    A raw NUL byte is valid inside a string, a template literal, a comment or a regular expression (the
+    TypeScript compiler accepts it), but tree-sitter's grammars stop there and may read the rest of the
+    literal as code: each NUL is parsed as a space (same width, so every position stays), and
+    :func:`syntax_error` rejects one that no literal or comment holds."""
     text = source[len(_BOM):] if source.startswith(_BOM) else source
-    return parser_for(grammar).parse(text), text
+    return parser_for(grammar).parse(text.replace(b"\0", b" ") if b"\0" in text else text), text
 
 
 class Lines:
@@ -149,7 +154,7 @@ def first_error(root):
 
 def syntax_error(path: str, tree, text: bytes, lines: Lines, grammar: str) -> Diagnostic | None:
     """ERR000 for bytes that are not UTF-8, or a tree with an error node (at the first)."""
-    bad = _decoding_error(path, text)
+    bad = _decoding_error(path, text) or (_stray_nul(path, tree, text, lines) if b"\0" in text else None)
     if bad is not None:
         return bad
     node = first_error(tree.root_node)
@@ -169,3 +174,25 @@ def syntax_error(path: str, tree, text: bytes, lines: Lines, grammar: str) -> Di
         path, line, col, PARSE_ERROR, f"cannot parse: tree-sitter's {name} grammar {why} ({line}:{col}); file skipped",
         rule="parse-error",
     )
+
+
+_HOLDS_NUL = frozenset({"string", "template_string", "comment", "regex", "jsx_text", "html_comment"})
+
+
+def _stray_nul(path: str, tree, text: bytes, lines: Lines) -> Diagnostic | None:
+    """ERR000 at the first NUL byte that no string, template literal, comment or regular expression holds
+    (TypeScript's TS1127 "Invalid character")."""
+    at = text.find(b"\0")
+    while at >= 0:
+        node = tree.root_node.descendant_for_byte_range(at, at + 1)
+        while node is not None and node.type not in _HOLDS_NUL:
+            node = node.parent
+        if node is None:
+            row = text.count(b"\n", 0, at)
+            line, col, _, _ = lines.where((row, at - (text.rfind(b"\n", 0, at) + 1)), (row, 0))
+            return Diagnostic(
+                path, line, col, PARSE_ERROR, f"cannot parse: a NUL byte outside a string, template literal or comment ({line}:{col}); file skipped",
+                rule="parse-error",
+            )
+        at = text.find(b"\0", at + 1)
+    return None
