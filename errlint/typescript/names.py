@@ -65,17 +65,28 @@ def string_value(node) -> str | None:
     return None
 
 
+_INTEROP = frozenset({"__importStar", "__importDefault", "__toESM", "_interopRequireDefault", "_interopRequireWildcard"})
+
+
 def required_module(node) -> str | None:
-    """``require("spec")`` -> ``spec``."""
+    """``require("spec")`` -> ``spec``; also through a compiler's interop helper (``__importDefault(require("spec"))``,
+    ``tslib_1.__importStar(...)``), whose ``.default`` is the module's default export."""
     node = unwrap(node)
     if node is None or node.type != "call_expression":
         return None
     fn = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments")
-    if fn is None or fn.type != "identifier" or text(fn) != REQUIRE or args is None:
+    if fn is None or args is None:
         return None
     values = named(args)
-    return string_value(values[0]) if len(values) == 1 else None
+    if len(values) != 1:
+        return None
+    helper = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
+    if helper is not None and text(helper) in _INTEROP:
+        return required_module(values[0])
+    if fn.type != "identifier" or text(fn) != REQUIRE:
+        return None
+    return string_value(values[0])
 
 
 def is_relative(spec: str) -> bool:
