@@ -127,3 +127,32 @@ def test_documented_attempts_are_the_installed_defaults(npm_pins):
     assert real["openai@3"] == 1
     v3 = next(g for g in REGISTRY.pack_named("openai").generations_in(TYPESCRIPT) if g.name == "npm 3.x")
     assert v3.pack.ts_auto_retry == () and v3.pack.ts_client_classes == ("npm:openai.OpenAIApi",)
+
+
+@pytest.mark.parametrize("package", ["openai", "stripe", "@aws-sdk/client-s3", "cohere-ai"])
+def test_extract_npm_prints_a_pack_errlint_loads(package, npm_pins, tmp_path, capsys):
+    from cli_support import run
+    from errlint.packs import load_pack
+
+    code, out, err = run(capsys, "packs", "extract", "--npm", "--path", str(npm_pins), package)
+    assert code == 0, err
+    path = tmp_path / "skeleton.toml"
+    path.write_text(out)
+    pack = load_pack(path)
+    assert pack.npm == (package,) and pack.npm_version and len(pack.ts_errors) >= 5
+    assert all("retry" not in line or line.lstrip().startswith("#") for line in out.splitlines())  # left to the author
+    if package == "stripe":
+        assert pack.ts.default_export == "npm:stripe.Stripe" and "Stripe.errors" in pack.ts.namespaces
+
+
+def test_check_compares_the_typescript_side(npm_pins, tmp_path, capsys):
+    from cli_support import run
+
+    code, out, _ = run(capsys, "packs", "check", "--path", str(npm_pins), "rules/openai.toml", "rules/aws_sdk_s3.toml")
+    assert code == 0, out
+    assert "rules/openai.toml: valid; compared with the installed npm openai 6.49.0 (read from its .d.ts files): 18 TypeScript classes, 18 match; it agrees" in out
+    bad = tmp_path / "openai.toml"
+    bad.write_text(Path("rules/openai.toml").read_text().replace('typescript_parent = "openai.APIError"  # TypeScript: extends APIError', 'typescript_parent = "openai.AuthenticationError"  #'))
+    code, out, _ = run(capsys, "packs", "check", "--path", str(npm_pins), str(bad))
+    assert code == 1
+    assert "errors.OAuthError.parent: the package's OAuthError extends APIError; the pack says npm:openai.AuthenticationError" in out

@@ -77,6 +77,8 @@ class TsClientConfig:
         """The first setting ``call`` writes (None: none of them)."""
         for setting in settings:
             value = self._read(call, setting)
+            if value is not _MISSING and "*" in setting.values and not isinstance(value, (int, str)):
+                value = "*"  # written, whatever it is (httpOptions.retryOptions: {...}): the value for any
             if value is _OPAQUE or (value is not _MISSING and setting.counts == "any"):
                 return Retries("unknown", None)
             if value is _MISSING:
