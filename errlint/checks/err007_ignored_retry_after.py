@@ -46,18 +46,21 @@ class IgnoredRetryAfter(Check):
     ```
 
     ## TypeScript and JavaScript
-    In a retry loop's `catch`, a branch for a rate-limit status or code
-    (`if (e.statusCode === 429)`, also `e instanceof VaultError &&
-    e.statusCode === 429`) whose sleep does not read `retry-after` /
-    `retryAfter` is reported at its test (or at the `catch` when the branch is
-    inside a catch-all).
+    In a retry loop's `catch`, a branch for a rate-limit class (`e instanceof
+    OpenAI.RateLimitError`), status or code (`if (e.status === 429)`, also
+    `e instanceof APIError && e.status === 429`) whose sleep does not read
+    `retry-after` / `retryAfter` is reported at its test (or at the `catch`
+    when the branch is inside a catch-all).
 
     ```ts
-    for (let attempt = 0; attempt < 3; attempt++) {
+    import OpenAI from "openai";
+
+    const client = new OpenAI({ maxRetries: 0 });
+    for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        return await client.exchange(connection);
+        return await client.embeddings.create({ model, input });
       } catch (e) {
-        if (e instanceof VaultError && e.statusCode === 429) {
+        if (e instanceof OpenAI.RateLimitError) {
           await sleep(2 ** attempt * 1000);
           continue;
         }
@@ -66,7 +69,7 @@ class IgnoredRetryAfter(Check):
     }
     ```
 
-    Use instead: `await sleep(Number(e.headers?.["retry-after"] ?? 1) * 1000);`.
+    Use instead: `await sleep(Number(e.headers?.get("retry-after") ?? 1) * 1000);`.
 
     ## Fix safety
     No automatic fix: where the delay lives (attribute, header, details) differs per SDK.
