@@ -123,6 +123,7 @@ def render(package, tree, throttling, transient, statuses) -> str:
         "",
         "[typescript]",
         'commands = ["send"]  # client.send(new GetObjectCommand(input)) is the operation GetObjectCommand',
+        'class_codes = true  # e.name === "NoSuchKey": a modelled exception\'s name is its error code',
     ]
     if factories:
         out.append(f"factories = [{', '.join(_q(f) for f in factories)}]  # DynamoDBDocumentClient.from(client) keeps its settings")
@@ -160,19 +161,17 @@ def render(package, tree, throttling, transient, statuses) -> str:
             out.append(f"retry = {_q(retry)}")
             out.append(f"action = {_q(action)}")
         out.append("")
-    out.append("# Codes as code reads them off the error (e.name === \"ThrottlingException\"): the modelled classes' and")
-    out.append("# those that arrive as the service's base class.")
+    out.append("# Codes that arrive as the service's base class (e.name === \"ThrottlingException\"); the modelled classes'")
+    out.append("# names are codes too ([typescript] class_codes).")
+    names = {c.name for c in classes}
     codes = {}
-    for c in classes:
-        if c.name != service and policies[c.name][0] != "unspecified":
-            codes[c.name] = (policies[c.name][0], policies[c.name][1], c.name)
     for code in throttling:
         codes.setdefault(code, ("transient", "Throttling: the SDK already retried it (maxAttempts), with its throttling backoff.", None))
     for code in transient:
         codes.setdefault(code, ("transient", "The SDK already retried it (maxAttempts).", None))
     for code in UNMODELLED_NEVER:
         codes.setdefault(code, ("never", "Fix the request, the credentials or the resource. Don't retry.", None))
-    for code, (retry, action, exc) in sorted(codes.items()):
+    for code, (retry, action, exc) in sorted((k, v) for k, v in codes.items() if k not in names):
         out.append(f"[codes.{code}]")
         out.append(f"retry = {_q(retry)}")
         out.append(f"action = {_q(action)}")

@@ -156,3 +156,13 @@ def test_check_compares_the_typescript_side(npm_pins, tmp_path, capsys):
     code, out, _ = run(capsys, "packs", "check", "--path", str(npm_pins), str(bad))
     assert code == 1
     assert "errors.OAuthError.parent: the package's OAuthError extends APIError; the pack says npm:openai.AuthenticationError" in out
+
+
+def test_the_aws_packs_are_what_the_script_generates(npm_pins):
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "scripts/gen_aws_packs.py", "--path", str(npm_pins), "--check"],
+        cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr

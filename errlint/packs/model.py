@@ -151,6 +151,7 @@ class TsSide:
     commands: tuple[str, ...] = ()  # client methods that run a command object: client.send(new GetObjectCommand())
     factories: tuple[str, ...] = ()  # "Class.method": static calls that return a client (DynamoDBDocumentClient.from)
     class_builders: tuple[str, ...] = ()  # static methods that return a client class with plugins (Octokit.plugin)
+    class_codes: bool = False  # a class's name is also an error code with its policy (e.name === "NoSuchKey")
 
 
 @dataclass(frozen=True)

@@ -100,20 +100,32 @@ class PackRegistry:
 
 
 def _check_global_cycles(reg: PackRegistry) -> None:
+    """No class is its own ancestor across packs (one depth-first walk over the graph: linear in its size)."""
     graph = reg.graph
-    for qual in reg.errors:
-        seen: set[str] = set()
-        stack = [(p, [qual]) for p in graph.parents(qual)]
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in reg.errors:
+        if state.get(start):
+            continue
+        path: list[str] = [start]
+        state[start] = 1
+        stack = [iter(graph.parents(start))]
         while stack:
-            current, path = stack.pop()
-            if current == qual:
-                pack = reg.error_pack[qual]
-                chain = " -> ".join(path + [qual])
-                raise PackError(f"{pack.path}: errors.{reg.errors[qual].name}.parent: inheritance cycle: {chain}")
-            if current in seen:
+            current = next(stack[-1], None)
+            if current is None:
+                state[path.pop()] = 2
+                stack.pop()
                 continue
-            seen.add(current)
-            stack.extend((p, path + [current]) for p in graph.parents(current))
+            if state.get(current) == 1:
+                chain = path[path.index(current):] + [current]
+                qual = chain[0]
+                pack = reg.error_pack.get(qual) or reg.error_pack[start]
+                name = reg.errors[qual].name if qual in reg.errors else qual
+                raise PackError(f"{pack.path}: errors.{name}.parent: inheritance cycle: {' -> '.join(chain)}")
+            if state.get(current) == 2:
+                continue
+            state[current] = 1
+            path.append(current)
+            stack.append(iter(graph.parents(current)))
 
 
 def bundled_rules_dir() -> Path:

@@ -21,7 +21,7 @@ from .model import (
 from .reader import _SCOPE_KEYS, _array_of_tables, _check_cycles, _Reader, _scope  # noqa: F401 (_SCOPE_KEYS: the documented keys)
 from .wrappers import read_retry_wrappers
 from .typescript import (
-    TS_AUTO_RETRY_KEYS, TS_ERROR_KEYS, TsClassInfo, read_ts_side, ts_auto_retry, ts_class_of, ts_client_classes,
+    TS_AUTO_RETRY_KEYS, TS_ERROR_KEYS, TsClassInfo, class_codes, read_ts_side, ts_auto_retry, ts_class_of, ts_client_classes,
     ts_irreversible, ts_strings, typescript_classes,
 )
 
@@ -216,6 +216,7 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
     auto_retry, ts_retry = _auto_retry(r, data, classes, sdk.npm)
     irreversible, ts_irrev = _irreversible(r, data, sdk.npm)
     scope_hosts, scope_classes = _scope(r, data, sdk.modules)
+    ts_side = read_ts_side(r, data, sdk.npm)
     return Pack(
         name=sdk.name,
         path=str(path),
@@ -234,13 +235,13 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
         irreversible=tuple(irreversible),
         errors=MappingProxyType(classes.errors),
         statuses=MappingProxyType(_policies(r, data, "statuses", _STATUS_KEY, classes.resolve)),
-        codes=MappingProxyType(_policies(r, data, "codes", None, classes.resolve)),
+        codes=MappingProxyType(_codes(r, data, classes, ts_side)),
         aliases=MappingProxyType(classes.aliases),
         scope_hosts=scope_hosts,
         scope_classes=scope_classes,
         npm=sdk.npm,
         npm_version=r.string(sdk.table, "npm_version", "sdk"),
-        ts=read_ts_side(r, data, sdk.npm),
+        ts=ts_side,
         ts_errors=MappingProxyType(classes.ts_errors),
         ts_aliases=MappingProxyType(classes.ts_aliases),
         javascript=sdk.javascript,
@@ -306,6 +307,11 @@ def _irreversible(r: _Reader, data: dict[str, Any], npm: tuple[str, ...]) -> tup
         if ts_entry is not None:
             ts_irrev.append(ts_entry)
     return irreversible, ts_irrev
+
+
+def _codes(r: _Reader, data: dict[str, Any], classes: _Errors, ts_side) -> dict[str, Policy]:
+    codes = _policies(r, data, "codes", None, classes.resolve)
+    return class_codes(classes.ts_errors, codes, Policy) if ts_side.class_codes else codes
 
 
 def _policies(r: _Reader, data: dict[str, Any], table_name: str, key_pattern: re.Pattern[str] | None, resolve) -> dict[str, Policy]:

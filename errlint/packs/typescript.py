@@ -46,7 +46,7 @@ TS_METHOD_PATH = re.compile(r"^(\*|[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0
 TS_PATH = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$")
 # a TypeScript class of any pack by qualified name: npm module (or globalThis, or npm:x) + "." + name
 TS_QUALIFIED = re.compile(r"^(globalThis|npm:[a-z0-9][a-z0-9._~-]*|(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*(/[A-Za-z0-9._~-]+)*)\.[A-Za-z_$][A-Za-z0-9_$]*$")
-TS_KEYS = ("default_export", "namespaces", "client_namespaces", "commands", "factories", "class_builders")
+TS_KEYS = ("default_export", "namespaces", "client_namespaces", "commands", "factories", "class_builders", "class_codes")
 TS_SETTING_KEYS = ("path", "counts", "values", "at", "arg")
 TS_ERROR_KEYS = ("typescript_name", "typescript_parent", "typescript_attributes", "typescript_retry", "typescript_action", "npm")
 TS_AUTO_RETRY_KEYS = (
@@ -99,7 +99,18 @@ def read_ts_side(r, data: Mapping[str, Any], npm: tuple[str, ...]) -> TsSide:
         commands=r.strings(table, "commands", "typescript", TS_NAME),
         factories=factories,
         class_builders=r.strings(table, "class_builders", "typescript", TS_NAME),
+        class_codes=r.boolean(table, "class_codes", "typescript"),
     )
+
+
+def class_codes(ts_errors: Mapping[str, ErrorSpec], codes: Mapping[str, Any], policy) -> dict:
+    """``[typescript] class_codes``: each TypeScript class with a policy is also the error code of its name
+    (``e.name === "NoSuchKey"``, ``e.type === "StripeCardError"``); a ``[codes]`` entry of that name wins."""
+    out = {}
+    for q, spec in ts_errors.items():
+        if spec.retry != "unspecified" and spec.name not in codes:
+            out[spec.name] = policy(key=spec.name, retry=spec.retry, action=spec.action, exception=q)
+    return {**out, **codes}
 
 
 def ts_class_of(ts_of: Mapping[str, str]):

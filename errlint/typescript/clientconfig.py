@@ -154,8 +154,12 @@ class TsClientConfig:
             func = unwrap(call.child_by_field_name("function"))
             base = func.child_by_field_name("object") if client.how == "reconfigured" else _first_argument(call)
             return self._expr(base, auto, default, depth + 1)
+        if client.how == "factory":  # a function of the file that returns one: what its returns build
+            values = self._returns(call)
+            if values:
+                return self._from_values(values, " ".join(text(call).split())[:40], auto, default, depth)
         if client.how != "constructed":
-            return self._assumed(" ".join(text(call).split())[:40], default)  # a function of the file that returns one
+            return self._assumed(" ".join(text(call).split())[:40], default)
         if "?defaults" in client.plugins:
             return Retries("unknown", None)  # Octokit.plugin(retry).defaults({ retry: ... }): options errlint does not merge
         found = self._settings(call, [s for s in auto.settings if s.at == "client"])
@@ -212,6 +216,32 @@ class TsClientConfig:
         if len(bound) == 1 and bound[0][0] in ("const", "let"):
             return _literal(bound[0][1])
         return _OPAQUE
+
+    def _returns(self, call) -> list:
+        """The values the function of the file that ``call`` calls returns (its expression body, or its ``return``s)."""
+        from .scopes import FUNCTIONS, walk
+
+        func = unwrap(call.child_by_field_name("function"))
+        function = None
+        if func is not None and func.type == "identifier":
+            decl = self.receivers._declaration(func)
+            if decl is not None and decl[0] == "function":
+                function = decl[3]
+            elif decl is not None and decl[0] == "variable" and decl[2] is not None and decl[2].type in FUNCTIONS:
+                function = decl[2]
+        body = function.child_by_field_name("body") if function is not None else None
+        if body is None:
+            return []
+        if body.type != "statement_block":
+            return [body]
+        out = []
+        for node in walk(body):
+            if node.type == "return_statement":
+                kids = named(node)
+                if not kids:
+                    return []
+                out.append(kids[0])
+        return out
 
     def _field_values(self, member, name: str) -> list:
         """What the class around ``member`` assigns to ``this.<name>`` (fields, constructor, methods)."""
