@@ -23,6 +23,13 @@ declaration files with errlint's npm reader), with a retry policy:
 The service's base class (``S3ServiceException``) extends @smithy's
 ``ServiceException`` (rules/smithy.toml) and is ``by-status``: unmodelled codes
 (``SlowDown``, ``ValidationException``) arrive as it, with ``name`` set to the code.
+
+What the declaration files cannot say is written by hand after the line
+HAND_WRITTEN, which every pack ends with: ``[[irreversible]]`` operations
+(ERR009) under their TypeScript names, the command class ``client.send`` runs
+(``PublishCommand``) and the aggregated client's method (``publish``).
+Regenerating rewrites what is above that line and keeps what follows it;
+``--check`` compares only what is above.
 """
 from __future__ import annotations
 
@@ -81,6 +88,20 @@ def _fault(file: str, name: str) -> tuple[str | None, bool]:
     body = m.group(1) if m else ""
     fault = re.search(r'\$fault: "(\w+)"', body)
     return (fault.group(1) if fault else None), "$retryable" in body
+
+
+HAND_WRITTEN = "# ---- Hand-written below: scripts/gen_aws_packs.py regenerates what is above this line and keeps what follows."
+HAND_WRITTEN_HELP = (
+    "# [[irreversible]] operations (ERR009) go here, under their TypeScript names: the command that client.send runs\n"
+    "# and the aggregated client's method, e.g. typescript = [\"PublishCommand\", \"publish\"]."
+)
+
+
+def split_hand_written(text: str) -> tuple[str, str]:
+    """A pack's text as (the generated part, through the HAND_WRITTEN line; what follows it, kept as written).
+    A pack without the line is all generated."""
+    head, sep, tail = text.partition(HAND_WRITTEN + "\n")
+    return (head + sep, tail) if sep else (text, "")
 
 
 def _q(text: str) -> str:
@@ -184,6 +205,7 @@ def render(package, tree, throttling, transient, statuses) -> str:
         "[statuses.429]", 'retry = "transient"', 'action = "Throttled: the SDK already retried it."', "",
         "[statuses.5xx]", 'retry = "transient"', f"action = {_q('500, 502, 503 and 504 were already retried by the SDK (not 501).')}", "",
     ]
+    out += [HAND_WRITTEN, HAND_WRITTEN_HELP]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -200,11 +222,14 @@ def main() -> int:
         tree = read_npm(package, roots)
         text = render(package, tree, throttling, transient, statuses)
         path = ROOT / "rules" / f"{CLIENTS[name][0]}.toml"
+        generated, _ = split_hand_written(text)
+        existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+        kept = split_hand_written(existing)[1] if HAND_WRITTEN in existing else HAND_WRITTEN_HELP + "\n"
         if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            if split_hand_written(existing)[0] != generated:
                 stale.append(str(path))
         else:
-            path.write_text(text, encoding="utf-8")
+            path.write_text(generated + kept, encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT)}: {len(tree.classes)} classes")
     if stale:
         print("not what scripts/gen_aws_packs.py writes: " + ", ".join(stale), file=sys.stderr)

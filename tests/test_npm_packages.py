@@ -166,3 +166,44 @@ def test_the_aws_packs_are_what_the_script_generates(npm_pins):
         cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_aws_packs_keep_what_is_written_by_hand(npm_pins, tmp_path, monkeypatch):
+    """An [[irreversible]] written after the HAND_WRITTEN line survives a regeneration, --check ignores it, and the
+    pack reads it: a retry loop around the command is ERR009."""
+    import importlib.util
+    import shutil
+    import sys
+
+    from errlint.checks import ALL_CHECKS
+    from errlint.packs import load_pack
+    from errlint.packs.registry import PackRegistry, load_packs
+    from errlint.typescript import lint_file
+
+    spec = importlib.util.spec_from_file_location("gen_aws_packs", Path(__file__).parent.parent / "scripts" / "gen_aws_packs.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    shutil.copytree(gen.ROOT / "rules", tmp_path / "rules")
+    monkeypatch.setattr(gen, "ROOT", tmp_path)
+    sns = tmp_path / "rules" / "aws_sdk_sns.toml"
+    hand = '\n[[irreversible]]\ntypescript = ["PublishCommand", "publish"]\nreason = "A message published twice is delivered twice."\n'
+    sns.write_text(sns.read_text() + hand)
+    monkeypatch.setattr(sys, "argv", ["gen_aws_packs.py", "--path", str(npm_pins), "--check"])
+    assert gen.main() == 0  # what is hand-written is not compared
+    monkeypatch.setattr(sys, "argv", ["gen_aws_packs.py", "--path", str(npm_pins)])
+    assert gen.main() == 0
+    assert sns.read_text().endswith(hand)  # and is kept
+
+    registry = PackRegistry([*(p for p in load_packs() if p.name != "aws_sdk_sns"), load_pack(sns)])
+    source = (
+        'import { SNSClient, PublishCommand } from "@aws-sdk/client-sns";\n'
+        "const sns = new SNSClient({ maxAttempts: 1 });\n"
+        "export async function notify(input) {\n"
+        "  for (let attempt = 0; attempt < 3; attempt++) {\n"
+        "    try { return await sns.send(new PublishCommand(input)); }\n"
+        "    catch (e) { await new Promise((r) => setTimeout(r, 2 ** attempt * 100)); }\n"
+        "  }\n"
+        "}\n"
+    )
+    found = [(d.code, d.line) for d in lint_file("a.ts", source.encode(), registry, ALL_CHECKS).diagnostics]
+    assert ("ERR009", 4) in found, found
