@@ -247,6 +247,36 @@ def test_a_nul_byte_outside_a_literal_is_err000(registry):
     assert "a NUL byte outside a string, template literal or comment" in found[0].message
 
 
+# -- reserved words as module export names -----------------------------------------------------------
+
+def test_a_reserved_word_as_an_export_name_is_linted(registry):
+    """Bundlers name chunks' exports `in`, `do`, `if` (@mastra/core's dist): valid JavaScript that tree-sitter rejects."""
+    source = (
+        b"class MyError extends Error {}\nclass Sub extends MyError {}\n"
+        b"export { MyError as in, Sub as do };\n"
+        b"try { f(); } catch (e) {\n  if (e instanceof MyError) {}\n  else if (e instanceof Sub) {}\n}\n"
+    )
+    for path in ("chunk.js", "chunk.ts"):
+        found = lint_file(path, source, registry, ALL_CHECKS).diagnostics
+        assert [(d.code, d.line, d.column) for d in found] == [("ERR004", 6, 12)], path
+
+
+def test_a_reserved_word_imported_from_a_chunk_names_its_class(tree, capsys):
+    (tree / "chunk.js").write_text("class MyError extends Error {}\nclass Sub extends MyError {}\nexport { MyError as in, Sub as do };\n")
+    (tree / "main.js").write_text(
+        'import { in as Base, do as Child } from "./chunk.js";\n'
+        "export function g(f) {\n  try { f(); } catch (e) {\n    if (e instanceof Base) { return 1; }\n"
+        "    else if (e instanceof Child) { return 2; }\n  }\n}\n"
+    )
+    code, out, _ = run(capsys, "--no-cache", "--output-format", "json", ".")
+    assert [(f["filename"], f["code"], f["location"]["row"]) for f in json.loads(out)] == [("main.js", "ERR004", 5)]
+
+
+def test_a_reserved_word_outside_a_specifier_is_still_err000(registry):
+    found = lint_file("a.js", b"export { a as in };\nconst in = 1;\n", registry, ALL_CHECKS).diagnostics
+    assert [d.code for d in found] == ["ERR000"]
+
+
 # -- the pack schema's TypeScript keys ---------------------------------------------------------------
 
 BASE = '[sdk]\nname = "acme"\nnpm = ["@acme/sdk"]\n[clients]\ntypescript = ["Acme"]\n[errors.AcmeError]\n'
