@@ -228,6 +228,20 @@ def test_npm_declarations(tmp_path):
     assert d.lookup(["groq-sdk"]) is None
 
 
+def test_a_fifo_named_package_json_is_not_read(tmp_path):
+    import os
+    import threading
+
+    os.mkfifo(tmp_path / "package.json")
+    (tmp_path / "yarn.lock").write_text('"openai@^4.0.0":\n  version "4.20.0"\n')
+    done = []
+    reader = threading.Thread(target=lambda: done.append(NpmDeclared(str(tmp_path))), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert done, "NpmDeclared waited on a FIFO"
+    assert done[0].lookup(["openai"])[1] == "yarn.lock: openai 4.20.0"
+
+
 # -- NUL bytes ----------------------------------------------------------------------------------------
 
 def test_a_nul_byte_in_a_literal_or_comment_is_linted(registry):

@@ -44,6 +44,8 @@ class NpmDeclared:
         h = hashlib.blake2b(digest_size=16)
         for name in (_MANIFEST, *_LOCKS) if directory is not None else ():
             path = os.path.join(directory, name)
+            if not os.path.isfile(path):  # nor a FIFO or a device, which open() could wait on forever
+                continue
             try:
                 with open(path, "rb") as fh:
                     data = fh.read()
