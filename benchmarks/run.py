@@ -27,7 +27,9 @@ finding (5,000 findings: a 50,000-line file), plain and with --fix --diff: the
 cost per finding should not grow with the file. The kinds: ERR004 shadowed
 handlers in top-level functions; the same mixed with ERR008 (whose fix adds a
 name to the module's import); ERR004 in the methods of one class (one
-top-level statement holding every finding).
+top-level statement holding every finding); "many calls": functions that each
+call the one before (each call looked up among the module's functions) with an
+ERR008 in each.
 """
 from __future__ import annotations
 
@@ -136,7 +138,16 @@ def generated_file(kind: str, n: int) -> str:
         "    except TimeoutError:  # the builtin, not the SDK's\n        return None\n    except NetworkError:\n"
         "        return {i}\n\n"
     )
-    if kind == "shadowed":
+    calls = (
+        "\n\nasync def g{i}(vault: App, url):\n    data = await g{prev}(vault, url)\n    try:\n"
+        "        return await vault.request('GET', url)\n    except TimeoutError:  # the builtin, not the SDK's\n"
+        "        return data\n    except NetworkError:\n        return {i}\n\n"
+    )
+    if kind == "many calls":  # each function calls the one before it (issue 27)
+        head = '"""Generated: functions calling functions, ERR008 in each."""\nfrom alter_sdk import App, NetworkError\n'
+        head += "\n\nasync def g0(vault: App, url):\n    return None\n"
+        parts = [calls.format(i=i, prev=i - 1) for i in range(1, n + 1)]
+    elif kind == "shadowed":
         head, parts = '"""Generated: ERR004."""\n', [shadowed.format(i=i, ind="", self="") for i in range(n)]
     elif kind == "mixed":
         head = '"""Generated: ERR004 and ERR008."""\nfrom alter_sdk import App, NetworkError\n'
@@ -149,10 +160,10 @@ def generated_file(kind: str, n: int) -> str:
 
 def many_findings(args) -> int:
     """Time errlint on generated files with N findings (see the module's docstring)."""
-    kinds = ("shadowed", "mixed", "one class")
+    kinds = ("shadowed", "mixed", "one class", "many calls")
     print(f"errlint on generated files (Python {sys.version.split()[0]}, {os.cpu_count()} cores); "
           f"runs over {args.timeout:.0f} s are stopped\n")
-    print("| kind | findings | lines | mode | wall s | CPU s | peak RSS MB | CPU ms per finding |")
+    print("| kind | findings (many calls: functions) | lines | mode | wall s | CPU s | peak RSS MB | CPU ms per finding |")
     print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory(prefix="errlint-many-") as tmp:
         config = Path(tmp) / "errlint.toml"

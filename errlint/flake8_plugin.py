@@ -71,13 +71,33 @@ class Flake8Plugin:
         cls.extend_packs = tuple(p for p in getattr(options, "errlint_extend_packs", None) or () if p)
         cls.disable_packs = tuple(p for p in getattr(options, "errlint_disable_packs", None) or () if p)
         cls.enable_packs = tuple(p for p in getattr(options, "errlint_enable_packs", None) or () if p)
+        cls._check_options()
+
+    @classmethod
+    def _check_options(cls) -> None:
+        """The configuration of the current directory and the packs the options name, loaded once
+        before flake8 reads a file: a broken one (a pack's cycle, a FIFO, bad TOML) is one line and
+        exit 2, as on errlint's command line. (A file under another configuration that is broken
+        gets ERR000 saying so.)"""
+        try:
+            cls._session_for(cls.extend_packs, cls.disable_packs, cls.enable_packs).linter(find_config("."))
+        except (ConfigError, PackError, SelectionError) as exc:
+            import sys
+
+            print(f"errlint: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def _session(self) -> Session:
-        extend = tuple(os.path.realpath(p) for p in self.extend_packs)  # not Path.resolve: no crash on a link loop
-        key = (extend, self.disable_packs, self.enable_packs)
+        return self._session_for(self.extend_packs, self.disable_packs, self.enable_packs)
+
+    @staticmethod
+    def _session_for(extend_packs, disable_packs, enable_packs) -> Session:
+        # os.path.realpath, not Path.resolve: no crash on a link loop; a NUL byte is left for the packs to report
+        extend = tuple(p if "\0" in p else os.path.realpath(p) for p in extend_packs)
+        key = (extend, disable_packs, enable_packs)
         session = _SESSIONS.get(key)
         if session is None:
-            session = _SESSIONS[key] = Session(extend_packs=extend, disable_packs=self.disable_packs, enable_packs=self.enable_packs, noqa=False)
+            session = _SESSIONS[key] = Session(extend_packs=extend, disable_packs=disable_packs, enable_packs=enable_packs, noqa=False)
         return session
 
     def _source(self) -> bytes:

@@ -130,3 +130,36 @@ class ClassGraph:
         """Every known class that is ``name`` or derives from it."""
         canon = self.canonical(name) or name
         return {c for c in self.all_classes() if canon in self.ancestors(c)}
+
+
+def find_cycle(nodes, parents) -> list[str] | None:
+    """The first cycle of the graph ``parents(node)`` over ``nodes`` (the nodes, the first one
+    repeated at the end), or None; an iterative depth-first search, linear in nodes and links."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in nodes:
+        if start in state:
+            continue
+        path = [start]
+        todo = [iter(parents(start))]
+        state[start] = 1
+        while todo:
+            for p in todo[-1]:
+                if p not in nodes or state.get(p) == 2:
+                    continue
+                if state.get(p) == 1:
+                    return path[path.index(p):] + [p]
+                state[p] = 1
+                path.append(p)
+                todo.append(iter(parents(p)))
+                break
+            else:
+                state[path.pop()] = 2
+                todo.pop()
+    return None
+
+
+def show_cycle(cycle: list[str], keep: int = 4) -> str:
+    """``A -> B -> A``; a long cycle shortened in the middle, with how many classes it has."""
+    if len(cycle) <= 2 * keep + 1:
+        return " -> ".join(cycle)
+    return f"{' -> '.join(cycle[:keep])} -> ... ({len(cycle) - 1} classes) ... -> {' -> '.join(cycle[-keep:])}"

@@ -27,22 +27,58 @@ import io
 import re
 import tokenize
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from .diagnostics import PARSE_ERROR, Diagnostic
 from .fixes import quiet_compile
 
 _MAX_PYTHON_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting
 _BRACKETS = re.compile(rb"[\[\](){}]")
+# How deep errlint reads Python: CPython's AST depth (a call chain of N links is 2N deep, a chain
+# of N binary operators N). LibCST's parser slows down with the square of the depth and more, so
+# deeper code is ERR000 "too deeply nested", never a hang. The deepest file among 13,000 of the
+# stdlib and popular packages is 568 deep (sympy's generated resolvent_lookup.py).
+MAX_PYTHON_DEPTH = 1000
+TOO_DEEP = "too deeply nested"
 
 
-@lru_cache(maxsize=1)
+_UNSET = object()
+
+
+class _LastFile:
+    """CPython's answers about the file being linted (the last one asked about): its tree (or why
+    its parser failed) and its compile error, each computed once; the tree, when built, is what is
+    compiled."""
+
+    def __init__(self) -> None:
+        self.source: bytes | None = None
+        self.tree: object = _UNSET
+        self.parse_failure: BaseException | None = None
+        self.error: object = _UNSET
+
+    def of(self, source: bytes) -> _LastFile:
+        if self.source is not source and self.source != source:
+            self.source, self.tree, self.parse_failure, self.error = source, _UNSET, None, _UNSET
+        return self
+
+
+_LAST = _LastFile()
+
+
+def _python_ast(source: bytes) -> tuple[ast.Module | None, BaseException | None]:
+    """CPython's AST of ``source`` and None, or None and why CPython's parser failed (kept for the
+    last file asked)."""
+    last = _LAST.of(source)
+    if last.tree is _UNSET:
+        try:
+            last.tree = quiet_compile(source, "<errlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            last.tree, last.parse_failure = None, exc
+    return last.tree, last.parse_failure  # type: ignore[return-value]
+
+
 def python_tree(source: bytes) -> ast.Module | None:
-    """CPython's AST of ``source``, or None when CPython rejects it."""
-    try:
-        return quiet_compile(source, "<errlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    """CPython's AST of ``source``, or None when CPython rejects it (kept for the last file asked)."""
+    return _python_ast(source)[0]
 
 
 _NOQA_CODES = r"\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?"
@@ -60,7 +96,57 @@ def python_syntax_error(path: str, source: bytes) -> Diagnostic | None:
 
 
 def too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
-    """ERR000 with CPython's reason for bracket nesting CPython itself rejects, before LibCST sees it."""
+    """ERR000 for nesting LibCST is not to see: brackets CPython rejects (with its reason), code
+    CPython's parser runs out of room for, code deeper than :data:`MAX_PYTHON_DEPTH`."""
+    tree, error = _python_ast(source)
+    if isinstance(error, (RecursionError, MemoryError)):
+        return _too_deep(path, 1, "CPython's parser runs out of room")
+    if tree is not None and len(source) > MAX_PYTHON_DEPTH:
+        line = _deeper_than(tree, MAX_PYTHON_DEPTH)
+        if line is not None:
+            return _too_deep(path, line, f"more than {MAX_PYTHON_DEPTH} levels, errlint's limit")
+    if isinstance(error, SyntaxError) and len(source) > MAX_PYTHON_DEPTH and _longest_statement(source) > MAX_PYTHON_DEPTH:
+        # CPython rejects the file and its depth cannot be read: a statement this long may be too
+        # deep for LibCST's parser (a broken 20,000-link call chain hung it); CPython's reason, as
+        # LibCST's failure would give. (Only newer syntax than this Python's loses its lint.)
+        return _cpython_error(path, source)
+    if tree is not None:
+        return None  # CPython parsed it: its bracket nesting is within CPython's limit
+    return _too_many_brackets(path, source)
+
+
+def _longest_statement(source: bytes) -> int:
+    """The most tokens in one logical line of ``source`` (a bound on an expression's depth), as far
+    as the tokenizer reads."""
+    longest = count = 0
+    try:
+        for token in tokenize.tokenize(io.BytesIO(source).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                longest, count = max(longest, count), 0
+            elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                count += 1
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        pass
+    return max(longest, count)
+
+
+def _too_deep(path: str, line: int, why: str) -> Diagnostic:
+    return Diagnostic(path, line, 1, PARSE_ERROR, f"cannot parse: {TOO_DEEP} ({why}); file skipped", rule="parse-error")
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> int | None:
+    """The line of the first node deeper than ``limit`` in ``tree``, or None; no recursion."""
+    stack = [(tree, 0, 1)]
+    while stack:
+        node, depth, line = stack.pop()
+        line = getattr(node, "lineno", line)  # (a Load or an operator has none: its parent's)
+        if depth > limit:
+            return line
+        stack.extend((child, depth + 1, line) for child in ast.iter_child_nodes(node))
+    return None
+
+
+def _too_many_brackets(path: str, source: bytes) -> Diagnostic | None:
     if source.count(b"(") + source.count(b"[") + source.count(b"{") <= _MAX_PYTHON_NESTING:
         return None
     depth = deepest = 0
@@ -83,7 +169,9 @@ def _cpython_error(path: str, source: bytes) -> Diagnostic | None:
     except SyntaxError as err:
         line, col = err.lineno or 1, err.offset or 1
         return Diagnostic(path, line, col, PARSE_ERROR, f"cannot parse: {err.msg} ({line}:{col})", rule="parse-error")
-    except (ValueError, RecursionError, MemoryError) as err:
+    except (RecursionError, MemoryError):
+        return _too_deep(path, 1, "CPython's parser runs out of room")
+    except ValueError as err:
         return Diagnostic(path, 1, 1, PARSE_ERROR, f"cannot parse: {type(err).__name__}: {err}", rule="parse-error")
     return None
 
@@ -136,16 +224,23 @@ def _decoding_error(path: str, source: bytes) -> Diagnostic | None:
 _NOT_A_VERDICT = SyntaxError("not a verdict on the code")
 
 
-@lru_cache(maxsize=1)
 def _compile_error(source: bytes) -> SyntaxError | None:
-    """CPython's SyntaxError for ``source``, None when it compiles (kept for the last file asked)."""
-    try:
-        quiet_compile(source, "<errlint>", "exec", dont_inherit=True)
-    except SyntaxError as err:
-        return err
-    except (ValueError, RecursionError, MemoryError):
-        return _NOT_A_VERDICT  # null bytes, nesting: the parser's own ERR000 covers these
-    return None
+    """CPython's SyntaxError for ``source``, None when it compiles (kept for the last file asked).
+
+    When CPython's tree of ``source`` was built (:func:`python_tree`), the tree is compiled: the
+    compiler's verdict without a second parse (its errors and their positions are the same).
+    """
+    last = _LAST.of(source)
+    if last.error is _UNSET:
+        tree = last.tree if last.tree is not _UNSET else None
+        try:
+            quiet_compile(tree if tree is not None else source, "<errlint>", "exec", dont_inherit=True)
+            last.error = None
+        except SyntaxError as err:
+            last.error = err
+        except (ValueError, RecursionError, MemoryError):
+            last.error = _NOT_A_VERDICT  # null bytes, nesting: the parser's own ERR000 covers these
+    return last.error  # type: ignore[return-value]
 
 
 def compiles(source: bytes) -> bool:
@@ -153,12 +248,16 @@ def compiles(source: bytes) -> bool:
     return _compile_error(source) is None
 
 
-def compile_only_error(path: str, source: bytes) -> Diagnostic | None:
+def compile_only_error(path: str, source: bytes, parse: bool = False) -> Diagnostic | None:
     """ERR000 when CPython parses ``source`` but cannot compile it; None otherwise.
 
     A file CPython's parser rejects is not this function's business (it may be
     newer syntax LibCST reads, or a syntax error reported elsewhere).
+    ``parse``: the file's tree is needed anyway (the front end chooses what LibCST
+    parses with it): build it first and compile it rather than the text.
     """
+    if parse:
+        python_tree(source)
     err = _compile_error(source)
     if err is None or err is _NOT_A_VERDICT or python_tree(source) is None:
         return None
@@ -173,24 +272,45 @@ def compile_only_error(path: str, source: bytes) -> Diagnostic | None:
 # -- after the checks: # noqa -----------------------------------------------------------------
 def noqa_filter(source_lines: Sequence[str], diagnostics: Iterable[Diagnostic], comment: re.Pattern = _NOQA) -> list[Diagnostic]:
     """Drop the findings on lines with ``# noqa`` (every code) or ``# noqa: ERR004`` (those codes);
-    ``comment``: the language's form of the comment (NOQA_SLASHES: ``// noqa``, ``/* noqa``)."""
+    ``comment``: the language's form of the comment (NOQA_SLASHES: ``// noqa``, ``/* noqa``).
+    Each line is read once, however many findings it has (a minified file is one long line)."""
+    verdicts: dict[int, tuple[str, ...] | None] = {}  # line -> codes its noqa names (() every code), None: none
     out = []
     for d in diagnostics:
-        line = source_lines[d.line - 1] if 0 < d.line <= len(source_lines) else ""
-        if "noqa" in line.lower():
-            match = comment.search(line)
-            if match:
-                codes = match.group("codes")
-                if not codes:
-                    continue  # blanket noqa
-                if any(d.code.upper().startswith(c.upper()) for c in _CODE_SPLIT.split(codes.strip()) if c):
-                    continue
+        if d.line not in verdicts:
+            verdicts[d.line] = _noqa_codes(source_lines[d.line - 1] if 0 < d.line <= len(source_lines) else "", comment)
+        codes = verdicts[d.line]
+        if codes is not None and (not codes or any(d.code.upper().startswith(c) for c in codes)):
+            continue
         out.append(d)
     return out
 
 
+def _noqa_codes(line: str, comment: re.Pattern) -> tuple[str, ...] | None:
+    """The codes a line's noqa comment names (``()``: a blanket noqa), None when it has none."""
+    if "noqa" not in line.lower():
+        return None
+    match = comment.search(line)
+    if not match:
+        return None
+    codes = match.group("codes")
+    return tuple(c.upper() for c in _CODE_SPLIT.split(codes.strip()) if c) if codes else ()
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as CPython, JavaScript and the front ends' positions count them: a line
+    ends at ``\\r\\n``, ``\\r`` or ``\\n`` only (``str.splitlines`` also breaks at a form feed,
+    ``\\x1c`` or ``\\u2028``, which would put a ``# noqa`` on the wrong line)."""
+    return _LINE_BREAK.split(text)
+
+
 def decode_lines(source: bytes, encoding: str) -> list[str]:
+    """The file's lines as LibCST and CPython number them: broken at ``\r\n``, ``\r`` and ``\n`` only
+    (not at the form feeds, ``\x1c``-``\x1e``, ``\x85`` or ``\u2028`` that :meth:`str.splitlines` breaks at)."""
     try:
-        return source.decode(encoding, errors="replace").splitlines()
+        return split_lines(source.decode(encoding, errors="replace"))
     except LookupError:
-        return source.decode("utf-8", errors="replace").splitlines()
+        return split_lines(source.decode("utf-8", errors="replace"))

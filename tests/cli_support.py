@@ -1,6 +1,7 @@
 """What the command-line tests share: sample sources and a runner."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import textwrap
@@ -26,7 +27,7 @@ def make_hook_repo(repo: Path) -> Path:
     repo.mkdir(exist_ok=True)
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, repo / name)
-    for folder in ("errlint", "rules"):
+    for folder in ("errlint", "rules", "docs/rules"):  # the wheel ships docs/rules (the language server links them)
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
     git(repo, "init", "-q")
     commit_all(repo, "hooks")
@@ -52,6 +53,22 @@ ACME_PACK = textwrap.dedent(
     """
 )
 ACME_CODE = "import acme\ntry:\n    pass\nexcept acme.AcmeError:\n    pass\nexcept acme.AcmeAuthError:\n    pass\n"
+
+
+_FINDING = re.compile(r"^.+:\d+:\d+: [A-Z]+[0-9]+ ")
+# the closing lines of text output (errlint.cli.check._summary)
+_SUMMARY = re.compile(
+    r"^(Found \d+ findings? in \d+ files?\.|Fixed \d+ findings? in \d+ files?; \d+ remaining\.|All checks passed!"
+    r"|\[\*\] \d+ fixable with the `--fix` option.*|No fixes available \(.*\)\.)$"
+)
+
+
+def findings(out: str) -> list[str]:
+    """The finding lines of text output. The summary must close it: every other line, after them."""
+    lines = out.splitlines()
+    n = next((i for i, line in enumerate(lines) if not _FINDING.match(line)), len(lines))
+    assert all(_SUMMARY.match(line) for line in lines[n:]), lines[n:]
+    return lines[:n]
 
 
 def run(capsys, *args):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,29 @@ def linted(monkeypatch):
 
     monkeypatch.setattr(Linter, "_lint_source", counting)
     return seen
+
+
+@pytest.fixture(scope="session")
+def shared_root(tmp_path_factory) -> Path:
+    """A directory the workers of this run share (pytest-xdist gives each its own temporary
+    directory under one parent; without xdist, the session's own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def hook_repo(shared_root) -> Path:
+    """A committed copy of this repository for pre-commit's ``try-repo``, made once per run and
+    shared by every worker, with one pre-commit home beside it (``PRE_COMMIT_HOME``): errlint's
+    hook environment is built once, not once per test module and worker. The file lock makes the
+    first worker build it while the others wait; pre-commit locks its own store."""
+    from filelock import FileLock
+
+    from cli_support import make_hook_repo
+
+    repo, done = shared_root / "hooks", shared_root / "hooks.done"
+    with FileLock(str(shared_root / "hooks.lock")):
+        if not done.exists():
+            make_hook_repo(repo)
+            done.touch()
+    return repo

@@ -11,7 +11,7 @@ The layers, lowest first (ARCHITECTURE.md draws them); a module imports its own
 layer and the layers below it, never one above:
 
 * the language-neutral core: facts, requests, hierarchy, policy, diagnostics,
-  fixes, result, paths and the packs (``errlint/packs/``);
+  fixes, result, paths, reading and the packs (``errlint/packs/``);
 * beside each other, below the engine: the checks (``errlint/checks/``: one
   module per rule; they import only ``facts``, ``requests``, ``policy``,
   ``hierarchy``, ``packs``, ``diagnostics`` and each other, never LibCST),
@@ -38,7 +38,7 @@ MAX_FUNCTION_LINES = 100
 
 LAYERS = (  # lowest first
     ("the core", ("errlint", "errlint.facts", "errlint.requests", "errlint.hierarchy", "errlint.policy",
-                  "errlint.diagnostics", "errlint.fixes", "errlint.result", "errlint.paths", "errlint.packs")),
+                  "errlint.diagnostics", "errlint.fixes", "errlint.result", "errlint.paths", "errlint.reading", "errlint.packs")),
     ("the checks, source, the language front ends, the project",
      ("errlint.checks", "errlint.source", "errlint.python", "errlint.typescript", "errlint.project")),
     ("the engine", ("errlint.engine",)),

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from cli_support import SHADOWED, run
+from cli_support import SHADOWED, findings, run
 
 
 
@@ -23,7 +23,7 @@ def lint_one(tree, capsys, data: bytes, name: str = "f.py"):
     (tree / name).write_bytes(data)
     (tree / "ok.py").write_text(SHADOWED)
     code, out, err = run(capsys, name, "ok.py")
-    lines = out.splitlines()
+    lines = findings(out)
     assert lines[-1].startswith("ok.py:5:1: ERR004"), out  # the run went on with the next file
     assert "Traceback" not in err
     return code, lines[:-1], err

@@ -10,6 +10,9 @@ import pytest
 
 from cli_support import CLEAN, SHADOWED, run
 
+# the closing lines after one ERR004 whose fix (moving the handler) is unsafe
+SUMMARY = "Found 1 finding in 1 file.\nNo fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
+
 
 
 
@@ -18,13 +21,13 @@ def test_findings_exit_1_with_flake8_style_lines(tree, capsys):
     (tree / "a.py").write_text(SHADOWED)
     code, out, err = run(capsys, "a.py")
     assert code == 1
-    assert out == "a.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first\n"
-    assert "Found 1 finding" in err
+    assert out == "a.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first\n" + SUMMARY
+    assert err == ""  # the summary follows the findings on standard output, as ruff's does
 
 
 def test_clean_exit_0(tree, capsys):
     (tree / "a.py").write_text(CLEAN)
-    assert run(capsys, "a.py") == (0, "", "")
+    assert run(capsys, "a.py") == (0, "All checks passed!\n", "")  # ruff's words
 
 
 def test_default_path_is_cwd_and_excludes_virtualenvs(tree, capsys):
@@ -35,7 +38,7 @@ def test_default_path_is_cwd_and_excludes_virtualenvs(tree, capsys):
         (tree / skipped / "x.py").write_text(SHADOWED)
     code, out, _ = run(capsys)
     assert code == 1
-    assert out.splitlines() == [f"{os.path.join('pkg', 'm.py')}:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first"]
+    assert out == f"{os.path.join('pkg', 'm.py')}:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first\n" + SUMMARY
 
 
 def test_explicit_excluded_file_is_linted(tree, capsys):
@@ -70,6 +73,7 @@ def test_bare_except_not_last(tree, capsys):
     assert out.splitlines() == [
         "a.py:3:1: ERR000 does not compile: default 'except:' must be last (3:1); the rest of the file is checked as written",
         "a.py:5:1: ERR004 except ValueError is unreachable: bare except: on line 3 catches it first",
+        "Found 2 findings in 1 file.",  # no fix is offered in a file CPython does not compile
     ]
 
 
@@ -77,7 +81,7 @@ def test_non_utf8_without_coding_line(tree, capsys):
     (tree / "a.py").write_bytes(b"x = '\xff\xfe'\n")
     code, out, _ = run(capsys, "a.py")
     assert code == 1
-    assert out == "a.py:1:6: ERR000 cannot parse: byte 0xff at 1:6 is not valid UTF-8 and the file has no PEP 263 coding line\n"
+    assert out == "a.py:1:6: ERR000 cannot parse: byte 0xff at 1:6 is not valid UTF-8 and the file has no PEP 263 coding line\nFound 1 finding in 1 file.\n"
 
 
 def test_bytes_not_in_the_declared_encoding(tree, capsys):
@@ -88,6 +92,7 @@ def test_bytes_not_in_the_declared_encoding(tree, capsys):
     assert out.splitlines() == [
         "a.py:2:6: ERR000 cannot parse: byte 0xe9 at 2:6 is not valid ascii, the encoding its coding line declares",
         "b.py:1:1: ERR000 cannot parse: unknown encoding: klingon",
+        "Found 2 findings in 2 files.",
     ]
 
 
@@ -96,7 +101,8 @@ def test_bom_and_coding_line_are_honoured(tree, capsys):
     (tree / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n" + SHADOWED.encode())
     code, out, _ = run(capsys, "bom.py", "latin.py")
     assert code == 1
-    assert [line.split(": ")[0] for line in out.splitlines()] == ["bom.py:5:1", "latin.py:7:1"]
+    assert [line.split(": ")[0] for line in out.splitlines()[:-2]] == ["bom.py:5:1", "latin.py:7:1"]
+    assert out.splitlines()[-2] == "Found 2 findings in 2 files."
 
 
 @pytest.mark.parametrize(
@@ -108,6 +114,13 @@ def test_noqa(tree, capsys, comment, reported):
     code, out, _ = run(capsys, "a.py")
     assert (code == 1) is reported
     assert ("ERR004" in out) is reported
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x1c", "\x85", "\u2028"])
+def test_noqa_lines_are_counted_as_python_counts_them(tree, capsys, separator):
+    """A form feed (or another character str.splitlines breaks at) before the finding does not move its noqa."""
+    (tree / "a.py").write_text("x = 1  # " + separator + " a page\n" + SHADOWED.replace("except ValueError:", "except ValueError:  # noqa: ERR004"))
+    assert run(capsys, "a.py")[:2] == (0, "All checks passed!\n")
 
 
 def test_select_and_ignore(tree, capsys):
@@ -143,7 +156,7 @@ def test_json_uses_ruff_field_names(tree, capsys):
             ],
         },
         "noqa_row": 5,
-        "url": None,
+        "url": "docs/rules/ERR004.md",  # the rule's page (no project URL is declared)
     }
 
 
@@ -170,20 +183,25 @@ def test_stdin(tree, capsys, monkeypatch):
 def test_directory_without_python_files(tree, capsys):
     (tree / "docs").mkdir()
     (tree / "docs" / "readme.txt").write_text("hello")
-    assert run(capsys, "docs") == (0, "", "")
+    # as ruff: one line on standard error, and a clean run (exit 0)
+    warning = "errlint: warning: no Python, TypeScript or JavaScript files found under the given paths\n"
+    assert run(capsys, "docs") == (0, "All checks passed!\n", warning)
+    assert run(capsys, "-q", "docs") == (0, "", "")  # -q: findings and errors only, as ruff
+    (tree / "empty").mkdir()
+    assert run(capsys, "--output-format", "json", "empty") == (0, "[]\n", warning)
 
 
 def test_unreadable_file(tree, capsys, monkeypatch):
     (tree / "a.py").write_text(SHADOWED)
     (tree / "b.py").write_text(SHADOWED)
-    real_open = open
+    real_open = os.open
 
     def fake_open(path, *args, **kwargs):  # root can read a chmod-0 file, so simulate it
         if str(path).endswith("a.py"):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("errlint.run.session.open", fake_open, raising=False)
+    monkeypatch.setattr("errlint.reading.os.open", fake_open)
     code, out, _ = run(capsys, "a.py", "b.py")
     assert code == 1
     assert out.splitlines()[0] == "a.py:1:1: ERR000 cannot read: Permission denied"
@@ -221,7 +239,8 @@ def test_internal_error_is_err999_exit_2_and_other_files_still_run(tree, capsys,
     (tree / "b.py").write_text(SHADOWED)
     code, out, _ = run(capsys, "a.py", "b.py")
     assert code == 2
-    first, second = out.splitlines()
+    first, second, found, hint = out.splitlines()
+    assert found == "Found 2 findings in 2 files." and hint.startswith("No fixes available (1 hidden fix")
     assert first.startswith("a.py:1:1: ERR999 internal error in shadowed-except (ERR004): RuntimeError: boom at test_cli.py:")
     assert second.startswith("b.py:5:1: ERR004")
 
@@ -236,7 +255,8 @@ def test_jobs_give_the_same_findings(tree, capsys):
     serial = run(capsys, "-j", "1", ".")
     parallel = run(capsys, "-j", "2", ".")
     assert serial == parallel
-    assert serial[0] == 1 and len(serial[1].splitlines()) == 9  # 8 shadowed modules + the cross-file one
+    assert serial[0] == 1 and len(serial[1].splitlines()) == 9 + 2  # 8 shadowed modules + the cross-file one
+    assert serial[1].splitlines()[-2] == "Found 9 findings in 9 files."
 
 
 LOOP = "ERR000 cannot read: Too many levels of symbolic links"
@@ -252,7 +272,10 @@ def test_file_symlink_loop_named_on_the_command_line(tree, capsys):
     _file_loop(tree)
     code, out, err = run(capsys, "a.py", "ok.py")
     assert code == 1
-    assert out.splitlines() == [f"a.py:1:1: {LOOP}", "ok.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first"]
+    assert out.splitlines()[:3] == [
+        f"a.py:1:1: {LOOP}", "ok.py:5:1: ERR004 except ValueError is unreachable: Exception on line 3 catches it first",
+        "Found 2 findings in 2 files.",
+    ]
     assert "Traceback" not in err and "RuntimeError" not in err
 
 

@@ -40,7 +40,7 @@ def test_plugin_is_registered():
 def test_same_findings_as_the_cli(select):
     rel = [str(p.relative_to(FIXTURES)) for p in FILES]
     # errlint marks fixable findings with ruff's "[*]" after the code; flake8 has no such mark
-    ours = sorted(line.replace(" [*] ", " ", 1) for line in _run([sys.executable, "-m", "errlint.cli", "--select=ERR", *rel], FIXTURES))
+    ours = sorted(line.replace(" [*] ", " ", 1) for line in _run([sys.executable, "-m", "errlint.cli", "-q", "--select=ERR", *rel], FIXTURES))
     extra = ["--isolated", select]
     theirs = [line for line in _run([sys.executable, "-m", "flake8", *extra, *rel], FIXTURES) if ": ERR" in line]
     assert len(ours) > 100
@@ -72,7 +72,7 @@ def test_extra_packs_from_flake8_config(tmp_path):
 def test_flake8_and_the_cli_agree_on_the_inhouse_example():
     """Both apply [tool.errlint]: its packs and its per-file-ignores (legacy_*.py ignores ERR003)."""
     root = FIXTURES.parent.parent
-    ours = _run([sys.executable, "-m", "errlint.cli", "--no-cache", "examples/inhouse"], root)
+    ours = _run([sys.executable, "-m", "errlint.cli", "-q", "--no-cache", "examples/inhouse"], root)
     theirs = _run([sys.executable, "-m", "flake8", "--isolated", "--select=ERR", "examples/inhouse"], root)
     assert len(ours) == 3 and all(line.startswith("examples/inhouse/checkout.py:") for line in ours)
     assert theirs == ours

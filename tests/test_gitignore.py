@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from cli_support import SHADOWED, run
+from cli_support import SHADOWED, findings, run
 from errlint.workspace.gitignore import GitIgnore
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -146,7 +146,7 @@ def _repo(tree):
 
 
 def _files(out: str) -> list[str]:
-    return sorted({line.split(":")[0] for line in out.splitlines()})
+    return sorted({line.split(":")[0] for line in findings(out)})
 
 
 def test_walk_skips_gitignored_paths(tree, capsys):

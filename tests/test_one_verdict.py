@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import commit_all, git, make_hook_repo
+from cli_support import commit_all, git
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "tests" / "fixtures" / "ERR004_project_modules"
@@ -67,7 +67,7 @@ def _pre_commit(project: Path, hooks: Path, hook: str) -> subprocess.CompletedPr
     )
 
 
-def test_every_front_end_gives_the_same_findings(tmp_path):
+def test_every_front_end_gives_the_same_findings(tmp_path, request):
     expected = _expected()
     assert len(expected) >= 8 and {f for f, _, _ in expected} >= {
         "src/app/sync.py", "src/app/service.py", "plugins/nsplug/hooks.py",
@@ -104,7 +104,7 @@ def test_every_front_end_gives_the_same_findings(tmp_path):
     shutil.copytree(PROJECT, project)
     git(project, "init", "-q")
     commit_all(project, "project")
-    hooks = make_hook_repo(tmp_path / "hooks")
+    hooks = request.getfixturevalue("hook_repo")  # shared with test_pre_commit.py (tests/conftest.py)
     for changed in ("src/app/service.py", "plugins/nsplug/hooks.py"):
         target = project / changed
         original = target.read_bytes()

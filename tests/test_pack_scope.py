@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import run
-from errlint.python.scope import evidence_pattern, has_evidence
+from errlint.python.scope import evidence_pattern, evidence_test, has_evidence
 from errlint.engine import Linter
 from errlint.packs import PackError, load_pack, load_registry
 
@@ -29,6 +29,7 @@ EVIDENCE = {
     "client class imported": "from myapp.clients import Altus4Client as Client\n",
     "error class caught": "try:\n    pass\nexcept Altus4Error:\n    pass\n",
     "client class as an attribute": "import myapp\nc = myapp.Altus4Client()\n",
+    "host in capitals": 'BASE_URL = "https://API.ALTUS4.DEV/v1"\n',
 }
 NO_EVIDENCE = {
     "nothing": "",
@@ -45,6 +46,13 @@ def test_evidence(name):
     source = EVIDENCE[name].encode()
     assert has_evidence(ALTUS4, source)
     assert any(p.search(source) for p in evidence_pattern(ALTUS4))  # the pre-filter sees it too
+    assert evidence_test(ALTUS4)(source)  # as the engine asks it: plain searches first
+
+
+@pytest.mark.parametrize("name", NO_EVIDENCE)
+def test_the_evidence_test_is_its_patterns(name):
+    source = NO_EVIDENCE[name].encode()
+    assert evidence_test(ALTUS4)(source) == any(p.search(source) for p in evidence_pattern(ALTUS4))
 
 
 @pytest.mark.parametrize("name", NO_EVIDENCE)
@@ -95,9 +103,9 @@ def test_the_prefilter_never_hides_a_finding():
 def test_enable_packs_applies_the_pack_everywhere(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.py").write_text(REQUESTS_ONLY)
-    assert run(capsys, "--no-cache", "a.py") == (0, "", "")
+    assert run(capsys, "--no-cache", "-q", "a.py") == (0, "", "")
     (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nenable-packs = ["altus4"]\n')
-    code, out, _ = run(capsys, "--no-cache", "a.py")
+    code, out, _ = run(capsys, "--no-cache", "-q", "a.py")
     assert code == 1
     assert out == "a.py:3:19: ERR002 RETRY_STATUSES holds 401, a status altus4 documents as never retryable: Missing or invalid API key.\n"
 
@@ -144,19 +152,22 @@ def test_a_users_pack_without_module_is_scoped_by_its_host(tmp_path, monkeypatch
     (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["p.toml"]\n')
     (tmp_path / "other.py").write_text("RETRYABLE_STATUSES = [409, 503]\n")
     (tmp_path / "widgets.py").write_text('API = "https://api.widgets.example/v2"\nRETRYABLE_STATUSES = [409, 503]\n')
-    code, out, _ = run(capsys, "--no-cache", ".")
+    code, out, _ = run(capsys, "--no-cache", "-q", ".")
     assert code == 1
     assert out == "widgets.py:2:23: ERR002 RETRYABLE_STATUSES holds 409, a status widgets documents as never retryable: Conflict.\n"
 
 
 def test_duplicate_pack_names_name_both_files(tmp_path, monkeypatch, capsys):
+    """Two packs of the project with one name: an error naming both. (A project pack named as a
+    bundled one replaces it instead: tests/test_pack_dependencies.py.)"""
     monkeypatch.chdir(tmp_path)
-    _pack(tmp_path, '[sdk]\nname = "altus4"\n', "mine.toml")
-    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["mine.toml"]\n')
+    _pack(tmp_path, '[sdk]\nname = "widgets"\n', "mine.toml")
+    _pack(tmp_path, '[sdk]\nname = "widgets"\n', "also.toml")
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["mine.toml", "also.toml"]\n')
     (tmp_path / "a.py").write_text("x = 1\n")
     code, out, err = run(capsys, "a.py")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "mine.toml: sdk.name: 'altus4' is already the name of" in err and "altus4.toml" in err
+    assert "also.toml: sdk.name: 'widgets' is already the name of" in err and "mine.toml" in err
 
 
 NEWER_SYNTAX = "def first[T](items: list[T]) -> T:\n    return items[0]\n\n"  # PEP 695: CPython 3.11 cannot read it

@@ -450,3 +450,64 @@ def test_typescript_attributes_name_the_typescript_side(tmp_path):
     )))
     assert pack.errors["acme2.AcmeAuthError"].attributes == ("status_code",)
     assert pack.ts_errors["@acme/sdk.AcmeAuthError"].attributes == ("statusCode",)
+
+
+BASE = """
+[sdk]
+name = "base"
+modules = ["base"]
+
+[errors.BaseError]
+parent = "builtins.Exception"
+aliases = ["base.Failure"]
+
+[errors.NetError]
+parent = "BaseError"
+"""
+
+ON_BASE = """
+[sdk]
+name = "onbase"
+modules = ["onbase"]
+
+[clients]
+classes = ["onbase.Client"]
+
+[[auto_retry]]
+methods = ["call"]
+on = ["onbase.ApiError", "base.NetError"]
+attempts = 2
+
+[errors.ApiError]
+parent = "builtins.Exception"
+
+[errors.WrappedError]
+parent = ["ApiError", "base.Failure"]
+aliases = ["onbase.Wrapped"]
+
+[errors.DeeperError]
+parent = "WrappedError"
+
+[errors.PlainError]
+parent = "ApiError"
+"""
+
+
+def test_a_pack_left_out_leaves_the_classes_that_derive_from_it(tmp_path):
+    """registry.py's left_out: references to a left-out pack's classes are valid and unknown; a class
+    deriving from one (by an alias too, and through another class) is left out with its aliases."""
+    base, on_base = load_pack(write(tmp_path, BASE, "base.toml")), load_pack(write(tmp_path, ON_BASE, "onbase.toml"))
+    stdlib = load_pack(next(p for p in bundled_pack_paths() if p.name == "stdlib.toml"))
+    with pytest.raises(PackError, match="errors.WrappedError.parent: unknown class 'base.Failure'"):
+        PackRegistry([stdlib, on_base])  # without the pack at all: an error, as before
+    whole = PackRegistry([stdlib, base, on_base])
+    assert whole.graph.is_subclass("onbase.DeeperError", "base.BaseError") and whole.dropped == {}
+    reg = PackRegistry([stdlib, on_base], left_out=[base])
+    assert reg.dropped == {"onbase": {"onbase.WrappedError": "base.BaseError", "onbase.DeeperError": "base.BaseError"}}
+    for name in ("onbase.WrappedError", "onbase.Wrapped", "onbase.DeeperError", "base.NetError", "base.Failure"):
+        assert not reg.graph.knows(name), name
+    assert reg.graph.is_subclass("onbase.PlainError", "onbase.ApiError")
+    pack = reg.pack_named("onbase")
+    assert set(pack.errors) == {"onbase.ApiError", "onbase.PlainError"} and "onbase.Wrapped" not in pack.aliases
+    assert pack.auto_retry[0].on == ("onbase.ApiError", "base.NetError")  # the fact stays, by name
+    assert [p.name for p in reg.packs] == ["stdlib", "onbase"] and reg.left_out == (base,)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import git, make_hook_repo
+from cli_support import git  # the hook repository: tests/conftest.py's hook_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
@@ -23,12 +23,6 @@ REDUNDANT_FIXED = "try:\n    pass\nexcept (OSError, ValueError):\n    pass\n"
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
 if shutil.which("git") is None:  # pragma: no cover
     pytest.skip("git is needed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory) -> Path:
-    """A committed copy of this repository (try-repo needs a git repo with the hooks file at HEAD)."""
-    return make_hook_repo(tmp_path_factory.mktemp("hooks"))
 
 
 @pytest.fixture
@@ -75,6 +69,20 @@ def test_errlint_fix_hook_applies_safe_fixes_only(project, hook_repo):
     assert (project / "app.py").read_text() == SHADOWED
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_errlint_fix_hook_leaves_a_read_only_file_alone(project, hook_repo):
+    """--fix writes only over what it read, into a file that may be written (issue 28): a read-only
+    file is reported and left as it is; the other files are fixed."""
+    (project / "locked.py").write_text(REDUNDANT)
+    os.chmod(project / "locked.py", 0o444)
+    git(project, "add", "-A")
+    proc = _try_repo(project, hook_repo, "errlint-fix")
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "locked.py: read-only; not fixed" in proc.stdout + proc.stderr
+    assert (project / "locked.py").read_text() == REDUNDANT
+    assert (project / "io_errors.py").read_text() == REDUNDANT_FIXED
+
+
 def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
     """README: no release is tagged yet, so `.pre-commit-config.yaml` pins `rev:` to a commit SHA.
     The README's block itself is run, with the local hook repository and its HEAD put in."""
@@ -92,3 +100,17 @@ def test_config_pinned_to_a_commit_as_the_readme_shows(project, hook_repo):
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "app.py:5:1: ERR004 except ValueError is unreachable" in proc.stdout
+
+
+def test_hook_passes_when_every_file_it_is_handed_is_excluded(tmp_path, hook_repo):
+    """pre-commit names each file: the hooks pass --force-exclude, so a file a run would not lint
+    (the configured excludes, and the defaults such as dist/) stays unlinted though named."""
+    git(tmp_path, "init", "-q")
+    for folder in ("vendored", "dist"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "lib.py").write_text(SHADOWED)
+    (tmp_path / "pyproject.toml").write_text('[tool.errlint]\nextend-exclude = ["vendored"]\n')
+    git(tmp_path, "add", "-A")
+    proc = _try_repo(tmp_path, hook_repo, "errlint")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ERR004" not in proc.stdout

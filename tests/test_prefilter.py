@@ -55,6 +55,8 @@ SEVERAL = {
     "a string line at column 0 between": 'try:\n    pass\nexcept A:\n    x = """\ntext\n"""\nexcept B:\n    pass\n',
     "a bracket line at column 0 between": "try:\n    pass\nexcept A:\n    x = f(\n1)\nexcept B:\n    pass\n",
     "one-line handlers": "try: pass\nexcept A: pass\nexcept B: pass\n",
+    "a try line in a string between": 'try:\n    pass\nexcept A:\n    x = """\ntry:\n    y\n"""\nexcept B:\n    pass\n',
+    "a try line in a continued string between": "try:\n    pass\nexcept A:\n    x = 'a\\\ntry: b'\nexcept B:\n    pass\n",
     "old Mac line breaks": "try:\r    pass\rexcept A:\r    pass\rexcept B:\r    pass\r",
     "windows line breaks": "try:\r\n    pass\r\nexcept (A, B):\r\n    pass\r\n",
 }
@@ -83,11 +85,30 @@ def test_truth_is_no(name: str) -> None:
         assert not several_handlers_possible(source), name
 
 
+def test_sibling_tries_are_told_apart_by_their_text(monkeypatch) -> None:
+    """Two one-handler tries at one column, a try line between their excepts: no AST needed."""
+    from errlint.python import prefilter
+
+    def no_tree(source):
+        raise AssertionError("CPython's tree was asked for")
+
+    monkeypatch.setattr(prefilter, "python_tree", no_tree)
+    sources = [
+        SINGLE["sibling functions, one handler each"],
+        'def f():\n    try:\n        pass\n    except A:\n        pass\n    try:\n        """doc"""\n'
+        "    except B:\n        pass\n",
+    ]
+    for source in sources:
+        assert not several_handlers_possible(source.encode())
+
+
 def test_unparseable_counts_as_possible() -> None:
     # CPython rejects it; LibCST is then asked and reports why the file cannot be read
     source = b"try:\n    pass\nexcept A:\n    pass\nexcept B:\n    pass\ndef f(:\n"
     assert python_tree(source) is None
     assert several_handlers_possible(source)
+    told_apart = b"try:\n    pass\nexcept A:\n    pass\ntry:\n    pass\nexcept B:\n    pass\ndef f(:\n"
+    assert several_handlers_possible(told_apart)  # as the AST said when CPython could not give one
 
 
 def test_never_hides_a_fixture() -> None:
@@ -133,6 +154,72 @@ def test_never_hides_a_generated_program() -> None:
             assert several_handlers_possible(source), program
 
     check()
+
+
+def _random_program(rng) -> str:
+    """Try statements at random depths and columns, with text between their handlers that looks
+    like code: strings over lines holding try and except lines, backslash continuations, comments."""
+    lines: list[str] = []
+
+    def filler(indent: str) -> None:
+        kind = rng.randrange(6)
+        pad = rng.choice(["", "    ", indent])
+        if kind == 0:
+            lines.append(f'{indent}s = """')
+            lines.append(f"{pad}{rng.choice(['try:', 'except E:', 'x'])}")
+            lines.append('"""')
+        elif kind == 1:
+            lines.append(f"{indent}s = 'a\\")
+            lines.append(f"{pad}{rng.choice(['try: b', 'except E: b'])}'")
+        elif kind == 2:
+            lines.append(f"{indent}# try: except E:")
+            lines.append(f"{indent}pass")
+        elif kind == 3:
+            lines.append(f"{indent}x = f(")
+            lines.append(f"{pad}1)")
+        else:
+            lines.append(f"{indent}pass")
+
+    def block(indent: str, depth: int) -> None:
+        for _ in range(rng.randrange(1, 4)):
+            if depth < 3 and rng.random() < 0.6:
+                lines.append(f"{indent}try:")
+                block(indent + "    ", depth + 1)
+                for h in range(rng.choice([1, 1, 2])):
+                    lines.append(f"{indent}except {rng.choice(['A', 'B', 'Exception'])}:")
+                    block(indent + "    ", depth + 1)
+            elif depth < 3 and rng.random() < 0.3:
+                lines.append(f"{indent}def f{rng.randrange(9)}():")
+                block(indent + "    ", depth + 1)
+            else:
+                filler(indent)
+
+    block("", 0)
+    return "\n".join(lines) + "\n"
+
+
+def test_never_hides_a_random_program() -> None:
+    """The text scan against CPython's answer on programs built to fool it."""
+    import ast
+    import random
+
+    rng = random.Random(27)
+    checked = several = 0
+    for _ in range(3000):
+        source = _random_program(rng).encode()
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        expected = any(
+            isinstance(n, ast.Try) and (len(n.handlers) >= 2 or isinstance(n.handlers[0].type, ast.Tuple))
+            for n in ast.walk(tree)
+        )
+        if expected:
+            assert several_handlers_possible(source), source.decode()
+            several += 1
+        checked += 1
+    assert checked > 2000 and several > 300
 
 
 RETRY_WITHOUT_LITERALS = {

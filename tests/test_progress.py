@@ -56,20 +56,21 @@ def test_progress_line_on_a_terminal_then_cleared(project):
     stdout, terminal, code = _run(["."], project, stderr_tty=True)
     assert code == 1
     assert "errlint: 4/4 files, 3 findings" in terminal
-    # cleared before the summary: the line is blanked and the cursor back at column 0
+    # cleared at the end: the line is blanked and the cursor back at column 0, nothing left on the terminal
     line = "errlint: 4/4 files, 3 findings"
     cleared = terminal.index("\r" + " " * len(line) + "\r", terminal.index(line))
-    assert terminal.index("Found 3 findings in 3 files.") > cleared  # files with findings (h2)
-    assert "errlint:" not in stdout and "\r" not in stdout  # the findings alone on standard output
+    assert terminal[cleared:] == "\r" + " " * len(line) + "\r"
+    assert "errlint:" not in stdout and "\r" not in stdout  # the findings and the summary on standard output
     assert stdout.count("ERR004") == 3
+    assert "\nFound 3 findings in 3 files.\n" in stdout  # files with findings (h2)
 
 
 def test_no_progress_when_standard_error_is_a_pipe(project):
     stdout, stderr, code = _run(["."], project, stderr_tty=False)
     assert code == 1
-    assert "files," not in stderr and "\r" not in stderr
-    assert stderr == (
-        "Found 3 findings in 3 files.\n"  # files with findings; moving a handler is an unsafe fix
+    assert stderr == ""  # no progress line, and the summary goes with the findings (ruff)
+    assert stdout.endswith(
+        "\nFound 3 findings in 3 files.\n"  # files with findings; moving a handler is an unsafe fix
         "No fixes available (3 hidden fixes can be enabled with the `--unsafe-fixes` option).\n"
     )
     assert "files," not in stdout

@@ -30,7 +30,7 @@ def constructs(registry, body: str, path: str = "a.ts", imports: str = IMPORTS):
     tree, text = parse(source, grammar_for(path))
     lines = Lines(text)
     names = ModuleNames(tree.root_node, "./a", registry)
-    return WrapperReader(names, lambda h, e=None: Span(lambda: lines.where(h.start_point, (e or h).end_point))).constructs(tree.root_node)
+    return WrapperReader(names, lambda h, e=None: Span(lambda: lines.where(h.start_byte, (e or h).end_byte))).constructs(tree.root_node)
 
 
 def one(registry, body: str, **kw):

@@ -23,7 +23,8 @@ USAGE = """errlint [check] [OPTIONS] [PATHS ...]
        errlint rule CODE
        errlint rules
        errlint packs extract PACKAGE
-       errlint packs check PACK.toml ..."""
+       errlint packs check PACK.toml ...
+       errlint server"""
 
 EPILOG = """commands:
   check                 lint the paths (the default; `errlint PATHS` is `errlint check PATHS`)
@@ -31,12 +32,17 @@ EPILOG = """commands:
   rules                 list the rules, their fixes and the packs they read
   packs extract PACKAGE print a pack skeleton for an installed package (its exception tree, read statically)
   packs check PACK.toml validate packs and compare them with their installed packages (errlint packs --help)
+  server                run the language server (LSP over stdin/stdout) for editors (errlint server --help)
 
 exit status:
   0  no findings (or --exit-zero, --show-files, --show-settings)
   1  findings (with --diff: changes to make)
   2  usage, configuration, pack or internal error; a path that does not exist;
      a fix that would not parse; a report that cannot be written"""
+
+
+def _patterns(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()]
 
 
 def _jobs(value: str) -> int:
@@ -76,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="PATH", help="use this pyproject.toml (or TOML file) instead of searching for [tool.errlint]")
     parser.add_argument("--respect-gitignore", action="store_true", default=None, help="skip files and directories that .gitignore or .git/info/exclude ignore (the default; respect-gitignore in the configuration)")
     parser.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="lint gitignored files too")
-    parser.add_argument("--force-exclude", action="store_true", help="apply the configured excludes to files named on the command line too (for pre-commit)")
+    parser.add_argument("--exclude", type=_patterns, action="extend", default=None, metavar="PATTERNS", help="comma-separated names or paths to skip when walking directories; replaces the configured exclude and the defaults")
+    parser.add_argument("--extend-exclude", type=_patterns, action="extend", default=[], metavar="PATTERNS", help="names or paths to skip in addition to the excludes (a path is relative to the current directory)")
+    parser.add_argument("--force-exclude", action="store_true", help="apply the excludes to the paths named on the command line too (for pre-commit); else a path you name is linted")
+    parser.add_argument("--add-noqa", action="store_true", help="add a noqa comment for each finding to its line (# noqa: ERRnnn, or // noqa: ERRnnn), keeping the codes there; exit 0")
     parser.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="lint in N processes (default: the number of cores; 1: in this process)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of unchanged files' results")
     parser.add_argument("--cache-dir", metavar="PATH", help="keep the cache here (default: $ERRLINT_CACHE_DIR, else the configured cache-dir, else .errlint_cache beside the configuration or in the current directory)")

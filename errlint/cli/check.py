@@ -9,7 +9,7 @@ import sys
 from ..checks import ALL_CHECKS
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR
 from ..fixes import write_atomically
-from ..output import count, fixable_summary, render, render_statistics, render_statistics_json
+from ..output import count, fixable_summary, printable, render, render_statistics, render_statistics_json
 from ..output.progress import progress_for
 from ..run import RunOptions, RunReport, Session
 from ..workspace.config import load_config
@@ -27,7 +27,7 @@ def check_command(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         if progress is not None:
             progress.clear()
-        print(f"errlint: {message}", file=sys.stderr)
+        print(f"errlint: {printable(message)}", file=sys.stderr)
 
     def make_progress(total: int):
         nonlocal progress
@@ -37,26 +37,43 @@ def check_command(args: argparse.Namespace) -> int:
     session = Session(override, lambda config: _selection_layers(args, config), say=say)
     report = session.run(RunOptions(
         paths=args.paths, stdin_filename=args.stdin_filename, respect_gitignore=args.respect_gitignore,
-        force_exclude=args.force_exclude, list_files=args.show_files, jobs=args.jobs, cache=not args.no_cache,
-        cache_dir=args.cache_dir, fix=args.fix or args.diff, write=args.fix and not args.diff,
-        unsafe_fixes=args.unsafe_fixes, progress=make_progress,
+        force_exclude=args.force_exclude, exclude=args.exclude, extend_exclude=args.extend_exclude,
+        list_files=args.show_files, jobs=args.jobs, cache=not args.no_cache, cache_dir=args.cache_dir,
+        fix=args.fix or args.diff, write=args.fix and not args.diff, unsafe_fixes=args.unsafe_fixes,
+        add_noqa=args.add_noqa, progress=make_progress,
     ))
-    if args.show_files:
-        for display in report.listed:
-            print(display)
-        return EXIT_ERROR if report.errors else EXIT_CLEAN
     if progress is not None:
         progress.clear()
+    if report.files == 0 and not report.errors and not (args.quiet or args.silent):
+        # as ruff: one line, and the run is clean (exit 0)
+        say("warning: no Python, TypeScript or JavaScript files found under the given paths")
+    if args.show_files:
+        sys.stdout.write("".join(f"{printable(display)}\n" for display in report.listed))
+        return EXIT_ERROR if report.errors else EXIT_CLEAN
     failed = bool(report.errors or report.internal)
+    if args.add_noqa:
+        if report.noqa_added and not (args.quiet or args.silent):  # ruff's line, on standard error
+            print(f"Added {count(report.noqa_added, 'noqa directive')}.", file=sys.stderr)
+        return EXIT_ERROR if failed else EXIT_CLEAN
     if args.diff:
-        for change in report.changed:
-            sys.stdout.write(_unified_diff(change.path, change.original, change.fixed))
-        if failed:
-            return EXIT_ERROR
-        return EXIT_FINDINGS if report.changed else EXIT_CLEAN
+        return _diff(args, report, failed)
     if args.fix and "-" in args.paths:
         return _fixed_stdin(args, report)
     return _report(args, report)
+
+
+def _diff(args: argparse.Namespace, report: RunReport, failed: bool) -> int:
+    """``--diff``: the changes, then ruff's "Would fix" line (on standard error for standard input)."""
+    sys.stdout.flush()
+    for change in report.changed:  # the files' own bytes (a diff applies to them), the names escaped
+        sys.stdout.buffer.write(_unified_diff(change.path, change.original, change.fixed).encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
+    if report.changed and not (args.quiet or args.silent):
+        line = f"\nWould fix {count(sum(change.findings for change in report.changed), 'finding')}.\n"
+        (sys.stderr if "-" in args.paths else sys.stdout).write(line)
+    if failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.changed else EXIT_CLEAN
 
 
 def _fixed_stdin(args: argparse.Namespace, report: RunReport) -> int:
@@ -66,7 +83,9 @@ def _fixed_stdin(args: argparse.Namespace, report: RunReport) -> int:
         sys.stdout.flush()
     if not args.silent:
         for d in report.diagnostics:
-            print(d.format(), file=sys.stderr)
+            print(printable(d.format()), file=sys.stderr)
+    if not (args.quiet or args.silent):
+        sys.stderr.write(_summary(args, report))
     if report.errors or report.internal:
         return EXIT_ERROR
     return EXIT_FINDINGS if report.diagnostics and not args.exit_zero else EXIT_CLEAN
@@ -84,6 +103,11 @@ def _report(args: argparse.Namespace, report: RunReport) -> int:
     else:
         # ruff marks fixable findings except when it has just fixed what it could
         text = render(args.output_format, diagnostics, rule_metadata(), () if args.fix else report.fixable)
+    if args.output_format == "text" and not (args.quiet or args.silent):
+        # as ruff: the summary follows the findings, where they go (standard output or the report file)
+        if not args.statistics or diagnostics:
+            text += _summary(args, report)
+    text = printable(text)  # a file name that is not UTF-8, escaped: any stdout, any report file takes it
     if args.output_file:
         problem = _write_report(args.output_file, text)
         if problem:
@@ -91,22 +115,28 @@ def _report(args: argparse.Namespace, report: RunReport) -> int:
             errors += 1
     elif not args.silent:
         sys.stdout.write(text)
-    if args.output_format == "text" and not args.statistics and not (args.quiet or args.silent):
-        n_fixed = sum(change.findings for change in report.applied)
-        if args.fix and n_fixed:
-            print(
-                f"Fixed {count(n_fixed, 'finding')} in {count(len(report.applied), 'file')}; {len(diagnostics)} remaining.",
-                file=sys.stderr,
-            )
-        elif diagnostics:
-            n_with = len({d.path for d in diagnostics})  # files with findings, not files linted
-            print(f"Found {count(len(diagnostics), 'finding')} in {count(n_with, 'file')}.", file=sys.stderr)
-        sys.stderr.write(fixable_summary(len(report.fixable), report.hidden, report.hint))
     if errors or report.internal:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+
+
+def _summary(args: argparse.Namespace, report: RunReport) -> str:
+    """The closing lines of text output: what --fix fixed or what was found, with ruff's line on
+    fixes; "All checks passed!" (ruff's words) when nothing was found and nothing went wrong."""
+    diagnostics = report.diagnostics
+    n_fixed = sum(change.findings for change in report.applied)
+    if args.fix and n_fixed:
+        head = f"Fixed {count(n_fixed, 'finding')} in {count(len(report.applied), 'file')}; {len(diagnostics)} remaining.\n"
+    elif diagnostics:
+        n_with = len({d.path for d in diagnostics})  # files with findings, not files linted
+        head = f"Found {count(len(diagnostics), 'finding')} in {count(n_with, 'file')}.\n"
+    elif report.errors or report.internal:
+        return ""
+    else:
+        return "All checks passed!\n"
+    return head + fixable_summary(len(report.fixable), report.hidden, report.hint)
 
 
 def _write_report(path: str, report: str) -> str | None:
@@ -126,4 +156,5 @@ def _unified_diff(path: str, old: bytes, new: bytes) -> str:
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
 
-    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}"))
+    shown = printable(path)
+    return "".join(unified_diff(lines(old), lines(new), fromfile=f"a/{shown}", tofile=f"b/{shown}"))

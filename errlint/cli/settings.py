@@ -7,7 +7,7 @@ import sys
 
 from ..checks import ALL_CHECKS
 from .args import EXIT_CLEAN, _selection_layers
-from ..workspace.config import Config, find_config, project_registry
+from ..workspace.config import Config, find_config, project_registry, with_excludes
 from ..diagnostics import PARSE_ERROR
 from ..workspace.selection import Selection, select_rules
 
@@ -18,7 +18,7 @@ def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
     blocks = []
     for raw in args.paths:
         start = args.stdin_filename if raw == "-" else raw
-        config = override or find_config(start if start != "-" else ".")
+        config = with_excludes(override or find_config(start if start != "-" else "."), args.exclude, args.extend_exclude)
         if config.path in seen:
             continue
         seen.add(config.path)
@@ -39,11 +39,13 @@ def _show_settings(args: argparse.Namespace, override: Config | None) -> int:
             ("exclude", ", ".join(config.excludes) or "-"),
             ("force-exclude", _bool(args.force_exclude)),
             ("respect-gitignore", _bool(respect)),
-            ("packs", "".join(f"\n    {pack.name}: {pack.path}" for pack in registry.packs) or "none"),
+            ("packs", "".join(f"\n    {pack.name}: {pack.path}{_replaces(registry, pack.name)}" for pack in registry.packs) or "none"),
             ("disable-packs", ", ".join(config.disable_packs) or "-"),
+            ("classes left out", _left_out(registry)),
             ("enable-packs", ", ".join(config.enable_packs) or "-"),
             ("unsafe-fixes", _bool(config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes)),
             ("cache", cache),
+            ("max-file-size", f"{config.max_file_size:,} bytes"),
             ("jobs", str(max(1, args.jobs))),
             ("output-format", args.output_format),
         ]
@@ -66,6 +68,21 @@ def _selector_rows(layers: list[Selection]) -> list[tuple[str, str]]:
         ("extend-select", ", ".join(extend) or "-"),
         ("ignore", ", ".join(ignore) or "-"),
     ]
+
+
+def _replaces(registry, name: str) -> str:
+    """The note on a project's pack that replaces the bundled pack of its name."""
+    bundled = registry.replaced.get(name)
+    return f" (replaces the bundled {name} pack, {bundled})" if bundled else ""
+
+
+def _left_out(registry) -> str:
+    """The classes of the run's packs left out because they derive from a class of a pack left out
+    (disabled or replaced): errlint cannot know all of their ancestors."""
+    return "".join(
+        f"\n    {name}: {qual} (derives from {cause}, which no pack of the run defines)"
+        for name, classes in sorted(registry.dropped.items()) for qual, cause in classes.items()
+    ) or "-"
 
 
 def _bool(value: bool) -> str:

@@ -56,7 +56,13 @@ class _BigStackThread:
             self._start()
         with self._lock:  # one call at a time: the queues pair each request with its answer
             self._inbox.put((fn, args))
-            ok, value = self._outbox.get()
+            try:
+                ok, value = self._outbox.get()
+            except BaseException:
+                # interrupted (SIGINT, SIGTERM) while the thread works: its answer would pair with
+                # the next request, so the next call starts a fresh thread (this one is a daemon)
+                self._pid = None
+                raise
         if not ok:
             raise value
         return value

@@ -7,10 +7,13 @@ One file (:meth:`Linter.lint_source`, on the big-stack thread of
    can report on is not parsed by LibCST, CPython's parser alone checks its
    syntax (:mod:`errlint.source`);
 2. CPython's verdict on the rest: bracket nesting it refuses, code it parses
-   but does not compile (:mod:`errlint.source`);
+   but does not compile (:mod:`errlint.source`; the tree CPython builds for
+   step 3 is what it compiles, so the text is parsed once);
 3. the Python front end (:mod:`errlint.python`): LibCST parses the bytes (so a
-   BOM or a PEP 263 coding line is honoured), the shared name analysis reads
-   the module's top-level bindings, and one traversal gathers the facts the
+   BOM or a PEP 263 coding line is honoured) of the code that can hold a
+   finding, chosen on CPython's tree (:mod:`errlint.python.partial`; the whole
+   file when fixes will rewrite it), the shared name analysis reads the
+   module's top-level bindings, and one traversal gathers the facts the
    enabled checks need (:mod:`errlint.facts`);
 4. each check runs on the facts; its findings get their positions (computed
    only for files that report something) and its fix requests become fixes with
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,7 +46,9 @@ from ..packs import PackRegistry
 from ..result import FileResult
 from .bigstack import on_big_stack
 from ..project.modules import module_name_for
-from ..source import compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, too_deep_for_python
+from ..source import (
+    compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, python_tree, too_deep_for_python,
+)
 
 
 def _values_in_scope(values, evidence):
@@ -51,9 +56,10 @@ def _values_in_scope(values, evidence):
     applies everywhere, a trace of its scope evidence (python/scope.py)."""
 
     def trigger(source: bytes) -> bool:
-        if values.search(source) is None:
+        # the scope evidence first: seldom found, and tested by plain searches; the values' pattern is long
+        if evidence is not None and not evidence(source):
             return False
-        return evidence is None or any(e.search(source) is not None for e in evidence)
+        return values.search(source) is not None
 
     return trigger
 
@@ -77,19 +83,27 @@ class Linter:
 
     def __init__(
         self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True,
-        src: Sequence[str] = (),
+        src: Sequence[str] = (), overlay: Mapping[str, bytes] | None = None,
     ) -> None:
-        """``src``: extra roots where project modules are searched (``[tool.errlint] src``)."""
+        """``src``: extra roots where project modules are searched (``[tool.errlint] src``);
+        ``overlay``: real path -> bytes read instead of the disk's for other project modules
+        (an editor's unsaved buffers; its owner changes it)."""
         from ..project import ProjectIndex
 
         self.registry = registry
-        self.project_index = ProjectIndex(src)
+        self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
+        self.project_index = ProjectIndex(src, self.overlay)
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
         self._triggers: dict[type[Check], tuple] = {}
+        self._tested: tuple[bytes | None, dict] = (None, {})  # the triggers tested on the last file, and their answers
         self._tops: frozenset[str] | None = None  # top modules of the packs with API generations
         self.declared = None  # the projects' declared dependencies (errlint.project.deps), made on first use
         self.npm_declared = None  # the npm projects' (errlint.project.npm_deps), made on first use
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
+        # LibCST parses only the code that can hold a finding (python/partial.py); a run that keeps
+        # the module (fixes rewrite it) parses all of it, as does a linter with this set to False
+        # (tests compare the two)
+        self.partial = True
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
 
@@ -114,7 +128,7 @@ class Linter:
         if is_typescript(path):
             def typescript() -> FileResult:
                 ts = lint_typescript(
-                    path, source, self.registry, self.checks, module_name, noqa=self.noqa,
+                    path, source, self.registry, self.checks, module_name, noqa=self.noqa, overlay=self.overlay,
                     generations=lambda used, packs: self._ts_generations(path, used, packs),
                 )
                 # the other modules it read, under names no Python module has: a cached result is re-linted
@@ -126,14 +140,18 @@ class Linter:
         # -- (end of the TypeScript dispatch) -------------------------------------------------------------
         return on_big_stack(self._lint_compiled, path, source, module_name, is_package, project, keep_module)
 
-    def _lint_compiled(self, path: str, source: bytes, *rest) -> FileResult:
+    def _lint_compiled(self, path: str, source: bytes, module_name, is_package, project, keep_module=False) -> FileResult:
         """:meth:`_lint_source`, and CPython's compile-only errors (see :func:`errlint.source.compile_only_error`).
 
         A file CPython parses but cannot compile gets that error as ERR000 and
         is linted all the same, without fixes (CPython cannot check what a fix
         would write).
         """
-        late = compile_only_error(path, source)
+        enabled = [cls for cls in self.checks if self._triggered(cls, source)]
+        # a file LibCST will read gets CPython's tree (it chooses what LibCST parses): compiled, it
+        # is also the verdict, so the text is parsed by CPython once
+        late = compile_only_error(path, source, parse=bool(enabled) or project is not None)
+        rest = (module_name, is_package, project, keep_module, enabled)
         if late is None:
             return self._lint_source(path, source, *rest)
         from ..python.parse import lenient_try
@@ -153,11 +171,13 @@ class Linter:
         is_package: bool,
         project: ClassGraph | None,
         keep_module: bool = False,
+        enabled: list[type[Check]] | None = None,
     ) -> FileResult:
         if module_name is None:
             module_name, is_package = module_name_for(path)
         result = FileResult(path=path, module_name=module_name)
-        enabled = [cls for cls in self.checks if self._triggered(cls, source)]
+        if enabled is None:
+            enabled = [cls for cls in self.checks if self._triggered(cls, source)]
         if not enabled and project is None:
             # No enabled rule can report here: skip LibCST (the expensive part). CPython's
             # parser still checks the syntax, so an unparseable file is reported all the same;
@@ -176,8 +196,9 @@ class Linter:
         # cache answers, or whose files no enabled rule can report on, never loads it.
         from ..python.parse import parse_module
 
-        try:
-            module = parse_module(source)
+        needs = frozenset().union(*(cls.needs for cls in enabled))
+        try:  # only the code that can hold a finding, unless the module is kept (fixes rewrite it)
+            module, whole = parse_module(source, python_tree(source) if self.partial else None, needs, keep_module)
         except Exception as exc:  # ParserSyntaxError, CSTValidationError, decoding errors, RecursionError
             result.diagnostics.append(parse_error(path, source, exc))
             return result
@@ -194,7 +215,7 @@ class Linter:
         if self.noqa and diagnostics:
             diagnostics = noqa_filter(decode_lines(source, module.encoding), diagnostics)
         result.diagnostics.extend(diagnostics)
-        if keep_module:
+        if keep_module and whole:
             result.module = module
         else:
             for d in result.diagnostics:
@@ -301,7 +322,7 @@ class Linter:
                     sdk.update(c.split(".")[0] for p in self.registry.packs for w in p.retry_wrappers for c in w.callables)
                     words.extend(m.encode() for m in sorted(sdk))
                 elif isinstance(t, PackValues):
-                    from ..python.scope import evidence_pattern
+                    from ..python.scope import evidence_test
 
                     for pack in self.registry.packs:
                         values = [
@@ -311,16 +332,25 @@ class Linter:
                         ]
                         if pack.modules or not values:
                             continue
-                        words.append(_values_in_scope(literal_pattern(values), None if pack.everywhere else evidence_pattern(pack)))
+                        words.append(_values_in_scope(literal_pattern(values), None if pack.everywhere else evidence_test(pack)))
                 elif isinstance(t, str):
                     words.append(t.encode())
                 else:
                     words.append(t)  # a compiled bytes regex
             triggers = self._triggers[check] = tuple(words)
-        return not triggers or any(
-            (t in source) if isinstance(t, bytes) else t(source) if callable(t) else (t.search(source) is not None)
-            for t in triggers
-        )
+        if not triggers:
+            return True
+        # each distinct trigger is tested once per file, whichever checks name it (the SDK words)
+        if self._tested[0] is not source:
+            self._tested = (source, {})
+        tested = self._tested[1]
+        for t in triggers:
+            hit = tested.get(t)
+            if hit is None:
+                hit = tested[t] = (t in source) if isinstance(t, bytes) else t(source) if callable(t) else (t.search(source) is not None)
+            if hit:
+                return True
+        return False
 
     def _internal_error(self, result: FileResult, check: Check | None, exc: BaseException) -> FileResult:
         where = f"{type(check).name} ({type(check).code})" if check is not None else "engine"

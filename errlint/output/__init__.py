@@ -190,6 +190,15 @@ def render_statistics_json(diagnostics: Sequence[Diagnostic], names: dict[str, s
     return json.dumps(rows, indent=2) + "\n"
 
 
+def printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot encode escaped: a file name that is not UTF-8 (``caf\\xe9.py``,
+    read by Python as ``caf\\udce9.py``) prints as ``caf\\xe9.py`` on any stdout, in any file."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no byte decodes to: escape it as Python writes it
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def render(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[dict] = (), fixable: Collection[int] = ()) -> str:
     if fmt == "json":
         return render_json(diagnostics)

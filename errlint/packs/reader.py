@@ -6,7 +6,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..hierarchy import find_cycle, show_cycle
 from .model import RETRY_POLICIES, ErrorSpec, PackError
+
+HTTP_STATUS = (100, 599, "an HTTP status")
+ATTEMPTS = (1, 100, "a number of attempts")  # counts the first; SDKs document 1 to 10
 
 
 # ---------------------------------------------------------------------------
@@ -68,19 +72,30 @@ class _Reader:
             raise self.fail(f"{where}.{key}", f"expected true or false, got {value!r}")
         return value
 
-    def integer(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
+    def integer(self, data: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int, str] | None = None) -> int | None:
+        """An integer; ``bounds``: (least, most, what it is) it must fall within."""
         value = data.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise self.fail(f"{where}.{key}", f"expected an integer, got {value!r}")
+        if value is not None and bounds is not None:
+            self._within(value, f"{where}.{key}", bounds)
         return value
 
-    def integers(self, data: Mapping[str, Any], key: str, where: str) -> tuple[int, ...]:
+    def integers(self, data: Mapping[str, Any], key: str, where: str, bounds: tuple[int, int, str] | None = None) -> tuple[int, ...]:
         value = data.get(key, [])
         if isinstance(value, int) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             raise self.fail(f"{where}.{key}", "expected an integer or a list of integers")
+        if bounds is not None:
+            for v in value:
+                self._within(v, f"{where}.{key}", bounds)
         return tuple(value)
+
+    def _within(self, value: int, key: str, bounds: tuple[int, int, str]) -> None:
+        least, most, what = bounds
+        if not least <= value <= most:
+            raise self.fail(key, f"{value} is not {what} ({least} to {most})")
 
     def policy(self, data: Mapping[str, Any], key: str, where: str, default: str = "unspecified") -> str:
         value = data.get(key, default)
@@ -118,18 +133,8 @@ def _scope(r: _Reader, data: dict[str, Any], modules: tuple[str, ...]) -> tuple[
 
 
 def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(q: str, path: list[str]) -> None:
-        if state.get(q) == 2 or q not in errors:
-            return
-        if state.get(q) == 1:
-            cycle = path[path.index(q):] + [q]
-            raise r.fail(f"errors.{errors[q].name}.parent", "inheritance cycle: " + " -> ".join(c.rpartition('.')[2] for c in cycle))
-        state[q] = 1
-        for p in errors[q].parents:
-            visit(p, path + [q])
-        state[q] = 2
-
-    for q in errors:
-        visit(q, [])
+    """An inheritance cycle among the pack's classes is an error naming it; no recursion, each
+    class and parent link looked at once (a cycle or a chain may be thousands of classes long)."""
+    cycle = find_cycle(errors, lambda q: errors[q].parents)
+    if cycle:
+        raise r.fail(f"errors.{errors[cycle[0]].name}.parent", "inheritance cycle: " + show_cycle([c.rpartition('.')[2] for c in cycle]))

@@ -9,11 +9,12 @@ holds) is in :mod:`errlint.packs.model`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..hierarchy import ClassGraph
+from ..hierarchy import ClassGraph, find_cycle, show_cycle
 from .model import ErrorSpec, Pack, PackError
 from .schema import load_pack
 
@@ -23,10 +24,22 @@ from .schema import load_pack
 
 
 class PackRegistry:
-    """All packs of a run, cross-checked, and the static class graph they form."""
+    """All packs of a run, cross-checked, and the static class graph they form.
 
-    def __init__(self, packs: Iterable[Pack]) -> None:
-        self.packs: tuple[Pack, ...] = tuple(packs)
+    ``left_out``: packs that are not part of the run (disabled, or replaced by a pack of the same
+    name) but that the run's packs may name: a reference to one of their classes (a ``parent``, an
+    ``auto_retry.on`` entry) is not an error, and the class stays unknown to the graph. A class of
+    the run's packs that derives from such a class is left out too (:func:`_leave_out`): errlint
+    cannot know all of its ancestors, and a class whose ancestors are partly unknown would make it
+    conclude wrongly that a handler does not catch it. ``replaced``: the name of each bundled pack a
+    pack of the run replaces, and that pack's file (for ``--show-settings``).
+    """
+
+    def __init__(self, packs: Iterable[Pack], left_out: Iterable[Pack] = (), replaced: Mapping[str, str] | None = None) -> None:
+        self.given: tuple[Pack, ...] = tuple(packs)  # as loaded (generations swap packs in these)
+        self.left_out: tuple[Pack, ...] = tuple(left_out)
+        self.replaced: dict[str, str] = dict(replaced or {})
+        self.packs, self.dropped, excused = _leave_out(self.given, self.left_out)
         named: dict[str, Pack] = {}
         for pack in self.packs:
             other = named.setdefault(pack.name, pack)
@@ -57,10 +70,11 @@ class PackRegistry:
                         raise PackError(f"{pack.path}: errors.{spec.name}.parent: unknown class {p!r}")
         self.graph = ClassGraph(parents, aliases)
         for pack in self.packs:
-            for i, ar in enumerate((*pack.auto_retry, *pack.ts_auto_retry)):
+            entries = [*((f"auto_retry[{i}]", a) for i, a in enumerate(pack.auto_retry)), *(("auto_retry (TypeScript)", a) for a in pack.ts_auto_retry)]
+            for where, ar in entries:
                 for q in ar.on:
-                    if not self.graph.knows(q):
-                        raise PackError(f"{pack.path}: auto_retry.on: unknown class {q!r}")
+                    if not self.graph.knows(q) and q not in excused:
+                        raise PackError(f"{pack.path}: {where}.on: unknown class {q!r}")
         _check_global_cycles(self)
         self.sdk_modules: dict[str, Pack] = {}
         self.npm_packages: dict[str, Pack] = {}  # TypeScript / JavaScript: npm package name -> pack
@@ -85,7 +99,7 @@ class PackRegistry:
         variants = self.__dict__.setdefault("_variants", {})
         found = variants.get(key)
         if found is None:
-            found = variants[key] = PackRegistry(swap.get(p.name, p) for p in self.packs)
+            found = variants[key] = PackRegistry((swap.get(p.name, p) for p in self.given), self.left_out, self.replaced)
         return found
 
     def spec(self, name: str) -> ErrorSpec | None:
@@ -99,33 +113,88 @@ class PackRegistry:
         return None
 
 
-def _check_global_cycles(reg: PackRegistry) -> None:
-    """No class is its own ancestor across packs (one depth-first walk over the graph: linear in its size)."""
-    graph = reg.graph
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for start in reg.errors:
-        if state.get(start):
+def _leave_out(packs: tuple[Pack, ...], left_out: tuple[Pack, ...]) -> tuple[tuple[Pack, ...], dict[str, dict[str, str]], frozenset[str]]:
+    """``packs`` less the classes that derive from a class only a ``left_out`` pack defines.
+
+    Returns the packs (a pack that loses classes is a copy without them, their aliases included),
+    the classes each pack lost (by pack name; each with the left-out class it derives from), and every name that may be referenced without being
+    an error: the left-out packs' class names, and the names of the classes lost.
+    """
+    if not left_out:
+        return packs, {}, frozenset()
+    aliases: dict[str, str] = {}
+    defined: set[str] = set()
+    for pack in packs:
+        defined.update(pack.errors)
+        defined.update(pack.ts_errors)
+        aliases.update(pack.aliases)
+        aliases.update(pack.ts_aliases)
+
+    def end(name: str) -> str:  # where the run's aliases lead from ``name``
+        for _ in range(32):
+            if name in defined or name not in aliases:
+                return name
+            name = aliases[name]
+        return name
+
+    def canonical(name: str) -> str | None:
+        found = end(name)
+        return found if found in defined else None
+
+    gone = {  # the names only a left-out pack defines
+        name for pack in left_out
+        for name in (*pack.errors, *pack.ts_errors, *pack.aliases, *pack.ts_aliases) if canonical(name) is None
+    }
+    theirs = {a: t for pack in left_out for a, t in (*pack.aliases.items(), *pack.ts_aliases.items())}
+
+    def named(name: str) -> str:  # a left-out class by its defining name
+        for _ in range(32):
+            if name not in theirs:
+                break
+            name = theirs[name]
+        return name
+
+    dropped: dict[str, str] = {}  # class -> the left-out class it derives from
+    changed = True
+    while changed:  # to a fixed point: a class deriving from a dropped class is dropped too
+        changed = False
+        for pack in packs:
+            for qual, spec in (*pack.errors.items(), *pack.ts_errors.items()):
+                if qual in dropped:
+                    continue
+                cause = next((named(end(p)) if end(p) in gone else dropped[end(p)] for p in spec.parents
+                              if end(p) in gone or end(p) in dropped), None)
+                if cause is not None:
+                    dropped[qual] = cause
+                    changed = True
+    lost: dict[str, dict[str, str]] = {}
+    out = []
+    for pack in packs:
+        mine = {q: dropped[q] for q in (*pack.errors, *pack.ts_errors) if q in dropped}
+        if not mine:
+            out.append(pack)
             continue
-        path: list[str] = [start]
-        state[start] = 1
-        stack = [iter(graph.parents(start))]
-        while stack:
-            current = next(stack[-1], None)
-            if current is None:
-                state[path.pop()] = 2
-                stack.pop()
-                continue
-            if state.get(current) == 1:
-                chain = path[path.index(current):] + [current]
-                qual = chain[0]
-                pack = reg.error_pack.get(qual) or reg.error_pack[start]
-                name = reg.errors[qual].name if qual in reg.errors else qual
-                raise PackError(f"{pack.path}: errors.{name}.parent: inheritance cycle: {' -> '.join(chain)}")
-            if state.get(current) == 2:
-                continue
-            state[current] = 1
-            path.append(current)
-            stack.append(iter(graph.parents(current)))
+        lost[pack.name] = mine
+        out.append(replace(
+            pack,
+            errors={q: s for q, s in pack.errors.items() if q not in dropped},
+            ts_errors={q: s for q, s in pack.ts_errors.items() if q not in dropped},
+            aliases={n: t for n, t in pack.aliases.items() if end(t) not in dropped},
+            ts_aliases={n: t for n, t in pack.ts_aliases.items() if end(t) not in dropped},
+        ))
+    names = {n for n in aliases if end(n) in dropped or end(n) in gone}
+    return tuple(out), lost, frozenset(gone | set(dropped) | names)
+
+
+def _check_global_cycles(reg: PackRegistry) -> None:
+    """An inheritance cycle across packs (aliases followed) names its classes, from the pack of the first."""
+
+    graph = reg.graph
+    cycle = find_cycle(reg.errors, graph.parents)
+    if cycle:
+        qual = cycle[0]
+        pack = reg.error_pack[qual]
+        raise PackError(f"{pack.path}: errors.{reg.errors[qual].name}.parent: inheritance cycle: {show_cycle(cycle)}")
 
 
 def bundled_rules_dir() -> Path:
@@ -146,11 +215,34 @@ def load_packs(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = ())
     named in ``everywhere`` (packs without a module) apply to every file, not only to the
     files that are about their API."""
     everywhere = set(everywhere)
-    paths = {str(p.resolve()): p for p in [*bundled_pack_paths(), *map(Path, extra)]}
+    paths = {}
+    for p in [*bundled_pack_paths(), *map(Path, extra)]:
+        if "\0" in str(p):
+            raise PackError(f"{str(p)!r}: a pack path holds a NUL byte, which no path can hold")
+        paths.setdefault(os.path.realpath(p), p)  # os.path's: a symbolic link loop is left for reading to report
     packs = [load_pack(p) for p in paths.values()]
     return [replace(p, everywhere=True) if p.name in everywhere else p for p in packs]
 
 
-def load_registry(extra: Iterable[str | Path] = (), disable: Iterable[str] = (), everywhere: Iterable[str] = ()) -> PackRegistry:
+def assemble(packs: Sequence[Pack], disable: Iterable[str] = ()) -> PackRegistry:
+    """The registry of a run from ``packs`` (:func:`load_packs`' list: the bundled ones and the
+    project's): a project pack named as a bundled one replaces it; ``disable`` leaves bundled packs
+    out (a name that is both bundled and the project's: the bundled one, which is replaced anyway;
+    a project pack's own name: that pack). Language packs are never left out or replaced. Packs
+    left out stay known to the registry, so the packs that name their classes still load."""
     disabled = set(disable)
-    return PackRegistry(p for p in load_packs(extra, everywhere) if p.name not in disabled or p.is_language)
+    home = bundled_rules_dir().resolve()
+    bundled = [p for p in packs if Path(p.path).resolve().parent == home]
+    mine = [p for p in packs if Path(p.path).resolve().parent != home]
+    mine_names = {p.name for p in mine}
+    replaced = {p.name: p.path for p in bundled if p.name in mine_names and not p.is_language}
+    keep, left_out = [], []
+    for p in bundled:
+        (left_out if not p.is_language and (p.name in disabled or p.name in replaced) else keep).append(p)
+    for p in mine:
+        (left_out if p.name in disabled and p.name not in replaced else keep).append(p)
+    return PackRegistry(keep, left_out, replaced)
+
+
+def load_registry(extra: Iterable[str | Path] = (), disable: Iterable[str] = (), everywhere: Iterable[str] = ()) -> PackRegistry:
+    return assemble(load_packs(extra, everywhere), disable)

@@ -14,11 +14,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from ..reading import read_regular_file
 from .model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of,
 )
-from .reader import _SCOPE_KEYS, _array_of_tables, _check_cycles, _Reader, _scope  # noqa: F401 (_SCOPE_KEYS: the documented keys)
+from .reader import (  # noqa: F401 (_SCOPE_KEYS: the documented keys)
+    ATTEMPTS, HTTP_STATUS, _SCOPE_KEYS, _array_of_tables, _check_cycles, _Reader, _scope,
+)
 from .wrappers import read_retry_wrappers
 from .typescript import (
     TS_AUTO_RETRY_KEYS, TS_ERROR_KEYS, TsClassInfo, class_codes, read_ts_side, ts_auto_retry, ts_class_of, ts_client_classes,
@@ -56,7 +59,7 @@ _POLICY_KEYS = ("retry", "action", "status", "exception")
 
 def _parse_toml(path: Path) -> dict[str, Any]:
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
     except OSError as exc:
         raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
@@ -65,6 +68,8 @@ def _parse_toml(path: Path) -> dict[str, Any]:
         raise PackError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise PackError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
 
 
 def load_pack(path: str | Path) -> Pack:
@@ -191,7 +196,7 @@ class _Errors:
             retry=r.policy(body, "retry", where),
             reauth=r.boolean(body, "reauth", where),
             action=r.string(body, "action", where, "") or "",
-            statuses=r.integers(body, "status", where),
+            statuses=r.integers(body, "status", where, HTTP_STATUS),
             codes=r.strings(body, "codes", where),
             attributes=r.strings(body, "attributes", where, _NAME),
             docs_only=r.boolean(body, "docs_only", where),
@@ -266,6 +271,7 @@ def _auto_retry(r: _Reader, data: dict[str, Any], classes: _Errors, npm: tuple[s
         attempts = r.integer(item, "attempts", where)
         if attempts is not None and attempts < 1:
             raise r.fail(f"{where}.attempts", f"counts the first attempt too: at least 1, got {attempts}")
+        r.integer(item, "attempts", where, ATTEMPTS)
         entry = AutoRetry(
             methods=methods,
             on=tuple(classes.resolve(x, f"{where}.on") for x in r.strings(item, "on", where)),
@@ -324,11 +330,14 @@ def _policies(r: _Reader, data: dict[str, Any], table_name: str, key_pattern: re
             raise r.fail(where, "expected an HTTP status such as \"429\", a class such as \"5xx\", or \"network\"")
         body = r.table(body, where, _POLICY_KEYS)
         exc = r.string(body, "exception", where)
+        status = r.integer(body, "status", where)
+        if status is not None and status != 0:  # 0: none (a network error, no response)
+            r.integer(body, "status", where, (HTTP_STATUS[0], HTTP_STATUS[1], "an HTTP status (or 0: none)"))
         out[k] = Policy(
             key=k,
             retry=r.policy(body, "retry", where),
             action=r.string(body, "action", where, "") or "",
-            status=r.integer(body, "status", where),
+            status=status,
             exception=resolve(exc, f"{where}.exception") if exc else None,
         )
     return out

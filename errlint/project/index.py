@@ -26,7 +26,9 @@ those names are resolved the same way, from disk, only when a check asks:
   cached result can be checked against them.
 
 Only what a verdict asks for is read: a file whose handlers name only
-builtins and SDK classes reads no other module.
+builtins and SDK classes reads no other module. A host that knows newer
+content than the disk's (the language server: the editor's unsaved buffers)
+hands the index an overlay, real path -> bytes, read before the disk.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ from .finder import COMPILED, Found, ModuleFinder, roots_for
 
 _BUILTINS = frozenset(dir(builtins)) | {"ExceptionGroup", "BaseExceptionGroup", "EncodingWarning"}
 _MAX_STEPS = 10_000  # alias hops in one lookup: far beyond any real re-export chain, and never a hang
+_FACTS_LIMIT = 16_384  # modules' facts kept in memory (by digest): more than any run reads, bounded for a server
 
 
 def digest(data: bytes) -> str:
@@ -49,15 +52,32 @@ def digest(data: bytes) -> str:
 
 # -- the index: a process's memo of modules ------------------------------------------------------
 class ProjectIndex:
-    """Module files and their facts, memoised for a process (facts by content digest)."""
+    """Module files and their facts, memoised for a process (facts by content digest).
 
-    def __init__(self, src: Sequence[str] = ()) -> None:
+    ``overlay``: real path -> bytes that stand for the file on disk (an editor's
+    unsaved buffers); its owner changes it as it likes and calls :meth:`forget`
+    for a path whose disk content may have changed since it was read.
+    """
+
+    def __init__(self, src: Sequence[str] = (), overlay: Mapping[str, bytes] | None = None) -> None:
         self.src = tuple(src)
         self.finder = ModuleFinder()
-        self._bytes: dict[str, bytes | None] = {}  # real path -> content (None: unreadable)
+        self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
+        self._bytes: dict[str, bytes | None] = {}  # real path -> content read from disk (None: unreadable)
         self._facts: dict[tuple[str, str, bool], ModuleFacts | None] = {}
         self._digests: dict[str, str | None] = {}  # real path -> digest of the bytes in self._bytes
+        self._overlaid: dict[str, tuple[bytes, str]] = {}  # real path -> (overlay bytes, their digest)
         self.reads = 0  # modules whose facts were read (not answered by the memo)
+
+    def forget(self, paths: Sequence[str]) -> None:
+        """Read these files again when next asked (their disk content may have changed)."""
+        from ..paths import real_path
+
+        for path in paths:
+            key = real_path(os.path.abspath(path))
+            self._bytes.pop(key, None)
+            self._digests.pop(key, None)
+            self._overlaid.pop(key, None)
 
     def seed(self, files: Sequence[tuple[str, bytes]]) -> None:
         """Content already in memory (the files of a run, standard input): not read again."""
@@ -73,6 +93,8 @@ class ProjectIndex:
         from ..paths import real_path
 
         key = real_path(os.path.abspath(path))
+        if key in self.overlay:
+            return self.overlay[key]
         if key not in self._bytes:
             try:
                 with open(key, "rb") as fh:
@@ -86,6 +108,12 @@ class ProjectIndex:
         from ..paths import real_path
 
         key = real_path(os.path.abspath(path))
+        data = self.overlay.get(key)
+        if data is not None:  # an unsaved buffer: its digest is computed once per version of it
+            known = self._overlaid.get(key)
+            if known is None or known[0] is not data:
+                known = self._overlaid[key] = (data, digest(data))
+            return known[1]
         if key not in self._digests:
             data = self.content(path)
             self._digests[key] = None if data is None else digest(data)
@@ -102,6 +130,8 @@ class ProjectIndex:
             return None, None
         key = (d, name, found.is_package)
         if key not in self._facts:
+            if len(self._facts) >= _FACTS_LIMIT:  # a long-lived process (an editor's) sees many versions of a module
+                self._facts.clear()
             self.reads += 1
             self._facts[key] = read_facts(self.content(found.path), name, found.is_package)
         return self._facts[key], d

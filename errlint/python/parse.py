@@ -9,15 +9,34 @@ such a file is linted.
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import libcst as cst
 
 
-def parse_module(source: bytes) -> cst.Module:
-    """The file's LibCST module; raises what LibCST raises (ParserSyntaxError, RecursionError...)."""
-    return cst.parse_module(source)
+def parse_module(
+    source: bytes, tree: ast.Module | None = None, needs: frozenset[str] = frozenset(), whole: bool = False,
+) -> tuple[cst.Module, bool]:
+    """The file's LibCST module, and whether it holds the whole file; raises what LibCST raises
+    (ParserSyntaxError, RecursionError...).
+
+    With CPython's ``tree``, LibCST parses only the code that can hold a finding for rules reading
+    ``needs``, at the file's own lines and columns (:mod:`errlint.python.partial`), unless the
+    ``whole`` file is asked for (fixes rewrite it). A file LibCST cannot read whole is read in
+    part all the same: its findings are those of a plain run, and it is not rewritten.
+    """
+    if whole or tree is None:
+        try:
+            return cst.parse_module(source), True
+        except Exception:
+            if tree is None:
+                raise
+    from .partial import partial_source
+
+    text = partial_source(source, tree, needs)
+    return cst.parse_module(text if text is not None else source), text is None
 
 
 _STRICT_TRY_VALIDATE = cst.Try._validate

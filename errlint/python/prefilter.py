@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 
-from ..source import python_tree  # noqa: F401 - the front end asks CPython too (scope.py, tests)
+from ..source import compiles, python_tree  # python_tree: the front end asks CPython too (scope.py, tests)
 
 # An ``except`` clause at the start of a line (after \n, \r\n or a lone \r, which
 # CPython also reads as a line break): its indentation, and what follows on that
 # line up to the colon (a backslash: the clause goes on, next line).
 _EXCEPT_LINE = re.compile(rb"(?:^|(?<=\r))([ \t\f]*)except\b([^:\r\n]*)", re.MULTILINE)
 _TRY_TYPES = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+# A line starting with the keyword ``try`` (the same line starts as _EXCEPT_LINE's)
+_TRY_LINE = re.compile(rb"(?:^|(?<=\r))([ \t\f]*)try\b", re.MULTILINE)
+# What lets a line start inside a string: a triple quote, a backslash continuation
+_TEXT_OVER_LINES = re.compile(rb"\"\"\"|\'\'\'|\\\r|\\\n")
 
 
 def _column(indent: bytes) -> int:
     """The column CPython's tokenizer gives an indentation (tabs to multiples of 8)."""
+    if b"\t" not in indent and b"\f" not in indent:
+        return len(indent)
     col = 0
     for ch in indent:
         if ch == 9:  # \t
@@ -40,27 +47,43 @@ def _column(indent: bytes) -> int:
 def several_handlers_possible(source: bytes) -> bool:
     """Could the file hold a ``try`` with two or more handlers, or a handler naming a tuple?
 
-    The handlers of one ``try`` start lines at the same indentation (CPython
-    rejects indentation whose meaning depends on the tab width), so a file
-    whose ``except`` lines all have different indentation, none naming a
-    parenthesised or comma-separated type, has neither. Otherwise CPython's
-    AST decides; a file CPython cannot parse counts as possible (LibCST then
-    reports why it cannot be read).
+    The handlers of one ``try`` start lines at its column (CPython rejects
+    indentation whose meaning depends on the tab width), so a file whose
+    ``except`` lines all have different columns, none naming a parenthesised
+    or comma-separated type, has neither. Two ``except`` lines at one column
+    belong to one ``try`` unless a ``try`` line at that column comes between
+    them: none, and the answer is yes. One, and they belong to two: a line
+    starting with the keyword ``try`` is a statement, unless it is text in a
+    string that spans lines (a triple quote or a backslash continuation
+    between the first ``except`` and it: a string begun before that ``except``
+    would hold it too); then CPython's AST decides. A file CPython cannot parse
+    counts as possible (LibCST then reports why it cannot be read).
     """
-    columns = set()
-    same_column = False
+    columns: dict[int, list[int]] = {}
+    undecided = False
     for match in _EXCEPT_LINE.finditer(source):
         rest = match.group(2)
         if b"(" in rest or b"," in rest:
             return True  # a tuple (or something errlint must see to judge)
         if rest.rstrip().endswith(b"\\"):
-            same_column = True  # the clause continues on the next line: let the AST decide
-        column = _column(match.group(1))
-        if column in columns:
-            same_column = True
-        columns.add(column)
-    if not same_column:
-        return False
+            undecided = True  # the clause continues on the next line: let the AST decide
+        columns.setdefault(_column(match.group(1)), []).append(match.start())
+    pairs = [(column, a, b) for column, starts in columns.items() for a, b in zip(starts, starts[1:])]
+    if pairs:
+        tries: dict[int, list[int]] = {}
+        for match in _TRY_LINE.finditer(source):
+            tries.setdefault(_column(match.group(1)), []).append(match.start())
+        for column, a, b in pairs:
+            at = tries.get(column, [])
+            i = bisect_right(at, a)
+            if i == len(at) or at[i] > b:
+                return True  # no try between: two handlers of one try
+            if _TEXT_OVER_LINES.search(source, a, at[i]) is not None:
+                undecided = True  # that try line may be text in a string begun after the first except
+    if not undecided:
+        # told apart by their text; a file CPython cannot parse counts as possible, as below
+        # (compiling it is the syntax verdict such a file gets anyway)
+        return bool(pairs) and not compiles(source) and python_tree(source) is None
     tree = python_tree(source)
     if tree is None:
         return True

@@ -52,6 +52,7 @@ class ReceiverAnalysis:
         self._imports: dict[str, bool] = {}
         self._functions: dict[int, Client | None] = {}
         self._bound: dict[int, set[str]] = {}
+        self._defs: dict[int, dict[str, cst.FunctionDef]] = {}
         self._awaited: set[int] = set()
 
     # -- what an expression is -------------------------------------------------
@@ -157,7 +158,7 @@ class ReceiverAnalysis:
             for scope in self.names.visible_scopes():
                 if scope.kind == "class":
                     continue  # a method is not visible by its bare name
-                defs = _defined_functions(scope.node)
+                defs = self._defined(scope.node)
                 if func.value in defs:
                     return defs[func.value]
                 if func.value in scope.bindings:
@@ -166,10 +167,17 @@ class ReceiverAnalysis:
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
             cls_scope = self.names.enclosing_class()
             if cls_scope is not None:
-                fn = _defined_functions(cls_scope.node).get(func.attr.value)
+                fn = self._defined(cls_scope.node).get(func.attr.value)
                 if fn is not None and not _is_property(fn, self.names):
                     return fn
         return None
+
+    def _defined(self, scope: cst.CSTNode | None) -> dict[str, cst.FunctionDef]:
+        """The functions defined in ``scope`` (see :func:`_defined_functions`), read once per scope."""
+        found = self._defs.get(id(scope))
+        if found is None:
+            found = self._defs[id(scope)] = _defined_functions(scope)
+        return found
 
     def function_client(self, fn: cst.FunctionDef) -> Client | None:
         """The SDK object ``fn`` returns: by its return annotation, else by what every ``return`` gives."""

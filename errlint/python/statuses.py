@@ -43,6 +43,7 @@ class StatusCollections:
     def __init__(self, names: NameResolver) -> None:
         self.names = names
         self._bound: dict[int, dict[str, cst.BaseExpression | None]] = {}
+        self._classes: dict[str, cst.ClassDef] | None = None  # the module's classes by qualname, read once
 
     # -- what a collection holds ----------------------------------------------
     def literal(self, expr: cst.BaseExpression) -> ValueSet | None:
@@ -134,11 +135,12 @@ class StatusCollections:
         return None, None
 
     def _module_class(self, qualname: str) -> cst.ClassDef | None:
-        module = self.names.scopes[0].node
-        for stmt in getattr(module, "body", ()):
-            if isinstance(stmt, cst.ClassDef) and f"{self.names.module_name}.{stmt.name.value}" == qualname:
-                return stmt
-        return None
+        if self._classes is None:
+            self._classes = {}
+            for stmt in getattr(self.names.scopes[0].node, "body", ()):
+                if isinstance(stmt, cst.ClassDef):
+                    self._classes.setdefault(f"{self.names.module_name}.{stmt.name.value}", stmt)
+        return self._classes.get(qualname)
 
     def _assigned_in(self, scope: cst.CSTNode | None) -> dict[str, cst.BaseExpression | None]:
         """Names bound exactly once by a plain assignment directly in ``scope`` (None: bound otherwise too)."""

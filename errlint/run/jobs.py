@@ -5,9 +5,18 @@ forked workers, which inherit the linter (no registry to rebuild or pickle) and
 send back each file's :class:`~errlint.result.FileResult`. A worker that dies
 (a crash below Python) breaks the pool: the files are then linted here, where
 the crash shows which file it was.
+
+No worker outlives its run: each asks the kernel for SIGKILL when its parent
+dies (``prctl(PR_SET_PDEATHSIG)`` on Linux; elsewhere a thread watches for the
+parent to change), ignores SIGINT (a terminal's Ctrl-C reaches the whole
+process group; the parent decides), and an interrupt of the parent kills the
+workers before it propagates.
 """
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 
 from ..result import FileResult
@@ -19,6 +28,59 @@ def _lint_in_worker(item: tuple[str, bytes, tuple[str, bool]]) -> FileResult:
     path, source, (module_name, is_package) = item
     assert _WORKER_LINT is not None
     return _WORKER_LINT(path, source, module_name, is_package)
+
+
+def _worker_setup(parent: int) -> None:
+    """In each worker, first: die with the parent; leave SIGINT to the parent (a terminal sends
+    Ctrl-C to the whole process group), which stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not _death_signal():
+        _watch(parent)
+    if os.getppid() != parent:  # the parent died before the worker could ask
+        os._exit(1)
+
+
+def _death_signal() -> bool:
+    """Linux: the kernel sends this worker SIGKILL when the process that forked it dies."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    """Elsewhere: a thread that ends the worker once it has been re-parented (its parent died)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="errlint-parent-watch", daemon=True).start()
+
+
+def _stop(pool) -> None:
+    """Cancel what is queued and end the workers now (they may be mid-file or blocked on a pipe)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for process in processes:
+        try:
+            process.join(5)
+        except (OSError, ValueError, AssertionError, AttributeError):
+            pass
 
 
 def lint_all(
@@ -48,12 +110,18 @@ def lint_all(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_setup, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for result in pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))):
-                arrived(result)
-            return done
-    except BrokenProcessPool:
+        for result in pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))):
+            arrived(result)
+        pool.shutdown(wait=True)
+        return done
+    except BaseException as exc:
+        _stop(pool)  # an interrupt (SIGINT, SIGTERM) or a broken pool: no worker outlives this call
+        if not isinstance(exc, BrokenProcessPool):
+            raise
         # a worker died (a crash below Python): lint here, where it shows which file
         counted = len(done)
         results = []

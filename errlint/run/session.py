@@ -9,12 +9,24 @@ and a :class:`~errlint.engine.Linter` per configuration. Two ways in:
   rest (in worker processes with ``jobs`` > 1), computes the fixes and writes
   them where asked, and returns a :class:`RunReport` for a front end to render;
 - :meth:`Session.lint_source` lints one buffer under a path (flake8, an
-  editor): the same configuration, packs, rules and per-file-ignores.
+  editor): the same configuration, packs, rules and per-file-ignores;
+  :meth:`Session.fix_source` applies its fixes as ``--fix`` does.
+
+A long-lived host (the language server) keeps its unsaved buffers in
+:attr:`Session.overlay` (real path -> bytes), which the project modules a
+verdict reads are taken from before the disk, and calls
+:meth:`Session.invalidate` when files changed under it.
 
 Problems that do not stop the run (a path that does not exist, a cache that
 cannot be written, a fix that would not compile, a file that cannot be
 written) are handed to ``say`` as one line each, as they happen, and counted
-in :attr:`RunReport.errors`.
+in :attr:`RunReport.errors`. Warnings are said too, and not counted: a path that
+is not a regular file (a FIFO, a device: skipped, never opened) and a directory
+that cannot be read (:mod:`errlint.run.inputs`).
+
+``--fix`` writes a file only over the bytes its fixes were computed from: a file
+changed (or removed) since it was read, or read-only, is left alone, said
+("changed since it was read; not fixed") and counted, and its findings stand.
 """
 from __future__ import annotations
 
@@ -26,12 +38,13 @@ from dataclasses import dataclass, field
 from ..checks import ALL_CHECKS
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..engine import Linter
-from ..fixes import FixError, write_atomically
+from ..fixes import FixError, NotFixed, remove_stale_temporaries, write_atomically
 from ..result import FileResult
-from ..workspace.config import Config, find_config, project_registry
+from ..workspace.config import Config, find_config, project_registry, with_excludes
 from ..workspace.files import PathError, discover
 from ..workspace.gitignore import GitIgnore
 from ..workspace.selection import Selection, select_rules
+from .inputs import read_input, read_standard_input
 from .lint import lint_files
 
 
@@ -48,7 +61,9 @@ class RunOptions:
     stdin: Callable[[], bytes] | None = None  # reads the buffer named "-" (standard input)
     stdin_filename: str = "-"
     respect_gitignore: bool | None = None  # None: as configured
-    force_exclude: bool = False
+    force_exclude: bool = False  # judge the paths named too, not only what is found under them
+    exclude: Sequence[str] | None = None  # --exclude: replaces each configuration's exclude (None: as configured)
+    extend_exclude: Sequence[str] = ()  # --extend-exclude: added to each configuration's
     list_files: bool = False  # --show-files: find the files, lint nothing
     jobs: int = 1
     cache: bool = True
@@ -56,6 +71,7 @@ class RunOptions:
     fix: bool = False  # compute fixes (--fix, --diff)
     write: bool = False  # apply them (--fix): files are written, standard input's fixed text is returned
     unsafe_fixes: bool | None = None  # None: as configured
+    add_noqa: bool = False  # write a noqa comment on the line of each finding (--add-noqa)
     progress: Callable[[int], object] | None = None  # makes the progress display for this many files
 
 
@@ -76,6 +92,8 @@ class RunReport:
     hidden: int = 0  # findings only --unsafe-fixes would fix
     hint: bool = True  # the user chose neither way on unsafe fixes: mention the hidden ones
     errors: int = 0  # problems said along the way
+    files: int = 0  # the files found to lint (or to list), standard input included
+    noqa_added: int = 0  # --add-noqa: the lines given a noqa comment
     internal: bool = False  # an ERR999
     listed: list[str] = field(default_factory=list)  # --show-files
     changed: list[FixedFile] = field(default_factory=list)  # every file the fixes change (--diff shows them)
@@ -83,6 +101,7 @@ class RunReport:
     stdin: bytes | None = None  # standard input as read
     stdin_fixed: bytes | None = None  # standard input with its fixes applied (--fix), None if nothing changed
     progress: object | None = None  # the progress display the run drew on (a front end clears it)
+    cache_problem: str | None = None  # what was wrong with a cache the run read (said once)
 
 
 def display_path(path: str) -> str:
@@ -103,6 +122,7 @@ class _Group:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.excluding = config  # the configuration with the command line's excludes
         self.files: list[tuple[str, bytes]] = []
 
 
@@ -126,8 +146,21 @@ class Session:
         self.extra = (tuple(extend_packs), tuple(disable_packs), tuple(enable_packs))
         self.noqa = noqa
         self.say = say or (lambda message: print(f"errlint: {message}", file=sys.stderr))
+        self.overlay: dict[str, bytes] = {}  # real path -> content newer than the disk's (an editor's buffers)
         self._registries: dict[tuple, object] = {}
         self._linters: dict[str | None, tuple[Linter, bool]] = {}
+
+    def invalidate(self, paths: Sequence[str] | None = None) -> None:
+        """Files changed under a long-lived session. ``paths``: project modules whose disk content may
+        differ from what was read (read again when next asked); None: anything may have changed (a
+        configuration, a pack, a declared dependency, a module created or deleted): the pack registries
+        and linters are built again."""
+        if paths is None:
+            self._registries.clear()
+            self._linters.clear()
+            return
+        for linter, _ in self._linters.values():
+            linter.project_index.forget(paths)
 
     # -- configuration, packs, rules ----------------------------------------------------------
     def config_for(self, path: str) -> Config:
@@ -149,9 +182,15 @@ class Session:
         if found is None:
             checks, report_parse_errors = self.selection(config)
             found = self._linters[config.path] = (
-                Linter(self.registry(config), checks, noqa=self.noqa, src=config.src_roots), report_parse_errors
+                Linter(self.registry(config), checks, noqa=self.noqa, src=config.src_roots, overlay=self.overlay),
+                report_parse_errors,
             )
         return found[0]
+
+    def reports_parse_errors(self, config: Config) -> bool:
+        """Whether ERR000 is selected under ``config`` (a run leaves it out otherwise)."""
+        self.linter(config)
+        return self._linters[config.path][1]
 
     # -- one buffer ----------------------------------------------------------------------------
     def lint_source(self, path: str, source: bytes, config: Config | None = None) -> tuple[FileResult, Config]:
@@ -163,6 +202,14 @@ class Session:
         if ignored:
             result.diagnostics = [d for d in result.diagnostics if d.code == INTERNAL_ERROR or not d.code.startswith(ignored)]
         return result, config
+
+    def fix_source(self, path: str, source: bytes, unsafe: bool | None = None, config: Config | None = None) -> tuple[bytes, list[Diagnostic], FileResult]:
+        """``--fix`` on one buffer under ``path``: its fixes applied in passes as a run applies them
+        (per-file-ignores respected; unsafe ones only if ``unsafe``, None: as configured). Returns
+        (fixed source, fixed findings, the final result); raises FixError if the result would not compile."""
+        config = config or self.config_for(path)
+        unsafe = config.unsafe_fixes if unsafe is None else unsafe
+        return self.linter(config).fix_source(path, source, bool(unsafe), None, config.ignored_for(path))
 
     # -- a run of a command line ---------------------------------------------------------------
     def run(self, options: RunOptions) -> RunReport:
@@ -185,40 +232,53 @@ class Session:
             config = self.config_for(path)
             if config.path not in groups:
                 groups[config.path] = _Group(config)
+                groups[config.path].excluding = with_excludes(config, options.exclude, options.extend_exclude)
             return groups[config.path]
 
         gitignore = GitIgnore()
         listed: set[str] = set()
         for raw in options.paths:
             if raw == "-":
-                data = report.stdin = options.stdin() if options.stdin is not None else sys.stdin.buffer.read()
-                group_for(options.stdin_filename if options.stdin_filename != "-" else ".").files.append((options.stdin_filename, data))
+                group = group_for(options.stdin_filename if options.stdin_filename != "-" else ".")
+                report.files += 1
+                data = options.stdin() if options.stdin is not None else read_standard_input(
+                    sys.stdin.buffer, options.stdin_filename, group.config.max_file_size)
+                if isinstance(data, Diagnostic):  # too large
+                    report.diagnostics.append(data)
+                    continue
+                report.stdin = data
+                group.files.append((options.stdin_filename, data))
                 continue
-            base_config = self.config_for(raw)
+            base_config = with_excludes(self.config_for(raw), options.exclude, options.extend_exclude)
             respect = base_config.respect_gitignore if options.respect_gitignore is None else options.respect_gitignore
             try:
-                found = list(discover([raw], base_config.excludes, gitignore if respect else None))
+                found = list(discover([raw], base_config.excludes, gitignore if respect else None, self._unreadable_directory))
             except PathError as exc:
                 self.say(f"error: {exc}")
                 report.errors += 1
                 continue
             for path in found:
                 group = group_for(path)
-                if (options.force_exclude or path != raw) and group.config.is_excluded(path):
+                # as in ruff, a path named is linted even if excluded; --force-exclude judges it too
+                if group.excluding.is_excluded(path, None if options.force_exclude else raw):
                     continue
+                report.files += 1
                 display = display_path(path)
                 if options.list_files:
                     listed.add(display)
                     continue
-                try:
-                    with open(path, "rb") as fh:
-                        group.files.append((display, fh.read()))
-                except OSError as exc:
-                    report.diagnostics.append(
-                        Diagnostic(display, 1, 1, PARSE_ERROR, f"cannot read: {exc.strerror or exc}", rule="parse-error")
-                    )
+                data = read_input(path, display, group.config.max_file_size, self.say)  # regular files only (run/inputs.py)
+                if isinstance(data, bytes):
+                    group.files.append((display, data))
+                elif data is not None:
+                    report.diagnostics.append(data)
         report.listed = sorted(listed)
         return groups
+
+    def _unreadable_directory(self, exc: OSError) -> None:
+        """A directory the walk cannot list: one warning line, the run goes on."""
+        where = display_path(exc.filename) if isinstance(exc.filename, str) else "a directory"
+        self.say(f"warning: {where}: cannot read the directory: {exc.strerror or exc}; its files are not linted")
 
     def _run_group(self, group: _Group, options: RunOptions, report: RunReport) -> None:
         config = group.config
@@ -234,11 +294,15 @@ class Session:
             cache = Cache(directory, run_key((c.code for c in linter.checks), linter.registry))
         results = lint_files(linter, group.files, jobs=max(1, options.jobs), cache=cache, progress=report.progress)
         if cache is not None:
+            if cache.problem and report.cache_problem is None:  # a corrupted cache: said once a run
+                report.cache_problem = cache.problem
+                self.say(f"warning: {cache.problem}")
             problem = cache.save([path for path, _ in group.files])
             if problem:
                 self.say(f"warning: {problem}")
         if options.fix:
-            self._fix_group(linter, group, results, bool(unsafe), options, report)
+            self._fix_group(group, results, bool(unsafe), options, report)
+        first = len(report.diagnostics)
         for result in results:
             ignored = config.ignored_for(result.path)
             for d in result.diagnostics:
@@ -251,11 +315,39 @@ class Session:
                     report.fixable.add(id(d))
                 report.hidden += d.fix is not None and not unsafe and d.fix.applicability == "unsafe"  # only with --unsafe-fixes
             report.internal = report.internal or result.error
+        if options.add_noqa:
+            self._add_noqa(dict(group.files), report.diagnostics[first:], report)
 
-    def _fix_group(self, linter: Linter, group: _Group, results: list[FileResult], unsafe: bool, options: RunOptions, report: RunReport) -> None:
+    def _add_noqa(self, sources: dict[str, bytes], diagnostics: list[Diagnostic], report: RunReport) -> None:
+        """--add-noqa: a noqa comment on the line of each finding (errlint.engine.addnoqa), written atomically."""
+        from ..engine.addnoqa import add_noqa
+
+        by_file: dict[str, list[Diagnostic]] = {}
+        for d in diagnostics:
+            by_file.setdefault(d.path, []).append(d)
+        for path, found in by_file.items():
+            new_source, added, refused = add_noqa(path, sources[path], found)
+            for line in refused:
+                self.say(f"warning: {path}:{line}: no noqa comment added: the line does not end in code "
+                         "(a string, a template literal, JSX text or a line continuation goes on past it)")
+            if added:
+                try:  # as --fix: only over the bytes the comments were placed in
+                    write_atomically(path, new_source, expected=sources[path])
+                except (NotFixed, OSError) as exc:
+                    why = str(exc) if isinstance(exc, NotFixed) else f"cannot write: {exc.strerror or exc}"
+                    self.say(f"error: {path}: {why}; no noqa comment added")
+                    report.errors += 1
+                    continue
+                report.noqa_added += added
+
+    def _fix_group(self, group: _Group, results: list[FileResult], unsafe: bool, options: RunOptions, report: RunReport) -> None:
         """Fix the files of a group whose findings have a fix that applies; ``results`` become the fixed files'."""
         config = group.config
         sources = dict(group.files)
+        if options.write:  # the temporary files of a write that was killed (errlint.fixes)
+            stdin = options.stdin_filename if "-" in options.paths else None  # standard input writes no file
+            for directory in sorted({os.path.dirname(os.path.abspath(path)) for path, _ in group.files if path not in ("-", stdin)}):
+                remove_stale_temporaries(directory)
         for i, result in enumerate(results):
             ignored = config.ignored_for(result.path)
             if not any(
@@ -263,9 +355,9 @@ class Session:
                 for d in result.diagnostics
             ):
                 continue
-            original = sources[result.path]
+            original, as_read = sources[result.path], result
             try:
-                new_source, fixed, results[i] = linter.fix_source(result.path, original, unsafe, None, ignored)
+                new_source, fixed, results[i] = self.fix_source(result.path, original, unsafe, config)
             except FixError as exc:
                 self.say(f"error: {exc}")
                 report.errors += 1
@@ -279,10 +371,12 @@ class Session:
             if result.path == options.stdin_filename and "-" in options.paths:
                 report.stdin_fixed = new_source
             else:
-                try:
-                    write_atomically(result.path, new_source)
-                except OSError as exc:
-                    self.say(f"error: {result.path}: cannot write: {exc.strerror or exc}")
+                try:  # only over the bytes the fix was computed from (another program may have written since)
+                    write_atomically(result.path, new_source, expected=original)
+                except (NotFixed, OSError) as exc:
+                    why = str(exc) if isinstance(exc, NotFixed) else f"cannot write: {exc.strerror or exc}"
+                    self.say(f"error: {result.path}: {why}; not fixed")
                     report.errors += 1
+                    results[i] = as_read  # its findings stand, as read
                     continue
             report.applied.append(change)

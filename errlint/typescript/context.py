@@ -57,7 +57,7 @@ class TsFile(FileFacts):
     def span(self, handle, end=None) -> Span:
         lines = self.lines
         last = end if end is not None else handle
-        return Span(lambda: lines.where(handle.start_point, last.end_point))
+        return Span(lambda: lines.where(handle.start_byte, last.end_byte))
 
     def text_of(self, handle) -> str:
         return text(handle)

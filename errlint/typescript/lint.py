@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
-from ..source import NOQA_SLASHES, noqa_filter
+from ..source import NOQA_SLASHES, TOO_DEEP, noqa_filter, split_lines
 from .catches import CatchReader
 from .context import TsFile
 from .effects import EffectReader
 from .names import ModuleNames
-from .parse import Lines, captures, grammar_for, is_declaration_file, parse, syntax_error
+from .parse import MAX_DEPTH, Lines, captures, deeper_than, grammar_for, is_declaration_file, nodes_of, parse, syntax_error
 from .project import ProjectModules
 from .receivers import SdkCalls
 from .retry_facts import RetryFacts, order
@@ -74,23 +74,35 @@ def module_of(path: str) -> str:
     return "./" + os.path.splitext(name)[0]
 
 
+def _too_deep(path: str, root, lines: Lines) -> Diagnostic | None:
+    """ERR000 at the first node deeper than MAX_DEPTH (the walks below would hang or recurse), or None."""
+    deep = deeper_than(root)
+    if deep is None:
+        return None
+    line, _ = lines.position(deep.start_byte)
+    return Diagnostic(path, line, 1, PARSE_ERROR, f"cannot parse: {TOO_DEEP} (more than {MAX_DEPTH} levels, errlint's limit); file skipped",
+                      rule="parse-error")
+
+
 class _Parsed:
     """One parsed file and what every generation's run of it shares."""
 
-    def __init__(self, path, module_name, grammar, tree, text, lines, found, catches, wrappers, enabled, needs) -> None:
+    def __init__(self, path, module_name, grammar, tree, text, lines, found, catches, wrappers, enabled, needs, overlay) -> None:
         self.path, self.module_name, self.grammar, self.tree, self.text, self.lines = path, module_name, grammar, tree, text, lines
         self.found, self.catches, self.wrappers, self.enabled, self.needs = found, catches, wrappers, enabled, needs
+        self.overlay = overlay  # real path -> bytes read instead of the disk's (the project modules it imports)
 
 
 def lint_file(
     path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True,
-    generations=None,
+    generations=None, overlay=None,
 ) -> TsResult:
     """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers.
 
     ``generations(used, packs)``: the registry with the API generation of each SDK the file imports (``packs``,
     by name) for the names it uses, the choices and the result's ``depends`` (errlint/project/npm_deps.py, from
-    the engine); a finding that holds only with a generation nothing decided says so."""
+    the engine); a finding that holds only with a generation nothing decided says so. ``overlay``: real path ->
+    bytes read instead of the disk's for the project modules it imports."""
     result = TsResult()
     grammar = grammar_for(path)
     if grammar is None or is_declaration_file(path):
@@ -112,7 +124,11 @@ def lint_file(
     wrappers = "constructs" in needs and any(lib.encode() in source for lib in LIBRARIES)
     if not catches and not wrappers and not ("collections" in needs and _RETR.search(text)):
         return result  # no catch, no retry wrapper, and no collection named as retryable
-    parsed = _Parsed(path, module_name, grammar, tree, text, lines, found, catches, wrappers, enabled, needs)
+    too_deep = _too_deep(path, tree.root_node, lines)  # before any walk: the generations read the imports too
+    if too_deep is not None:
+        result.diagnostics.append(too_deep)
+        return result
+    parsed = _Parsed(path, module_name, grammar, tree, text, lines, found, catches, wrappers, enabled, needs, overlay)
     choices = []
     if generations is not None:
         names = ModuleNames(tree.root_node, module_of(path), registry)
@@ -128,7 +144,7 @@ def lint_file(
         if choice.by == "default" and diagnostics:
             diagnostics = _assumed(parsed, registry, choice, diagnostics)
     if noqa and diagnostics:
-        diagnostics = noqa_filter(text.decode("utf-8", "replace").split("\n"), diagnostics, NOQA_SLASHES)
+        diagnostics = noqa_filter(split_lines(text.decode("utf-8", "replace")), diagnostics, NOQA_SLASHES)
     result.diagnostics.extend(diagnostics)
     return result
 
@@ -170,7 +186,7 @@ def _run(parsed: _Parsed, registry, result: TsResult) -> list[Diagnostic] | None
     nested = [n for n in parsed.found.get("class", ()) if not _top_level(n, root)]
     if nested:
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
-    project = ProjectModules(path, names.module, registry)
+    project = ProjectModules(path, names.module, registry, parsed.overlay)
     ctx = TsFile(path, parsed.module_name or module_of(path), registry, names, parsed.lines, project)
     try:
         _gather(ctx, parsed, root, needs, catches)
@@ -217,7 +233,7 @@ def _gather(ctx: TsFile, parsed: _Parsed, root, needs, catches) -> None:
             ctx.tries.extend(tries_of[catch.id])
     read: dict[int, tuple] = {}
     if "calls" in needs:
-        ctx.receivers = SdkCalls(names, ctx.registry, ctx.span)
+        ctx.receivers = SdkCalls(names, ctx.registry, ctx.span, lambda types: nodes_of(parsed.grammar, types, root))
         for t in ctx.tries:
             key = t.node.id
             if key not in read:

@@ -13,7 +13,9 @@ A module that cannot be found, read or parsed cleanly leaves its classes unknown
 
 Only the linted file's own bytes are taken from the run; the others are read from
 disk, so a file gets the same verdict alone as in a whole-tree run. Module
-summaries are memoised per process by path, size and modification time.
+summaries are memoised per process by path, size and modification time. A host
+that knows newer content than the disk's (the language server: the editor's
+unsaved buffers) passes an overlay, real path -> bytes, read before the disk.
 """
 from __future__ import annotations
 
@@ -36,10 +38,11 @@ def is_project_module(module: str) -> bool:
 class ProjectModules:
     """The project modules one linted file reaches through relative imports."""
 
-    def __init__(self, path: str, own_module: str, registry) -> None:
+    def __init__(self, path: str, own_module: str, registry, overlay=None) -> None:
         self.folder = os.path.dirname(os.path.abspath(path))
         self.own = own_module
         self.registry = registry
+        self.overlay = overlay if overlay is not None else {}  # real path -> bytes (unsaved buffers)
         self.reads: dict[str, str] = {}  # the files read: real path -> digest of their bytes
         self._summaries: dict[str, ModuleNames | None] = {}
 
@@ -66,14 +69,19 @@ class ProjectModules:
 
     def _read(self, path: str, module: str) -> ModuleNames | None:
         real = os.path.realpath(path)
-        try:
-            stat = os.stat(real)
-            with open(real, "rb") as fh:
-                data = fh.read()
-        except (OSError, ValueError):
-            return None
-        self.reads[real] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        key = (real, module, stat.st_size, stat.st_mtime_ns, id(self.registry))
+        data = self.overlay.get(real)
+        if data is not None:
+            self.reads[real] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            key = (real, module, "overlay", self.reads[real], id(self.registry))
+        else:
+            try:
+                stat = os.stat(real)
+                with open(real, "rb") as fh:
+                    data = fh.read()
+            except (OSError, ValueError):
+                return None
+            self.reads[real] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            key = (real, module, stat.st_size, stat.st_mtime_ns, id(self.registry))
         if key in _MEMO:
             return _MEMO[key]
         grammar = grammar_for(real) or "typescript"

@@ -22,15 +22,10 @@ An expression is an SDK client (a :class:`~errlint.facts.Client`) when it is
 * ``x as AlterVault`` / ``<AlterVault>x``, and an attribute of a client
   (``vault.agents``).
 
-A call ``<client>.<method>(...)`` is an :class:`~errlint.facts.SdkCall` of the
-client's pack, with the pack's TypeScript ``[[auto_retry]]`` and
-``[[irreversible]]`` entries for that method name (packs/typescript.py). As on
-the Python side, the calls of a subtree leave out those in nested functions
-(arrow functions, function expressions, methods, classes): what they run is
-not run where they are written (the root of the subtree itself is read).
-
-Declarations are read per scope, flow-insensitively, the first time a scope is
-asked about, and cached: one :class:`SdkCalls` per file.
+A call ``<client>.<method>(...)`` is an :class:`~errlint.facts.SdkCall` (calls.py). The calls of a
+subtree leave out those in nested functions, classes and methods (the subtree's root is read).
+Declarations are read per scope, flow-insensitively, on first use, and cached: one
+:class:`SdkCalls` per file.
 """
 from __future__ import annotations
 
@@ -39,7 +34,7 @@ from ..packs.model import TYPESCRIPT
 from .calls import sdk_call
 from .clientconfig import TsClientConfig
 from .names import named, required_module, text, unwrap
-from .scopes import FUNCTIONS, Scopes, walk
+from .scopes import FUNCTIONS, CallIndex, Scopes, walk
 
 _CALLS = frozenset({"call_expression", "new_expression"})
 _PASS_THROUGH = frozenset({"parenthesized_expression", "non_null_expression", "satisfies_expression", "await_expression"})
@@ -49,8 +44,9 @@ _MAX_DEPTH = 24
 class SdkCalls(Scopes):
     """The SDK clients and SDK calls of one TypeScript / JavaScript file."""
 
-    def __init__(self, names, registry, span=None) -> None:
+    def __init__(self, names, registry, span=None, find=None) -> None:
         self.names = names  # ModuleNames
+        self.find = find  # types -> the file's nodes of those types (a tree-sitter query), or None
         self.registry = registry
         self.span = span  # (node, end node or None) -> Span
         self.clients: dict[str, object] = {}  # TypeScript client class -> pack
@@ -69,34 +65,42 @@ class SdkCalls(Scopes):
         self._fields: dict[tuple[int, str], Client | None] = {}
         self._calls: dict[int, SdkCall | None] = {}
         self._busy: set = set()
+        self._calls_index: CallIndex | None = None
 
     # -- the interface the facts builders use -------------------------------------------
     def calls_in(self, node) -> tuple[SdkCall, ...]:
         """The SDK calls in ``node``'s subtree, in source order (not those of nested functions below it)."""
         if node is None or not self.active:
             return ()
+        return tuple(self._index(node).calls_in(node, self._sdk_only))
+
+    def _sdk_only(self, calls: list) -> list:
+        """The SDK calls among ``calls`` (in order), for :class:`~.scopes.CallIndex`."""
         out = []
-        for n in walk(node):
+        for n in calls:
             if n.type == "call_expression":
                 found = self.sdk_call(n)
                 if found is not None:
-                    out.append(found)
-        return tuple(out)
+                    out.append((n, found))
+        return out
 
     def count_calls(self, node) -> int:
         """All the calls in ``node``'s subtree (``f()``, ``new X()``), nested functions left out."""
         if node is None:
             return 0
-        return sum(1 for n in walk(node) if n.type in _CALLS)
+        return self._index(node).count(node)
+
+    def _index(self, node) -> CallIndex:
+        """The file's calls, indexed on first use (see :class:`~.scopes.CallIndex`)."""
+        if self._calls_index is None:
+            self._calls_index = CallIndex(self.root(node), _CALLS, self.find)
+        return self._calls_index
 
     def sdk_call(self, call) -> SdkCall | None:
         key = call.id
         if key not in self._calls:
-            self._calls[key] = self._sdk_call(call)
+            self._calls[key] = sdk_call(self, call)  # calls.py
         return self._calls[key]
-
-    def _sdk_call(self, call) -> SdkCall | None:
-        return sdk_call(self, call)  # calls.py
 
     # -- what an expression is ------------------------------------------------------------
     def client_of(self, expr, depth: int = 0) -> Client | None:

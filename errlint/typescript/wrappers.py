@@ -200,8 +200,8 @@ class WrapperReader:
         c = self._new("cockatiel", call, args)
         if c is None:
             return None
-        line = policy.start_point[0] + 1
-        if line != call.start_point[0] + 1:
+        line = self.span(policy).line
+        if line != self.span(call).line:
             c.description += f" (the retry policy of line {line})"
         pargs = [a for a in named(policy.child_by_field_name("arguments")) if a.type != "comment"]
         opts = options(pargs[1] if len(pargs) > 1 else None)

@@ -18,6 +18,7 @@ overrides the search).  Keys, as in ruff, use hyphens::
     cache-dir = ".errlint_cache"       # where unchanged files' results are kept, relative to this file
     respect-gitignore = true           # skip what .gitignore / .git/info/exclude ignore when walking
     src = ["src"]                      # roots of project modules (default: this file's directory and src/)
+    max-file-size = 10485760           # bytes: a larger file is one ERR000 ("too large"), not read
 
 An unknown key or a wrong type is a :class:`ConfigError` whose one-line message
 names the file and the key.
@@ -27,7 +28,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -37,11 +39,13 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from ..paths import real_directory, real_path
+from ..reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
 from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES
 
 KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
     "extend-packs", "disable-packs", "enable-packs", "unsafe-fixes", "cache-dir", "respect-gitignore", "src",
+    "max-file-size",
 )
 
 
@@ -66,6 +70,7 @@ class Config:
     cache_dir: Path | None = None  # None: .errlint_cache beside the configuration (or in the current directory)
     respect_gitignore: bool = True
     src: tuple[Path, ...] | None = None  # roots of project modules; None: the configuration's directory and its src/
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is ERR000 "too large", never read
 
     @property
     def src_roots(self) -> tuple[str, ...]:
@@ -97,17 +102,58 @@ class Config:
                 out.extend(codes)
         return tuple(out)
 
-    def is_excluded(self, path: str) -> bool:
-        """A path matches an exclude pattern by one of its parts, or as a path relative to the config."""
-        rel = relative_posix(path, self.root)
-        parts = PurePosixPath(rel).parts
+    def is_excluded(self, path: str, below: str | None = None) -> bool:
+        """Does an exclude pattern match ``path`` or a directory above it: a name pattern (``dist``,
+        ``*.egg-info``) by its name, a pattern with a ``/`` by its path relative to the configuration's
+        directory (``src/vendored``), an absolute pattern (the command line's, see
+        :func:`command_line_excludes`) by its absolute path.
+
+        ``below``: the path named on the command line that ``path`` was found under (or is): as in
+        ruff, only what lies below it is judged, so ``errlint dist`` lints ``dist``; None
+        (``--force-exclude``): the whole path is judged, up to the configuration's directory.
+        """
+        parts = PurePosixPath(relative_posix(path, self.root)).parts
+        absolute = PurePosixPath(real_path(path)).parts
+        judged = len(parts)  # how many of the last parts are judged
+        if below is not None:
+            judged = min(judged, len(PurePosixPath(os.path.relpath(path, below)).parts))
+
+        def paths(of: tuple[str, ...]) -> Iterator[str]:  # the judged paths: path itself and the directories above it
+            return (PurePosixPath(*of[:k]).as_posix() for k in range(len(of) - judged + 1, len(of) + 1))
+
         for pattern in self.excludes:
-            if "/" in pattern.strip("/"):
-                if fnmatch.fnmatchcase(rel, pattern.strip("/")) or rel.startswith(pattern.strip("/") + "/"):
+            pattern = pattern[2:] if pattern.startswith("./") else pattern
+            if pattern.startswith("/"):
+                if any(fnmatch.fnmatchcase(p, pattern.rstrip("/")) for p in paths(absolute)):
                     return True
-            elif any(fnmatch.fnmatchcase(part, pattern.strip("/")) for part in parts):
+            elif "/" in pattern.strip("/"):
+                if any(fnmatch.fnmatchcase(p, pattern.strip("/")) for p in paths(parts)):
+                    return True
+            elif any(fnmatch.fnmatchcase(part, pattern.strip("/")) for part in parts[len(parts) - judged:]):
                 return True
         return False
+
+
+def command_line_excludes(patterns: Iterable[str]) -> tuple[str, ...]:
+    """Exclude patterns given on the command line: as in ruff, a pattern with a ``/`` is a path
+    relative to the current directory (made absolute here); a name pattern stays as it is."""
+    here = os.path.realpath(os.getcwd())
+    return tuple(
+        os.path.normpath(os.path.join(here, p)) if "/" in p.strip("/") or p.startswith("./") else p for p in patterns
+    )
+
+
+def with_excludes(config: Config, exclude: Sequence[str] | None = None, extend_exclude: Sequence[str] = ()) -> Config:
+    """``config`` under the command line's ``--exclude`` (it replaces the configured ``exclude``, or
+    the defaults) and ``--extend-exclude`` (added to the configured ``extend-exclude``), as ruff
+    layers them."""
+    if exclude is None and not extend_exclude:
+        return config
+    return replace(
+        config,
+        exclude=config.exclude if exclude is None else command_line_excludes(exclude),
+        extend_exclude=(*config.extend_exclude, *command_line_excludes(extend_exclude)),
+    )
 
 
 def relative_posix(path: str, root: Path) -> str:
@@ -126,12 +172,21 @@ def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _paths(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """Strings that name files: a NUL byte (which no file name holds) is an error naming the key."""
+    value = _strings(data, key, where)
+    for v in value:
+        if "\0" in v:
+            raise ConfigError(f"{where}: [tool.errlint] {key}: {v!r} holds a NUL byte, which no path can hold")
+    return value
+
+
 def load_config(path: str | Path, required: bool = True) -> Config | None:
     """Read ``[tool.errlint]`` from ``path``; None when the file has no such table and ``required`` is false."""
     path = Path(path)
     where = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
     try:
@@ -140,6 +195,8 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         raise ConfigError(f"{where}: not UTF-8: {exc.reason} at byte {exc.start}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{where}: invalid TOML: arrays or tables nested too deeply to read") from None
     tool = data.get("tool", {})
     table = tool.get("errlint") if isinstance(tool, dict) else None
     if table is None:
@@ -167,7 +224,7 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
     if "extend-exclude" in table:
         kwargs["extend_exclude"] = _strings(table, "extend-exclude", where)
     if "extend-packs" in table:
-        kwargs["extend_packs"] = tuple((root / p) for p in _strings(table, "extend-packs", where))
+        kwargs["extend_packs"] = tuple((root / p) for p in _paths(table, "extend-packs", where))
     if "disable-packs" in table:
         kwargs["disable_packs"] = _strings(table, "disable-packs", where)
     if "enable-packs" in table:
@@ -184,11 +241,16 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
         kwargs["respect_gitignore"] = value
     if "cache-dir" in table:
         value = table["cache-dir"]
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or "\0" in value:
             raise ConfigError(f"{where}: [tool.errlint] cache-dir: expected a path, got {value!r}")
         kwargs["cache_dir"] = root / value
     if "src" in table:
-        kwargs["src"] = tuple(root / p for p in _strings(table, "src", where))
+        kwargs["src"] = tuple(root / p for p in _paths(table, "src", where))
+    if "max-file-size" in table:
+        value = table["max-file-size"]
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1 << 40:
+            raise ConfigError(f"{where}: [tool.errlint] max-file-size: expected a number of bytes from 1 to 2**40, got {value!r}")
+        kwargs["max_file_size"] = value
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):
@@ -215,12 +277,14 @@ def _check_selectors(where: str, kwargs: dict[str, Any]) -> None:
 
 def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = ()):
     """The packs for files under ``config``: bundled + ``extend-packs`` (+ ``extend``), less
-    ``disable-packs`` (+ ``disable``); ``enable-packs`` (+ ``everywhere``) apply to every file.
+    ``disable-packs`` (+ ``disable``) and the bundled packs an ``extend-packs`` pack of the same
+    name replaces (:func:`errlint.packs.registry.assemble`); ``enable-packs`` (+ ``everywhere``)
+    apply to every file.
     A pack name that matches no pack is a :class:`ConfigError` naming the file and the key."""
-    from ..packs import PackRegistry, load_packs
+    from ..packs import assemble, load_packs
 
     packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere))
-    known = {p.name: p for p in packs}
+    known = {p.name: p for p in packs}  # a project's pack after the bundled one it replaces
     where = config.path or "command line"
     for key, names in (("disable-packs", config.disable_packs), ("enable-packs", config.enable_packs)):
         for name in names:
@@ -232,19 +296,20 @@ def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tupl
                 f"{where}: [tool.errlint] enable-packs: {name!r} has modules; it applies wherever they are imported "
                 "(enable-packs is for packs without a module, such as altus4)"
             )
-    disabled = {*config.disable_packs, *disable}
-    return PackRegistry(p for p in packs if p.name not in disabled or p.is_language)
+    return assemble(packs, (*config.disable_packs, *disable))
 
 
 def find_config(start: str | Path) -> Config:
     """The configuration for a path: the nearest pyproject.toml with [tool.errlint], else the defaults."""
     # os.path.realpath, not Path.resolve: a symbolic link loop (a.py -> b.py -> a.py) is
     # left as it is instead of raising, and the file is reported as unreadable later.
+    # os.path.isdir / isfile, not Path's: a directory errlint may not search (no x permission)
+    # answers False instead of raising, and the file is reported as unreadable later.
     here = Path(os.path.realpath(start))
-    directory = here if here.is_dir() else here.parent
+    directory = here if os.path.isdir(here) else here.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        if os.path.isfile(pyproject):
             found = load_config(pyproject, required=False)
             if found is not None:
                 return found

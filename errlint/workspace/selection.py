@@ -52,7 +52,7 @@ def unknown_selector(selectors: Iterable[str], codes: Sequence[str]) -> str | No
     """The first selector that matches no code, or None."""
     for selector in selectors:
         upper = selector.upper()
-        if upper != "ALL" and not any(code.startswith(upper) for code in codes):
+        if upper != "ALL" and (not upper or not any(code.startswith(upper) for code in codes)):  # "" would match every code
             return selector
     return None
 

@@ -123,8 +123,9 @@ def _check(files: list[str], paths: list[str], strict: bool) -> int:
     mine = {str(Path(p.path).resolve()) for p in checked}
     bundled = []
     try:  # together with the bundled packs, as a run loads them (a pack replacing a bundled one: in its place)
-        bundled = [p for p in load_packs() if str(Path(p.path).resolve()) not in mine and p.name not in names]
-        registry = PackRegistry([*bundled, *checked])
+        others = [p for p in load_packs() if str(Path(p.path).resolve()) not in mine]
+        bundled = [p for p in others if p.name not in names]
+        registry = PackRegistry([*bundled, *checked], left_out=[p for p in others if p.name in names])
     except PackError as exc:
         hint = next((f" (a project that loads it instead of the bundled pack: disable-packs = [\"{p.name}\"])"
                      for p in bundled if f"already defined by {p.path}" in str(exc)), "")

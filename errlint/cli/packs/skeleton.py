@@ -77,7 +77,7 @@ def render(package: Package, classes: dict[str, ExceptionClass], tree: StaticTre
         "# (parent) and its public import paths (aliases). Left for you, from the SDK's docs: each",
         "# class's retry (and action, status, codes), [clients] and [[auto_retry]] if the SDK retries by",
         "# itself (see docs/packs.md). Check it with `errlint packs check FILE`; load it with extend-packs",
-        f"# (if errlint bundles a pack for this SDK, also disable-packs = [\"{pack_name(package)}\"]).",
+        f"# (if errlint bundles a pack named \"{pack_name(package)}\", this one replaces it: `errlint --show-settings` says so).",
         "[sdk]",
         f"name = {_q(pack_name(package))}",
         f"modules = [{', '.join(_q(m) for m in package.imports)}]",
