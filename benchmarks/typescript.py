@@ -18,7 +18,12 @@ axios, mongoose, undici and knex; the `typescript` package's lib/ is its
 compiler, bundled).
 
 ESLint and typescript-eslint are installed, pinned, into the same folder
-(typescript@5.9.3 is then both a corpus package and typescript-eslint's peer).
+(typescript@5.9.3 is then both a corpus package and typescript-eslint's peer),
+and so are oxlint and Biome, two native linters timed on the same corpus as
+speed references (oxlint's default rule set with `--threads N`, `biome lint`
+with its recommended rules and a configuration that lifts its 1 MiB file-size
+limit; their file counts are printed, and they are not part of the ratio's
+file check: they read files their own way).
 The ESLint configuration, written to DIR/eslint.config.mjs, is
 typescript-eslint's `recommended` alone: the set that runs without type
 information, so with no tsconfig project (the type-checked sets need one per
@@ -70,6 +75,15 @@ PACKAGES: dict[str, tuple[list[str], list[str]]] = {
     "knex@3.3.0": (["lib"], []),
 }
 LINTERS = ["eslint@10.15.0", "typescript-eslint@8.73.0"]
+# native linters, timed on the same files as speed references (their rules are not errlint's or ESLint's)
+REFERENCES = ["oxlint@1.96.0", "@biomejs/biome@2.6.9"]
+BIOME_CONFIG = {  # every file of the corpus, whatever its size (Biome skips files over 1 MiB by default)
+    "files": {"maxSize": 200_000_000, "includes": ["**"]},
+    "vcs": {"enabled": False},
+    "formatter": {"enabled": False},
+    "assist": {"enabled": False},
+    "linter": {"enabled": True},
+}
 CODE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx")
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 ESLINT_CONFIG = """\
@@ -92,13 +106,14 @@ def split_spec(spec: str) -> tuple[str, str]:
 def install(folder: Path) -> None:
     """npm-install the corpus packages and the linters, pinned, into ``folder``; write the ESLint configuration."""
     folder.mkdir(parents=True, exist_ok=True)
-    deps = dict(split_spec(s) for s in [*PACKAGES, *LINTERS])
+    deps = dict(split_spec(s) for s in [*PACKAGES, *LINTERS, *REFERENCES])
     manifest = {"name": "errlint-typescript-benchmark", "private": True, "dependencies": deps}
     (folder / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
     subprocess.run(
         ["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True
     )
     (folder / "eslint.config.mjs").write_text(ESLINT_CONFIG)
+    (folder / "biome.json").write_text(json.dumps(BIOME_CONFIG, indent=2) + "\n")
     (folder / "errlint.toml").write_text("exclude = []\n")
 
 
@@ -110,6 +125,9 @@ def build_corpus(folder: Path) -> list[Path]:
     """Copy the packages' code files into ``folder/corpus`` (made anew); the copies, sorted."""
     corpus = folder / "corpus"
     shutil.rmtree(corpus, ignore_errors=True)
+    # an empty .git makes the corpus a repository of its own: oxlint honours the enclosing repository's
+    # .gitignore (benchmarks/.typescript is in errlint's) and has no option to stop; every tool skips .git
+    (corpus / ".git").mkdir(parents=True)
     files = []
     for spec, (roots, left_out) in PACKAGES.items():
         name, _ = split_spec(spec)
@@ -140,6 +158,24 @@ def errlint_command(folder: Path, jobs: int, *extra: str) -> list[str]:
 def eslint_command(folder: Path, *extra: str) -> list[str]:
     return ["node", str(folder / "node_modules" / "eslint" / "bin" / "eslint.js"), "-c",
             str(folder / "eslint.config.mjs"), *extra, "."]
+
+
+def oxlint_command(folder: Path, jobs: int) -> list[str]:
+    return [str(folder / "node_modules" / ".bin" / "oxlint"), "--threads", str(jobs), "--quiet", "."]
+
+
+def biome_command(folder: Path) -> list[str]:
+    return [str(folder / "node_modules" / ".bin" / "biome"), "lint", "--config-path", str(folder / "biome.json"),
+            "--max-diagnostics=0", "--diagnostic-level=error", "."]
+
+
+def reference_files(folder: Path, cmd: list[str]) -> str:
+    """How many files a speed reference says it linted (oxlint: "on N files", Biome: "Checked N files")."""
+    import re
+
+    proc = subprocess.run(cmd, cwd=folder / "corpus", capture_output=True, text=True)
+    found = re.search(r"(?:on|Checked) (\d+) files?", proc.stdout + proc.stderr)
+    return found.group(1) if found else "?"
 
 
 def files_seen(folder: Path, jobs: int) -> tuple[set[str], set[str], dict]:
@@ -203,13 +239,22 @@ def main() -> int:
     ]
     if args.eslint_serial:
         tools.append(("eslint + typescript-eslint recommended (one thread)", eslint_command(folder)))
+    references = []
+    if (folder / "node_modules" / ".bin" / "oxlint").exists():
+        references.append((f"oxlint 1.96 default rules (--threads {args.jobs}; speed reference)", oxlint_command(folder, args.jobs)))
+    if (folder / "node_modules" / ".bin" / "biome").exists():
+        references.append(("biome 2.6 lint, recommended rules (speed reference)", biome_command(folder)))
+    for name, cmd in references:
+        print(f"{name}: lints {reference_files(folder, cmd)} files")
+    tools += references
     samples: dict[str, list[tuple[float, float, int, int]]] = {name: [] for name, _ in tools}
     for round_ in range(args.runs):
         for name, cmd in tools:
             sample = timed(cmd, corpus)
             if sample[3] not in (0, 1):
                 print(f"{name} exited {sample[3]}", file=sys.stderr)
-                return 2
+                if (name, cmd) not in references:
+                    return 2
             samples[name].append(sample)
             print(f"  round {round_ + 1}: {name}: {sample[0]:.2f} s", flush=True)
     results = [

@@ -166,6 +166,7 @@ class Client:
     pack: Pack
     cls: str | None  # the client class, when known
     how: str  # how errlint knows: "constructed", "annotated", "factory", "attribute", ...
+    plugins: tuple[str, ...] = ()  # what built its class (TypeScript: Octokit.plugin(retry)), qualified names
 
 
 @dataclass(frozen=True)

@@ -87,9 +87,9 @@ def _codes(cell: str) -> set[str]:
 
 
 def test_readme_coverage_table_is_what_the_packs_say(capsys, monkeypatch):
-    """One row per bundled pack (your own SDK aside); TypeScript says "yes" exactly for the packs
-    with an npm side (or JavaScript's built-ins); the rules are those `errlint rules` lists for
-    the pack (ERR004 for the JavaScript built-ins, which `errlint rules` does not list)."""
+    """One row per bundled pack (your own SDK aside); Python says "yes" for the packs with modules (or
+    with neither modules nor npm packages), TypeScript for the packs with an npm side (or JavaScript's
+    built-ins); the rules are those `errlint rules` lists for the pack."""
     readme = README.read_text(encoding="utf-8")
     section = readme[readme.index("\n## What it covers\n"):]
     section = section[:section.index("\n## ", 1)]
@@ -107,10 +107,13 @@ def test_readme_coverage_table_is_what_the_packs_say(capsys, monkeypatch):
         for name in re.findall(r"\]\(rules/(\w+)\.toml\)", pack_cell):
             listed.append(name)
             data = tomllib.loads((ROOT / "rules" / f"{name}.toml").read_text(encoding="utf-8"))["sdk"]
-            assert python.startswith("yes") == ("javascript" not in data), sdk
+            # a pack covers Python unless it is JavaScript's built-ins or has npm packages and no modules
+            assert python.startswith("yes") == ("javascript" not in data and ("modules" in data or "npm" not in data)), sdk
             assert typescript.startswith("yes") == ("npm" in data or "javascript" in data), sdk
             if "yes" not in typescript:
                 assert typescript in ("not yet", "—"), sdk
+            if not python.startswith("yes"):
+                assert python == "—", sdk
             expected = reads.get(name, {"ERR004"} if "javascript" in data else set())
             assert _codes(rules.split(";")[0]) == expected, sdk
     assert sorted(listed) == sorted(p.stem for p in (ROOT / "rules").glob("*.toml"))

@@ -68,12 +68,15 @@ def registry():
 
 
 def test_the_bundled_generations(registry):
-    gens = {p.name: [(g.name, g.pack is None) for g in p.generations] for p in registry.packs if p.generations}
+    gens = {p.name: [(g.name, g.pack is None) for g in p.generations_in("python")] for p in registry.packs if p.generations}
     assert gens["openai"] == [(">= 1", True), ("0.x", False)]
     assert gens["anthropic"] == [("2.x", True), ("1.x", False)]
     assert gens["stripe"] == [(">= 11", True), ("< 11", False)]
+    ts = {p.name: [(g.name, g.pack is None) for g in p.generations_in("typescript")] for p in registry.packs if p.generations}
+    assert ts["openai"] == [("npm >= 4", True), ("npm 3.x", False)]  # the npm package's versions, not PyPI's
+    assert ts["stripe"] == [(">= 17", True), ("13-16", False), ("<= 12", False)]
     assert [g for g, _ in gens["boto3"]] == [">= 1.44 (standard retry mode)", "< 1.44 (legacy retry mode)"]
-    legacy = registry.pack_named("openai").generations[1]
+    legacy = registry.pack_named("openai").generations_in("python")[1]
     # a class only one generation has is evidence for it; one both have is not
     assert legacy.used_by("openai.error.RateLimitError") and legacy.used_by("openai.ChatCompletion.create")
     assert not legacy.used_by("openai.APIError") and not legacy.used_by("openai.OpenAI")

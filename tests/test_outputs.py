@@ -99,7 +99,7 @@ def test_rules_lists_every_rule_with_fix_and_packs(capsys):
     assert [line.split()[0] for line in lines[1:]] == [c.code for c in ALL_CHECKS]
     err001 = next(line for line in lines if line.startswith("ERR001"))
     assert err001.split()[1:3] == ["redundant-retry", "sometimes"]
-    assert err001.endswith("alter_sdk, anthropic, boto3, cohere, groq, openai, stripe")
+    assert err001.endswith("alter_sdk, anthropic, aws_sdk_bedrock_runtime, aws_sdk_dynamodb, aws_sdk_lambda, aws_sdk_s3, aws_sdk_secrets_manager, aws_sdk_ses, aws_sdk_sns, aws_sdk_sqs, aws_sdk_v2, boto3, cohere, google_genai, groq, mistralai, octokit, openai, slack_web_api, stripe")  # the npm packs too (issue 24)
 
 
 def test_check_subcommand_is_the_default(tree, capsys):

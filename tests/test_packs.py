@@ -122,6 +122,9 @@ def test_bundled_packs_load():
     assert names == {
         "alter_sdk", "shark_auth", "alsorn", "altus4", "stdlib", "javascript",
         "openai", "anthropic", "groq", "cohere", "boto3", "stripe", "google_api_core", "requests", "httpx", "urllib3",
+        # TypeScript only: the npm SDKs without a Python pack
+        "mistralai", "google_genai", "slack_web_api", "octokit", "smithy", "aws_sdk_v2", "aws_sdk_s3", "aws_sdk_dynamodb",
+        "aws_sdk_sqs", "aws_sdk_sns", "aws_sdk_ses", "aws_sdk_lambda", "aws_sdk_bedrock_runtime", "aws_sdk_secrets_manager",
     }
 
 
@@ -403,10 +406,12 @@ def test_bundled_typescript_clients_follow_the_seeds():
     assert auto.methods == ("request",) and auto.attempts == 3
     assert set(auto.on) == {"@alter-ai/alter-sdk.NetworkError", "@alter-ai/alter-sdk.TimeoutError"}
     shark = reg.pack_named("shark_auth")
-    # seed 002: no automatic retry (the onRefresh callback is a token refresh), no TypeScript names
-    # for the irreversible operations; VaultClient is the TypeScript client it names
-    assert shark.ts_client_classes == ("@sharkauth/sdk.VaultClient",)
-    assert shark.ts_auto_retry == () and shark.ts_irreversible == () and shark.ts_reauth_actions == ()
+    # seed 002: no automatic retry (the onRefresh callback is a token refresh); it names VaultClient and the DPoP
+    # prover's createProof in TypeScript; the SDK's public sources export DPoPProver, DeviceFlow and the admin
+    # client SharkClient beside it, and name the irreversible operations rotateDpopKey and sendTest
+    assert {"@sharkauth/sdk.VaultClient", "@sharkauth/sdk.DPoPProver", "@sharkauth/sdk.DeviceFlow", "@sharkauth/sdk.SharkClient"} <= set(shark.ts_client_classes)
+    assert shark.ts_auto_retry == () and shark.ts_reauth_actions == ()
+    assert [i.methods for i in shark.ts_irreversible] == [("rotateDpopKey",), ("sendTest",)]  # purge's dry run: Python only
     assert shark.irreversible and shark.reauth_actions_in("typescript") == ()
 
 

@@ -396,7 +396,8 @@ def _has(distribution: str) -> bool:
 
 # -- the documentation -----------------------------------------------------------------------------
 def test_docs_document_every_pack_key_and_readme_the_commands():
-    from errlint.packs import generations as packs_generations, schema as packs_schema, wrappers as packs_wrappers
+    from errlint.packs import generations as packs_generations, schema as packs_schema, typescript as packs_typescript
+    from errlint.packs import wrappers as packs_wrappers
 
     docs = (ROOT / "docs" / "packs.md").read_text(encoding="utf-8")
     keys = {
@@ -406,6 +407,7 @@ def test_docs_document_every_pack_key_and_readme_the_commands():
         "globals": packs_schema._GLOBAL_KEYS, "irreversible": packs_schema._IRREVERSIBLE_KEYS,
         "statuses/codes": packs_schema._POLICY_KEYS, "retry_wrappers": packs_wrappers._KEYS,
         "generations": packs_generations._KEYS,
+        "typescript": packs_typescript.TS_KEYS, "typescript_settings": packs_typescript.TS_SETTING_KEYS,
     }
     missing = [f"{table}.{key}" for table, names in keys.items() for key in names
                if (f"`{key}`" if table else f"`[{key}") not in docs and f"`[[{key}]]`" not in docs]

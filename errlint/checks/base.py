@@ -72,7 +72,7 @@ class Check:
         """The packs whose data this rule reads (for ``errlint rules``)."""
         out = []
         for pack in registry.packs:
-            specs = list(pack.errors.values())
+            specs = [*pack.errors.values(), *pack.ts_errors.values()]  # both languages' classes
             has = {
                 "errors": bool(specs),
                 "sdk": bool(pack.modules or pack.npm) and not pack.is_language,

@@ -55,6 +55,19 @@ class RedundantRetry(Check):
     code that does not retry by itself.
 
     ## TypeScript and JavaScript
+    The SDK calls of the npm packs: `client.chat.completions.create(...)` on
+    `new OpenAI()` (a default import too), `stripe.paymentIntents.create(...)`,
+    `s3.send(new GetObjectCommand(...))`, and the settings that change their
+    retries: `new OpenAI({ maxRetries: 0 })`, `client.withOptions({ maxRetries:
+    0 })`, a request option `{ maxRetries: 0 }`, `new Stripe(key, {
+    maxNetworkRetries: 0 })`, `new S3Client({ maxAttempts: 1 })`, `new
+    WebClient(token, { retryConfig: { retries: 0 } })`; Mistral, Google GenAI
+    and Octokit retry only when built to (`retryConfig`, `retryOptions`,
+    `Octokit.plugin(retry)`). Where the npm package's default changed between
+    majors (stripe-node: 0 retries before 13, 1 until 16, 2 since), the
+    project's `package.json` or lock file decides, and a message says what it
+    assumed when none does.
+
     The retry wrappers p-retry (`pRetry`, `makeRetriable`), async-retry,
     exponential-backoff (`backOff`) and cockatiel (`retry(...)`, then
     `policy.execute(...)`) are recognised through their imports. A wrapper
@@ -64,13 +77,16 @@ class RedundantRetry(Check):
     finding is at the SDK call.
 
     ```ts
+    import OpenAI from "openai";
     import pRetry from "p-retry";
 
-    const response = await pRetry(() => vault.request("GET", url, { grantId }), { retries: 3 });
+    const client = new OpenAI();
+    const embedding = await pRetry(() => client.embeddings.create({ model, input }), { retries: 3 });
     ```
 
-    Use instead: `await vault.request("GET", url, { grantId })`, and keep
-    `pRetry` for the code that does not retry by itself.
+    Use instead: `await client.embeddings.create({ model, input })`, or build
+    the client with `new OpenAI({ maxRetries: 0 })` if `pRetry` replaces its
+    retries.
 
     Retry loops are read as in Python: a `for` / `while` / `do…while` loop
     (or a `for…of` over attempts) around a `try` whose `catch` goes round
@@ -79,15 +95,21 @@ class RedundantRetry(Check):
     `catch`; one that rethrows them lets them through.
 
     ```ts
+    import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
+
+    const s3 = new S3Client({});
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return await vault.request("GET", url, { grantId });
+        return await s3.send(new GetObjectCommand({ Bucket, Key }));
       } catch (e) {
-        if (!(e instanceof NetworkError)) throw e;
+        if (e instanceof NoSuchKey) throw e;
         await sleep(2 ** attempt * 100);
       }
     }
     ```
+
+    Use instead: `new S3Client({ maxAttempts: 1 })` if the loop replaces the
+    client's retries, or no loop.
 
     ## Fix safety
     Unsafe: removing a retry layer changes how long a call may take and which
@@ -198,7 +220,8 @@ class RedundantRetry(Check):
         configured = call.retries if call.retries is not None and call.retries.where is not None else None
         how = []
         if configured is not None:
-            how.append(f"{configured.attempts} attempts, set by {configured.note} on line {configured.where.line}")
+            count = f"{configured.attempts} attempts" if configured.attempts is not None else "retries"  # a time-bounded policy
+            how.append(f"{count}, set by {configured.note} on line {configured.where.line}")
         elif configured is None and call.retries is not None and call.retries.state == "known" and call.retries.note:
             how.append(f"{call.retries.attempts} attempts, set by {call.retries.note}")
         elif auto.policy:

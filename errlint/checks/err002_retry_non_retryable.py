@@ -67,44 +67,52 @@ class RetryNonRetryable(Check):
     helper function) keeps it silent.
 
     ```ts
+    import OpenAI from "openai";
     import pRetry from "p-retry";
 
-    const response = await pRetry(() => vault.request("GET", url, { grantId }), { retries: 3 });
+    const client = new OpenAI({ maxRetries: 0 });
+    const embedding = await pRetry(() => client.embeddings.create({ model, input }), { retries: 3 });
     ```
 
     Use instead:
 
     ```ts
-    import pRetry from "p-retry";
-    import { AlterValueError, GrantNotFoundError, PolicyViolationError, ReAuthRequiredError } from "@alter-ai/alter-sdk";
-
-    const NEVER_RETRY = [ReAuthRequiredError, GrantNotFoundError, PolicyViolationError, AlterValueError];
-    const response = await pRetry(() => vault.request("GET", url, { grantId }), {
+    const embedding = await pRetry(() => client.embeddings.create({ model, input }), {
       retries: 3,
-      shouldRetry: (e) => !NEVER_RETRY.some((cls) => e instanceof cls),
+      shouldRetry: ({ error }) => !(error instanceof OpenAI.APIError && error.status < 500 && error.status !== 429),
     });
     ```
 
     In a retry loop, the finding is at the `instanceof` test of the branch
-    that retries (or at the `catch` of a catch-all), and a status or code
-    collection the branch decides with is read like a Python one
-    (`RETRYABLE.includes(e.status)`, `new Set([...]).has(e.statusCode)`, a
-    `const` named like `RETRYABLE_STATUSES`), with the finding at the
-    offending entry.
+    that retries (or at the `catch` of a catch-all). What the branch decides
+    with is read too, with the finding at the offending value: a status or
+    code collection (`RETRYABLE.includes(e.status)`, `new Set([...]).has(e.statusCode)`,
+    a `const` named like `RETRYABLE_STATUSES`), a comparison (`e.status ===
+    400`, `e.status >= 400`, `e.name === "ValidationException"`,
+    `e?.$metadata?.httpStatusCode`), the cases of `switch (e.type)` that go
+    round again (stripe-node's `"StripeCardError"`).
 
     ```ts
+    import Stripe from "stripe";
+
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return await client.exchange(connection);
+        return await stripe.paymentIntents.create(params, { idempotencyKey });
       } catch (e) {
-        if (![429, 500, 503, 404].includes(e.statusCode)) throw e; // 404: never retryable
-        await sleep(2 ** attempt * 250);
+        switch (e.type) {
+          case "StripeCardError": // never retryable: the card was declined
+          case "StripeConnectionError":
+            await sleep(2 ** attempt * 500);
+            continue;
+          default:
+            throw e;
+        }
       }
     }
     ```
 
-    Use instead: `if (e instanceof ReAuthRequiredError) throw e;` before the
-    branch that retries `BackendError`, and only 429 and 5xx in the list.
+    Use instead: `throw` for `"StripeCardError"` (tell the customer), and
+    retry only connection and API errors.
 
     ## Fix safety
     Unsafe: the errors it stops retrying reach the caller at once. When the

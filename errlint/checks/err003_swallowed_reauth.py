@@ -57,7 +57,10 @@ class SwallowedReauth(Check):
     in Python. Receivers: `new AlterVault({...})`, typed parameters, fields and
     variables, `private readonly vault: AlterVault`, functions returning a
     client, `require()` in JavaScript. A `try` inside a loop is not judged yet
-    (its retry loop is not read in TypeScript yet).
+    (its retry loop is not read in TypeScript yet). The example is the Alter
+    Vault seed SDK's: no popular SDK's pack marks an error as meaning that the
+    user must re-authenticate (openai's and anthropic's `AuthenticationError`
+    mean a wrong API key).
 
     ```ts
     try {

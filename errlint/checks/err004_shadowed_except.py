@@ -125,19 +125,22 @@ class ShadowedExcept(Check):
     A `catch` clause's `instanceof` branches are its handlers: an `if` /
     `else if` chain, or successive `if (e instanceof X) { ...; return }`
     blocks. The JavaScript built-ins, the SDK packs' TypeScript classes and the
-    project's own `class X extends Y` are known; a branch whose body does not
-    always leave shadows nothing after its chain.
+    project's own `class X extends Y` are known, as the code names them: named
+    imports, a default import's statics (`OpenAI.RateLimitError`), namespaces
+    (`Stripe.errors.StripeCardError`, `Cohere.TooManyRequestsError`), subpaths
+    (`openai/error`); a branch whose body does not always leave shadows nothing
+    after its chain.
 
     ```ts
-    import { BackendError, GrantExpiredError } from "@alter-ai/alter-sdk";
+    import OpenAI from "openai";
 
     try {
-      return await vault.request("GET", url, { grantId });
+      return await client.chat.completions.create({ model, messages });
     } catch (e) {
-      if (e instanceof BackendError) {
+      if (e instanceof OpenAI.APIError) {
+        report(e.status);
+      } else if (e instanceof OpenAI.RateLimitError) { // never true: RateLimitError is an APIError
         scheduleRetry();
-      } else if (e instanceof GrantExpiredError) { // never true: GrantExpiredError is a BackendError
-        startOAuth();
       }
     }
     ```

@@ -48,16 +48,21 @@ class RetryWithoutBackoff(Check):
     `retryAfter`. The finding is at the loop keyword.
 
     ```ts
+    import Stripe from "stripe";
+
+    const stripe = new Stripe(key, { maxNetworkRetries: 0 });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return await client.exchange(connection);
+        return await stripe.customers.retrieve(customerId);
       } catch (e) {
+        if (!(e instanceof Stripe.errors.StripeConnectionError)) throw e;
         await sleep(1000);
       }
     }
     ```
 
-    Use instead: `await sleep(Math.min(2 ** attempt * 250, 5000) + Math.random() * 100);`.
+    Use instead: `await sleep(Math.min(2 ** attempt * 250, 5000) + Math.random() * 100);`
+    (or leave the retries to stripe-node: `maxNetworkRetries`).
 
     ## Fix safety
     No automatic fix: the right base delay and cap depend on the call.

@@ -39,14 +39,18 @@ class UnboundedRetry(Check):
     `while (true)`, `for (;;)` and `do { ... } while (true)` retry loops are
     unbounded unless an `if` that compares something other than the caught
     error leaves them (`if (++attempt >= 3) throw e`, `if (Date.now() >
-    deadline) break`); a test of the error (`if (e.statusCode === 403) throw
+    deadline) break`); a test of the error (`if (e.status === 400) throw
     e`) stops only that error. The finding is at the loop keyword.
 
     ```ts
+    import Anthropic from "@anthropic-ai/sdk";
+
+    const anthropic = new Anthropic();
     while (true) {
       try {
-        return await client.exchange(connection);
+        return await anthropic.messages.create({ model, max_tokens: 1024, messages });
       } catch (e) {
+        if (!(e instanceof Anthropic.APIError)) throw e;
         await sleep(delay);
         delay = Math.min(delay * 2, 30_000);
       }

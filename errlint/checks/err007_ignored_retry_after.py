@@ -46,18 +46,21 @@ class IgnoredRetryAfter(Check):
     ```
 
     ## TypeScript and JavaScript
-    In a retry loop's `catch`, a branch for a rate-limit status or code
-    (`if (e.statusCode === 429)`, also `e instanceof VaultError &&
-    e.statusCode === 429`) whose sleep does not read `retry-after` /
-    `retryAfter` is reported at its test (or at the `catch` when the branch is
-    inside a catch-all).
+    In a retry loop's `catch`, a branch for a rate-limit class (`e instanceof
+    OpenAI.RateLimitError`), status or code (`if (e.status === 429)`, also
+    `e instanceof APIError && e.status === 429`) whose sleep does not read
+    `retry-after` / `retryAfter` is reported at its test (or at the `catch`
+    when the branch is inside a catch-all).
 
     ```ts
-    for (let attempt = 0; attempt < 3; attempt++) {
+    import OpenAI from "openai";
+
+    const client = new OpenAI({ maxRetries: 0 });
+    for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        return await client.exchange(connection);
+        return await client.embeddings.create({ model, input });
       } catch (e) {
-        if (e instanceof VaultError && e.statusCode === 429) {
+        if (e instanceof OpenAI.RateLimitError) {
           await sleep(2 ** attempt * 1000);
           continue;
         }
@@ -66,7 +69,7 @@ class IgnoredRetryAfter(Check):
     }
     ```
 
-    Use instead: `await sleep(Number(e.headers?.["retry-after"] ?? 1) * 1000);`.
+    Use instead: `await sleep(Number(e.headers?.get("retry-after") ?? 1) * 1000);`.
 
     ## Fix safety
     No automatic fix: where the delay lives (attribute, header, details) differs per SDK.
@@ -109,7 +112,7 @@ class IgnoredRetryAfter(Check):
             listed = tops(limited, graph)
             self.report(
                 construct.at,
-                f"{construct.description} retries {name_list(listed)} with its own backoff, ignoring the error's retry_after"
+                f"{construct.description} retries {name_list(listed)} with its own backoff, ignoring {self._retry_after()}"
                 + self._action(listed[0]),
             )
 
@@ -137,8 +140,12 @@ class IgnoredRetryAfter(Check):
             action = self._action(listed[0])
         self.report(
             h.at,
-            f"{what} waits a delay that ignores the error's retry_after before the next attempt (retry loop on line {line})" + action,
+            f"{what} waits a delay that ignores {self._retry_after()} before the next attempt (retry loop on line {line})" + action,
         )
+
+    def _retry_after(self) -> str:
+        """How the message names the delay the server asks for: Python SDKs carry it as retry_after, TypeScript code reads the header."""
+        return "the server's Retry-After" if self.file.language == "typescript" else "the error's retry_after"
 
     def _rate_limit_branch(self, branches: tuple[Branch, ...]) -> Branch | None:
         """``if exc.status_code == 429:`` / ``if e.code == "RATE_LIMIT_EXCEEDED":`` in the handler: the first that honours retry-after."""

@@ -52,7 +52,9 @@ class BuiltinTimeoutShadowed(Check):
     itself throws a `ReferenceError`), so it never sees the timeouts of
     `vault.request()`, which raises the SDK's `TimeoutError`. A
     `TimeoutError` imported from another package or declared by the project
-    is not judged.
+    is not judged. The example is the Alter Vault seed SDK's: none of the
+    popular npm SDKs exports a class named `TimeoutError` (openai's is
+    `APIConnectionTimeoutError`).
 
     ```ts
     import { AlterVault, TimeoutError } from "@alter-ai/alter-sdk"; // without TimeoutError here: ERR008

@@ -40,13 +40,17 @@ class RetryIrreversible(Check):
 
     ## TypeScript and JavaScript
     The same for a retry loop around a pack's TypeScript irreversible method
-    (`[[irreversible]]` with `typescript = [...]`; the bundled packs name none
-    in TypeScript yet), reported at the loop keyword.
+    (`[[irreversible]]` with `typescript = [...]`: SharkAuth's
+    `agents.rotateDpopKey()` and `webhooks.sendTest()`), reported at the loop
+    keyword.
 
     ```ts
+    import { SharkClient } from "@sharkauth/sdk";
+
+    const shark = new SharkClient({ accessToken, adminKey, baseUrl });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return await vault.rotateKey(keyId);
+        return await shark.agents.rotateDpopKey(agentId);
       } catch (e) {
         await sleep(2 ** attempt * 100);
       }

@@ -98,6 +98,7 @@ class Linter:
         self._tested: tuple[bytes | None, dict] = (None, {})  # the triggers tested on the last file, and their answers
         self._tops: frozenset[str] | None = None  # top modules of the packs with API generations
         self.declared = None  # the projects' declared dependencies (errlint.project.deps), made on first use
+        self.npm_declared = None  # the npm projects' (errlint.project.npm_deps), made on first use
         self.checks = tuple(checks if checks is not None else ALL_CHECKS)
         # LibCST parses only the code that can hold a finding (python/partial.py); a run that keeps
         # the module (fixes rewrite it) parses all of it, as does a linter with this set to False
@@ -126,9 +127,13 @@ class Linter:
 
         if is_typescript(path):
             def typescript() -> FileResult:
-                ts = lint_typescript(path, source, self.registry, self.checks, module_name, noqa=self.noqa, overlay=self.overlay)
+                ts = lint_typescript(
+                    path, source, self.registry, self.checks, module_name, noqa=self.noqa, overlay=self.overlay,
+                    generations=lambda used, packs: self._ts_generations(path, used, packs),
+                )
                 # the other modules it read, under names no Python module has: a cached result is re-linted
                 depends = {f"<typescript> {p}": [p, d] for p, d in ts.reads.items()}
+                depends.update(ts.depends)  # the npm project's declarations it read (errlint.project.npm_deps)
                 return FileResult(path, ts.diagnostics, module_name or "", ts.error, depends=depends)
 
             return on_big_stack(typescript)
@@ -267,13 +272,23 @@ class Linter:
         registry, choices, read = choose_generations(self.registry, used, lambda: self.declared.for_path(path))
         return registry, choices, (self.declared.depends(path) if read else {})
 
+    def _ts_generations(self, path: str, used: frozenset[str], packs: set[str]):
+        """TypeScript: the registry with the npm generation of each SDK the file imports, the choices, and the
+        npm project declarations read (for the cache)."""
+        from ..project.npm_deps import NpmDeclaredIndex, choose_ts_generations
+
+        if self.npm_declared is None:
+            self.npm_declared = NpmDeclaredIndex()
+        registry, choices, read = choose_ts_generations(self.registry, used, packs, lambda: self.npm_declared.for_path(path))
+        return registry, choices, (self.npm_declared.depends(path) if read else {})
+
     def _assumed(self, choice, diagnostics, path, module, source, module_name, is_package, enabled, depends):
         """Findings that hold only with the pack's current generation, which nothing decided:
         their messages say so (each other generation is linted to find out; the project modules
         those runs read join ``depends``)."""
         pack = self.registry.pack_named(choice.pack)
         chosen = [(choice.pack, choice.generation.name)]
-        for other in pack.generations:
+        for other in pack.generations_in(choice.generation.language):
             if other is choice.generation:
                 continue
             variant = self.registry.with_generations([(c, g) for c, g in chosen if c != choice.pack] + [(choice.pack, other.name)])
@@ -285,10 +300,7 @@ class Linter:
                 depends.setdefault(name, recorded)
             there = {(d.code, d.line, d.column) for d in found}
             diagnostics = [
-                d if (d.code, d.line, d.column) in there or d.code == PARSE_ERROR else replace(d, message=(
-                    f"{d.message} (assumed {choice.describe()}: neither this file nor the project's declared "
-                    f"dependencies say which {choice.pack} it is written for; with {choice.pack} {other.name} this is not reported)"
-                ))
+                d if (d.code, d.line, d.column) in there or d.code == PARSE_ERROR else replace(d, message=choice.assumed(d.message, other))
                 for d in diagnostics
             ]
         return diagnostics
@@ -353,6 +365,7 @@ class Linter:
     def still_valid(self, path: str, module: tuple[str, bool], deps: dict) -> bool:
         """Are the project modules and declarations a cached result of ``path`` read unchanged?"""
         from ..project.deps import DEPENDS_PREFIX, DeclaredIndex
+        from ..project.npm_deps import NPM_DEPENDS_PREFIX, NpmDeclaredIndex
 
         declared = {k: v for k, v in deps.items() if k.startswith(DEPENDS_PREFIX)}
         if declared:
@@ -360,7 +373,13 @@ class Linter:
                 self.declared = DeclaredIndex()
             if not self.declared.still_valid(path, declared):
                 return False
-        modules = {k: v for k, v in deps.items() if not k.startswith(DEPENDS_PREFIX)}
+        npm = {k: v for k, v in deps.items() if k.startswith(NPM_DEPENDS_PREFIX)}
+        if npm:
+            if self.npm_declared is None:
+                self.npm_declared = NpmDeclaredIndex()
+            if not self.npm_declared.still_valid(path, npm):
+                return False
+        modules = {k: v for k, v in deps.items() if not k.startswith((DEPENDS_PREFIX, NPM_DEPENDS_PREFIX))}
         return self.project_index.still_valid(path, *module, modules)
 
     # -- fixes -----------------------------------------------------------------------

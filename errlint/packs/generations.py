@@ -35,16 +35,20 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Generation, Pack
+from .model import LANGUAGES, PYTHON, TYPESCRIPT, Generation, Pack, npm_module
 from .reader import _Reader
 from .versions import Interval, normal_name, parse_specifiers, parse_version
 
-_KEYS = ("name", "versions", "packages", "evidence", "replaces_errors", "drop", "errors", "clients", "auto_retry", "retry_guidance")
-_DELTA = ("replaces_errors", "drop", "errors", "clients", "auto_retry", "retry_guidance")
+_KEYS = (
+    "name", "language", "versions", "packages", "evidence", "replaces_errors", "drop", "errors", "clients", "auto_retry",
+    "retry_guidance", "typescript",
+)
+_DELTA = ("replaces_errors", "drop", "errors", "clients", "auto_retry", "retry_guidance", "typescript")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -55,53 +59,65 @@ def read_generations(r: _Reader, data: Mapping[str, Any], pack: Pack, build: Cal
         raw = [raw]
     if not isinstance(raw, list) or not raw:
         raise r.fail("generations", "expected an array of tables ([[generations]])")
-    version = parse_version(pack.version or "")
-    if version is None:
-        raise r.fail("sdk.version", "required with [[generations]]: it says which generation the pack's own tables describe")
-    found: list[tuple[Generation, tuple[str, ...]]] = []
+    found: list[tuple[Generation, set[str]]] = []
     for i, item in enumerate(raw):
         where = f"generations[{i}]"
         item = r.table(item, where, _KEYS)
         name = r.string(item, "name", where)
         if not name:
             raise r.fail(f"{where}.name", "required")
+        language = r.choice(item, "language", where, LANGUAGES, PYTHON)
+        key, written = ("sdk.npm_version", pack.npm_version) if language == TYPESCRIPT else ("sdk.version", pack.version)
+        version = parse_version(written or "")
+        if version is None:
+            raise r.fail(key, f"required with {language} [[generations]]: it says which generation the pack's own tables describe")
         text = r.string(item, "versions", where)
         interval = parse_specifiers(text or "")
         if not text or interval is None:
             raise r.fail(f"{where}.versions", f"expected version specifiers such as \"<1\" or \">=1.0, <2\", got {text!r}")
-        packages = tuple(normal_name(p) for p in r.strings(item, "packages", where)) or ((normal_name(pack.package),) if pack.package else ())
+        if language == TYPESCRIPT:
+            packages = r.strings(item, "packages", where) or pack.npm[:1]
+        else:
+            packages = tuple(normal_name(p) for p in r.strings(item, "packages", where)) or ((normal_name(pack.package),) if pack.package else ())
         if not packages:
-            raise r.fail(f"{where}.packages", "required when sdk.package is not set")
+            raise r.fail(f"{where}.packages", "required when sdk.package is not set" if language == PYTHON else "required when sdk.npm is empty")
         evidence = r.strings(item, "evidence", where, _DOTTED)
+        if language == TYPESCRIPT:  # names the npm package exports
+            evidence = tuple(f"{npm_module(pack.npm[0])}.{e}" for e in evidence)
         current = interval.contains(version)
         if current and any(k in item for k in _DELTA):
-            raise r.fail(where, f"its versions hold sdk.version {pack.version}: the pack's own tables describe it, so it lists no {'/'.join(_DELTA)}")
+            raise r.fail(where, f"its versions hold {key} {written}: the pack's own tables describe it, so it lists no {'/'.join(_DELTA)}")
         variant = None if current else build(_derive(r, data, item, where), f"{r.path}: {where}")
         if variant is not None:
             _check_references(r, variant, pack, where)
-        found.append((Generation(name, text, interval, packages, evidence, variant), _names(variant or pack)))
+        found.append((Generation(name, text, interval, packages, evidence, variant, language), _names(variant or pack, language)))
     names = [g.name for g, _ in found]
     if len(set(names)) != len(names):
         raise r.fail("generations", "two generations have the same name")
     for i, (a, _) in enumerate(found):
         for b, _ in found[i + 1:]:
-            if a.interval.meets(b.interval):
+            if a.language == b.language and a.interval.meets(b.interval):
                 raise r.fail("generations", f"the versions of {a.name!r} and {b.name!r} overlap")
-    if sum(g.pack is None for g, _ in found) != 1:
-        raise r.fail("generations", f"exactly one generation's versions must hold sdk.version {pack.version}")
+    for language in dict.fromkeys(g.language for g, _ in found):
+        if sum(g.pack is None for g, _ in found if g.language == language) != 1:
+            key, written = ("sdk.npm_version", pack.npm_version) if language == TYPESCRIPT else ("sdk.version", pack.version)
+            raise r.fail("generations", f"exactly one generation's versions ({language}) must hold {key} {written}")
     out = []
     for g, own in found:
-        others = set().union(*(names_ for h, names_ in found if h is not g))
+        others = set().union(*(names_ for h, names_ in found if h is not g and h.language == g.language))
         only = tuple(sorted(n for n in own if n not in others))  # a class or client no other generation has
-        out.append(Generation(g.name, g.versions, g.interval, g.packages, tuple(dict.fromkeys((*g.evidence, *only))), g.pack))
-    from dataclasses import replace
-
+        out.append(replace(g, evidence=tuple(dict.fromkeys((*g.evidence, *only)))))
     return replace(pack, generations=tuple(out))
 
 
-def _names(pack: Pack) -> set[str]:
-    out = set(pack.client_classes)
-    for spec in pack.errors.values():
+def _names(pack: Pack, language: str) -> set[str]:
+    if language == TYPESCRIPT:
+        out = set(pack.ts_client_classes)
+        errors = pack.ts_errors
+    else:
+        out = set(pack.client_classes)
+        errors = pack.errors
+    for spec in errors.values():
         out.update(spec.all_names)
     return out
 
@@ -118,7 +134,7 @@ def _derive(r: _Reader, data: Mapping[str, Any], item: Mapping[str, Any], where:
         body = r.mapping(body, f"{where}.errors.{key}")
         errors[key] = {**errors.get(key, {}), **copy.deepcopy(body)}
     out["errors"] = errors
-    for key in ("clients", "auto_retry"):
+    for key in ("clients", "auto_retry", "typescript"):
         if key in item:
             out[key] = copy.deepcopy(item[key])
     if "retry_guidance" in item:
@@ -148,15 +164,24 @@ class Choice:
     def describe(self) -> str:
         return f"{self.pack} {self.generation.name}"
 
+    def assumed(self, message: str, other: Generation) -> str:
+        """``message`` saying that it holds only with the assumed generation, not with ``other``."""
+        return (
+            f"{message} (assumed {self.describe()}: neither this file nor the project's declared "
+            f"dependencies say which {self.pack} it is written for; with {self.pack} {other.name} this is not reported)"
+        )
+
 
 def uses_pack(pack: Pack, used: Iterable[str]) -> bool:
     return any(u == m or u.startswith(m + ".") for u in used for m in pack.modules)
 
 
-def choose(pack: Pack, used: Iterable[str], declared: Callable[[tuple[str, ...]], tuple[Interval, str] | None]) -> Choice:
-    """The generation of ``pack`` for code that uses ``used`` (qualified names), given
+def choose(
+    pack: Pack, used: Iterable[str], declared: Callable[[tuple[str, ...]], tuple[Interval, str] | None], language: str = PYTHON,
+) -> Choice:
+    """The generation of ``pack`` for code in ``language`` that uses ``used`` (qualified names), given
     ``declared(packages)`` (the project's declared versions of a package and where, or None)."""
-    gens = pack.generations
+    gens = pack.generations_in(language)
     consistent = set(gens)
     seen: set[Generation] = set()
     first: dict[Generation, str] = {}
@@ -180,6 +205,6 @@ def choose(pack: Pack, used: Iterable[str], declared: Callable[[tuple[str, ...]]
         if len(fits) == 1:
             return Choice(pack.name, fits[0], "declared", where)
         break
-    current = pack.current_generation
+    current = pack.current_generation_in(language)
     g = current if current in candidates else candidates[0]
     return Choice(pack.name, g, "default", "")

@@ -50,10 +50,10 @@ class ErrorSpec:
     statuses: tuple[int, ...] = ()
     codes: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()
-    ts_attributes: tuple[str, ...] = ()  # the attributes' TypeScript names (``statusCode``), when they differ
     docs_only: bool = False
     source: str = ""
     docs_names: tuple[str, ...] = ()  # names the docs use that the real package lacks
+    npm: tuple[str, ...] = ()  # TypeScript: the npm modules that export it by name (empty: every one of the pack's)
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -62,11 +62,17 @@ class ErrorSpec:
 
 @dataclass(frozen=True)
 class RetrySetting:
-    """Where code sets how often a client retries: a keyword path and what its number counts."""
+    """Where code sets how often a client retries: a keyword path and what its number counts.
+
+    TypeScript: ``path`` is a property path inside the options object that argument ``arg`` of the
+    call is (negative: from the end), and ``values`` maps a literal written there (its text: ``none``,
+    ``false``, ``*`` for any value) to the attempts it means (0: retries, how many not fixed)."""
 
     path: tuple[str, ...]  # keyword, then keyword of the call or key of the dict it holds, ...
-    counts: str  # "retries" (attempts = value + 1) or "attempts"
+    counts: str  # "retries" (attempts = value + 1) or "attempts"; "" when ``values`` says
     at: str = "client"  # "client": the call that builds the client; "call": the SDK call itself
+    arg: int = -1  # TypeScript: the argument that holds the options object
+    values: Mapping[str, int] = field(default_factory=dict)  # TypeScript: literal -> attempts
 
     def attempts(self, value: int) -> int:
         return value + 1 if self.counts == "retries" else value
@@ -97,6 +103,7 @@ class AutoRetry:
     settings: tuple[RetrySetting, ...] = ()
     reconfigure: tuple[str, ...] = ()  # client methods that return a copy with other settings
     globals: tuple[GlobalSetting, ...] = ()
+    plugins: tuple[str, ...] = ()  # TypeScript: only for a client whose class a class builder built with one of these
 
     def applies_to(self, method: str) -> bool:
         if method in self.not_methods:
@@ -131,6 +138,20 @@ class Irreversible:
     methods: tuple[str, ...]
     reason: str
     unless_kwargs: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class TsSide:
+    """How TypeScript and JavaScript code reaches a pack's classes and clients beyond named imports
+    (``[typescript]``, errlint/packs/typescript.py); class names are the pack's TypeScript qualnames."""
+
+    default_export: str | None = None  # the class ``import X from "<npm>"`` (or CommonJS ``require()``) gives
+    namespaces: tuple[str, ...] = ()  # member paths from an export that hold the classes: "OpenAI", "Stripe.errors"
+    client_namespaces: tuple[str, ...] = ()  # members of a client that hold them: "errors" (stripe.errors.X)
+    commands: tuple[str, ...] = ()  # client methods that run a command object: client.send(new GetObjectCommand())
+    factories: tuple[str, ...] = ()  # "Class.method": static calls that return a client (DynamoDBDocumentClient.from)
+    class_builders: tuple[str, ...] = ()  # static methods that return a client class with plugins (Octokit.plugin)
+    class_codes: bool = False  # a class's name is also an error code with its policy (e.name === "NoSuchKey")
 
 
 @dataclass(frozen=True)
@@ -185,13 +206,22 @@ class Pack:
     ts_reauth_actions: tuple[str, ...] = ()
     ts_auto_retry: tuple[AutoRetry, ...] = ()
     ts_irreversible: tuple[Irreversible, ...] = ()
+    ts: TsSide = field(default_factory=TsSide)
+    npm_version: str | None = None  # the npm release the TypeScript side was checked against
     # API generations (``[[generations]]``, see packs/generations.py): the one whose versions hold
     # ``version`` is this pack as written; each other one is this pack with its differences applied
     generations: tuple[Generation, ...] = ()
 
     @property
     def current_generation(self) -> Generation | None:
-        return next((g for g in self.generations if g.pack is None), None)
+        return self.current_generation_in(PYTHON)
+
+    def generations_in(self, language: str) -> tuple[Generation, ...]:
+        """The generations of the side ``language`` (Python's follow the PyPI package, TypeScript's the npm one)."""
+        return tuple(g for g in self.generations if g.language == language)
+
+    def current_generation_in(self, language: str) -> Generation | None:
+        return next((g for g in self.generations if g.pack is None and g.language == language), None)
 
     @property
     def is_language(self) -> bool:
@@ -221,6 +251,7 @@ class Generation:
     packages: tuple[str, ...]  # normalised distribution names whose declared version decides
     evidence: tuple[str, ...]
     pack: Pack | None = None
+    language: str = PYTHON  # whose code it describes: "python" (PyPI versions) or "typescript" (npm versions)
 
     def used_by(self, name: str) -> bool:
         """Does code that uses ``name`` (a module, a class, an attribute chain) belong to this generation?"""

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .model import RETRY_POLICIES, PackError
+from ..hierarchy import find_cycle, show_cycle
+from .model import RETRY_POLICIES, ErrorSpec, PackError
 
 HTTP_STATUS = (100, 599, "an HTTP status")
 ATTEMPTS = (1, 100, "a number of attempts")  # counts the first; SDKs document 1 to 10
@@ -110,3 +111,30 @@ def _array_of_tables(r: _Reader, data: Mapping[str, Any], key: str) -> list[Any]
     if not isinstance(value, list):
         raise r.fail(key, "expected an array of tables ([[" + key + "]])")
     return value
+
+
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SCOPE_KEYS = ("hosts", "classes")
+
+
+def _scope(r: _Reader, data: dict[str, Any], modules: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``[scope]``: where a pack without modules applies (hosts, class names)."""
+    scope = r.table(data.get("scope", {}), "scope", _SCOPE_KEYS)
+    scope_hosts = tuple(h.lower() for h in r.strings(scope, "hosts", "scope"))
+    for h in scope_hosts:
+        if not _HOST.match(h):
+            raise r.fail("scope.hosts", f"{h!r} is not a host name (such as \"api.example.com\")")
+    scope_classes = r.strings(scope, "classes", "scope", _NAME)
+    if (scope_hosts or scope_classes) and modules:
+        raise r.fail("scope", "only for a pack without modules (a pack with modules applies where they are imported)")
+    return scope_hosts, scope_classes
+
+
+
+def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
+    """An inheritance cycle among the pack's classes is an error naming it; no recursion, each
+    class and parent link looked at once (a cycle or a chain may be thousands of classes long)."""
+    cycle = find_cycle(errors, lambda q: errors[q].parents)
+    if cycle:
+        raise r.fail(f"errors.{errors[cycle[0]].name}.parent", "inheritance cycle: " + show_cycle([c.rpartition('.')[2] for c in cycle]))

@@ -70,18 +70,19 @@ class PackRegistry:
                         raise PackError(f"{pack.path}: errors.{spec.name}.parent: unknown class {p!r}")
         self.graph = ClassGraph(parents, aliases)
         for pack in self.packs:
-            for i, ar in enumerate(pack.auto_retry):
+            entries = [*((f"auto_retry[{i}]", a) for i, a in enumerate(pack.auto_retry)), *(("auto_retry (TypeScript)", a) for a in pack.ts_auto_retry)]
+            for where, ar in entries:
                 for q in ar.on:
                     if not self.graph.knows(q) and q not in excused:
-                        raise PackError(f"{pack.path}: auto_retry[{i}].on: unknown class {q!r}")
+                        raise PackError(f"{pack.path}: {where}.on: unknown class {q!r}")
         _check_global_cycles(self)
         self.sdk_modules: dict[str, Pack] = {}
         self.npm_packages: dict[str, Pack] = {}  # TypeScript / JavaScript: npm package name -> pack
         for pack in self.packs:
             for m in pack.modules:
                 self.sdk_modules[m] = pack
-            for m in pack.npm:
-                self.npm_packages[m] = pack
+            for m in (*pack.npm, *(m for spec in pack.ts_errors.values() for m in spec.npm)):
+                self.npm_packages.setdefault(m, pack)  # the pack's npm packages, and the modules its classes name
 
     def with_generations(self, chosen: Iterable[tuple[str, str]]) -> PackRegistry:
         """This registry with the named generations of some packs (``(pack name, generation name)``

@@ -14,15 +14,19 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from ..hierarchy import find_cycle, show_cycle
 from ..reading import read_regular_file
 from .model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of,
 )
-from .reader import ATTEMPTS, HTTP_STATUS, _array_of_tables, _Reader
+from .reader import (  # noqa: F401 (_SCOPE_KEYS: the documented keys)
+    ATTEMPTS, HTTP_STATUS, _SCOPE_KEYS, _array_of_tables, _check_cycles, _Reader, _scope,
+)
 from .wrappers import read_retry_wrappers
-from .typescript import _typescript_classes, ts_auto_retry, ts_class_of, ts_client_classes, ts_irreversible, ts_strings
+from .typescript import (
+    TS_AUTO_RETRY_KEYS, TS_ERROR_KEYS, TsClassInfo, class_codes, read_ts_side, ts_auto_retry, ts_class_of, ts_client_classes,
+    ts_irreversible, ts_strings, typescript_classes,
+)
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$")
@@ -30,20 +34,21 @@ _METHOD = re.compile(r"^(\*|[A-Za-z_][A-Za-z0-9_]*)$")
 _STATUS_KEY = re.compile(r"^([1-5][0-9][0-9]|[1-5]xx|network)$")
 
 
-_TOP_KEYS = ("sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes", "retry_wrappers", "generations")
-_SCOPE_KEYS = ("hosts", "classes")
-_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "javascript")
+_TOP_KEYS = (
+    "sdk", "scope", "clients", "reauth", "auto_retry", "irreversible", "errors", "statuses", "codes", "retry_wrappers",
+    "generations", "typescript",
+)
+_SDK_KEYS = ("name", "modules", "defined_in", "docs", "package", "version", "python", "retry_guidance", "npm", "npm_version", "javascript")
 # an npm package name, with an optional subpath: "@alter-ai/alter-sdk", "@alter-ai/alter-sdk/errors", "axios"
 _NPM = re.compile(r"^(@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9~-][a-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$")
 _CLIENT_KEYS = ("classes", "factories", "conventional_names", "typescript")
 _ERROR_KEYS = (
     "parent", "module", "modules", "aliases", "retry", "reauth", "action",
-    "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages", "typescript_attributes",
+    "status", "codes", "attributes", "docs_only", "source", "docs_names", "languages", *TS_ERROR_KEYS,
 )
 _AUTO_RETRY_KEYS = (
     "methods", "on", "attempts", "backoff", "source", "not_methods", "via", "policy", "way_out",
-    "settings", "reconfigure", "globals", "typescript",
+    "settings", "reconfigure", "globals", *TS_AUTO_RETRY_KEYS,
 )
 _SETTING_KEYS = ("path", "counts", "at")
 _GLOBAL_KEYS = ("name", "counts")
@@ -108,18 +113,24 @@ class _Errors:
         entries = self._names(r, r.mapping(data.get("errors", {}), "errors"), sdk)  # first: parents in any order
         errors: dict[str, ErrorSpec] = {}
         aliases: dict[str, str] = {}
+        ts_info: dict[str, TsClassInfo] = {}
         for key, qual, body in entries:
             errors[qual], names = self._spec(key, qual, body, sdk)
             for n in names:
                 aliases[n] = qual
+            info = TsClassInfo(r, body, f"errors.{key}", _NPM)
+            if info.written:
+                ts_info[qual] = info
         _check_cycles(r, errors)
         languages = {qual: _languages(r, body, f"errors.{key}", sdk.languages) for key, qual, body in entries}
         for key, qual, _ in entries:
             for p in errors[qual].parents:
                 if PYTHON in languages[qual] and p in languages and PYTHON not in languages[p]:
                     raise r.fail(f"errors.{key}.parent", f"{p!r} has no Python side (languages) but {key} has")
-        self.ts_errors, self.ts_aliases = _typescript_classes(errors, languages, sdk.npm, sdk.javascript is not None)
-        self.ts_class = ts_class_of(errors, self.ts_errors)
+        self.ts_errors, self.ts_aliases, ts_of = typescript_classes(
+            r, errors, languages, sdk.npm, sdk.javascript is not None, ts_info, self.local.get,
+        )
+        self.ts_class = ts_class_of(ts_of)
         self.errors = {q: spec for q, spec in errors.items() if PYTHON in languages[q]}
         self.aliases = {n: q for n, q in aliases.items() if q in self.errors}
 
@@ -188,7 +199,6 @@ class _Errors:
             statuses=r.integers(body, "status", where, HTTP_STATUS),
             codes=r.strings(body, "codes", where),
             attributes=r.strings(body, "attributes", where, _NAME),
-            ts_attributes=r.strings(body, "typescript_attributes", where, _NAME),
             docs_only=r.boolean(body, "docs_only", where),
             source=r.string(body, "source", where, "") or "",
             docs_names=docs_names,
@@ -211,6 +221,7 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
     auto_retry, ts_retry = _auto_retry(r, data, classes, sdk.npm)
     irreversible, ts_irrev = _irreversible(r, data, sdk.npm)
     scope_hosts, scope_classes = _scope(r, data, sdk.modules)
+    ts_side = read_ts_side(r, data, sdk.npm)
     return Pack(
         name=sdk.name,
         path=str(path),
@@ -229,11 +240,13 @@ def _pack_from_data(path: Path, data: dict[str, Any], label: str) -> Pack:
         irreversible=tuple(irreversible),
         errors=MappingProxyType(classes.errors),
         statuses=MappingProxyType(_policies(r, data, "statuses", _STATUS_KEY, classes.resolve)),
-        codes=MappingProxyType(_policies(r, data, "codes", None, classes.resolve)),
+        codes=MappingProxyType(_codes(r, data, classes, ts_side)),
         aliases=MappingProxyType(classes.aliases),
         scope_hosts=scope_hosts,
         scope_classes=scope_classes,
         npm=sdk.npm,
+        npm_version=r.string(sdk.table, "npm_version", "sdk"),
+        ts=ts_side,
         ts_errors=MappingProxyType(classes.ts_errors),
         ts_aliases=MappingProxyType(classes.ts_aliases),
         javascript=sdk.javascript,
@@ -302,6 +315,11 @@ def _irreversible(r: _Reader, data: dict[str, Any], npm: tuple[str, ...]) -> tup
     return irreversible, ts_irrev
 
 
+def _codes(r: _Reader, data: dict[str, Any], classes: _Errors, ts_side) -> dict[str, Policy]:
+    codes = _policies(r, data, "codes", None, classes.resolve)
+    return class_codes(classes.ts_errors, codes, Policy) if ts_side.class_codes else codes
+
+
 def _policies(r: _Reader, data: dict[str, Any], table_name: str, key_pattern: re.Pattern[str] | None, resolve) -> dict[str, Policy]:
     """``[statuses]`` or ``[codes]``: what each status or code means for a retry."""
     raw = r.mapping(data.get(table_name, {}), table_name)
@@ -323,19 +341,6 @@ def _policies(r: _Reader, data: dict[str, Any], table_name: str, key_pattern: re
             exception=resolve(exc, f"{where}.exception") if exc else None,
         )
     return out
-
-
-def _scope(r: _Reader, data: dict[str, Any], modules: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``[scope]``: where a pack without modules applies (hosts, class names)."""
-    scope = r.table(data.get("scope", {}), "scope", _SCOPE_KEYS)
-    scope_hosts = tuple(h.lower() for h in r.strings(scope, "hosts", "scope"))
-    for h in scope_hosts:
-        if not _HOST.match(h):
-            raise r.fail("scope.hosts", f"{h!r} is not a host name (such as \"api.example.com\")")
-    scope_classes = r.strings(scope, "classes", "scope", _NAME)
-    if (scope_hosts or scope_classes) and modules:
-        raise r.fail("scope", "only for a pack without modules (a pack with modules applies where they are imported)")
-    return scope_hosts, scope_classes
 
 
 def _languages(r: _Reader, body: Mapping[str, Any], where: str, pack_languages: tuple[str, ...]) -> tuple[str, ...]:
@@ -383,12 +388,3 @@ def resolve_client(name: str, modules: tuple[str, ...], defined_in: str) -> str:
     if "." in name:
         return name
     return f"{modules[0] if modules else defined_in}.{name}"
-
-
-
-def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
-    """An inheritance cycle among the pack's classes is an error naming it; no recursion, each
-    class and parent link looked at once (a cycle or a chain may be thousands of classes long)."""
-    cycle = find_cycle(errors, lambda q: errors[q].parents)
-    if cycle:
-        raise r.fail(f"errors.{errors[cycle[0]].name}.parent", "inheritance cycle: " + show_cycle([c.rpartition('.')[2] for c in cycle]))

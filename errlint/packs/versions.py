@@ -177,3 +177,90 @@ def parse_requirement(line: str) -> tuple[str, Interval] | None:
     if interval is None:
         return None
     return normal_name(m.group("name")), interval
+
+
+# -- npm's ranges (package.json) ---------------------------------------------------------------
+_NPM_PART = re.compile(r"^(?P<op><=|>=|<|>|=|\^|~>?)?\s*v?(?P<ver>[0-9xX*]+(?:\.[0-9xX*]+){0,2})(?:[-+][0-9A-Za-z.+-]*)?$")
+
+
+def _npm_simple(op: str, ver: str) -> Interval | None:
+    """One comparator of an npm range (``^1.2``, ``~1.2.3``, ``>=2``, ``1.x``) as an interval."""
+    parts: list[int] = []
+    for p in ver.split("."):
+        if p in ("x", "X", "*"):
+            break
+        parts.append(int(p))
+    if not parts:
+        return EVERY_VERSION if op in ("", "=", "^", "~", "~>", ">=", "<=") else None
+    low = parse_version(".".join(map(str, parts)))
+    if low is None:
+        return None
+    release = _release(low)
+    partial = len(parts) < 3 or "x" in ver.lower() or "*" in ver
+    if op in ("", "="):
+        return Interval(low, True, _bump(release, len(parts) - 1), False) if partial else Interval(low, True, low, True)
+    if op == "^":  # the first non-zero number stays
+        first = next((i for i, p in enumerate(parts) if p != 0), len(parts) - 1)
+        return Interval(low, True, _bump(release, min(first, len(parts) - 1)), False)
+    if op in ("~", "~>"):
+        return Interval(low, True, _bump(release, 0 if len(parts) == 1 else 1), False)
+    if op == ">=":
+        return Interval(low, True, None)
+    if op == ">":
+        return Interval(_bump(release, len(parts) - 1), True, None) if partial else Interval(low, False, None)
+    if op == "<":
+        return Interval(None, True, low, False)
+    if op == "<=":
+        return Interval(None, True, _bump(release, len(parts) - 1), False) if partial else Interval(None, True, low, True)
+    return None
+
+
+def parse_npm_range(text: str) -> Interval | None:
+    """The versions an npm range allows (``^1.2.3``, ``~1.2``, ``>=1 <3``, ``1.x || 2.x``, ``1.2 - 2.3``, ``*``), as
+    one interval: a union (``||``) becomes the interval that spans it (an over-estimate, never an under-estimate).
+    None for what is no range of the registry's versions (``workspace:``, ``file:``, a URL, a git or npm alias)."""
+    text = text.strip()
+    if text in ("", "*", "latest", "x", "X"):
+        return EVERY_VERSION
+    if ":" in text or "/" in text:
+        return None
+    out: Interval | None = None
+    for alternative in text.split("||"):
+        alternative = alternative.strip()
+        hyphen = re.match(r"^(\S+)\s+-\s+(\S+)$", alternative)
+        if hyphen:
+            a, b = _npm_simple(">=", hyphen.group(1).lstrip("v")), _npm_simple("<=", hyphen.group(2).lstrip("v"))
+            if a is None or b is None:
+                return None
+            interval = a.intersect(b)
+        else:
+            interval = EVERY_VERSION
+            for comparator in re.sub(r"(<=|>=|<|>|=|\^|~>?)\s+", r"\1", alternative).split():
+                m = _NPM_PART.match(comparator)
+                bound = _npm_simple(m.group("op") or "", m.group("ver")) if m else None
+                if bound is None:
+                    return None
+                interval = interval.intersect(bound)
+        out = interval if out is None else _span(out, interval)
+    return out
+
+
+def _span(a: Interval, b: Interval) -> Interval:
+    """The smallest interval holding ``a`` and ``b``."""
+    if a.empty:
+        return b
+    if b.empty:
+        return a
+    if a.low is None or b.low is None:
+        low, low_closed = None, True
+    elif a.low != b.low:
+        low, low_closed = (a.low, a.low_closed) if a.low < b.low else (b.low, b.low_closed)
+    else:
+        low, low_closed = a.low, a.low_closed or b.low_closed
+    if a.high is None or b.high is None:
+        high, high_closed = None, False
+    elif a.high != b.high:
+        high, high_closed = (a.high, a.high_closed) if a.high > b.high else (b.high, b.high_closed)
+    else:
+        high, high_closed = a.high, a.high_closed or b.high_closed
+    return Interval(low, low_closed, high, high_closed)

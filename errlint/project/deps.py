@@ -25,6 +25,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from ..packs import PackRegistry
+from ..packs.model import PYTHON
 from ..packs.generations import Choice, choose, uses_pack
 from ..packs.versions import EVERY_VERSION, Interval, normal_name, parse_requirement, parse_version
 
@@ -148,10 +149,10 @@ def choose_generations(
         read.append(True)
         return declared().lookup(packages)
 
-    choices = [choose(p, used, lookup) for p in registry.packs if p.generations and uses_pack(p, used)]
+    choices = [choose(p, used, lookup) for p in registry.packs if p.generations_in(PYTHON) and uses_pack(p, used)]
     return registry.with_generations((c.pack, c.generation.name) for c in choices), choices, bool(read)
 
 
 def generation_tops(registry: PackRegistry) -> frozenset[str]:
     """The top-level modules of the packs that have generations (``openai``)."""
-    return frozenset(m.split(".")[0] for p in registry.packs if p.generations for m in p.modules)
+    return frozenset(m.split(".")[0] for p in registry.packs if p.generations_in(PYTHON) for m in p.modules)

@@ -49,6 +49,7 @@ class TsResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: bool = False  # an internal error (ERR999): exit code 2
     reads: dict[str, str] = field(default_factory=dict)  # other project modules read: real path -> digest
+    depends: dict[str, list] = field(default_factory=dict)  # the project's declarations read (npm_deps.py), for the cache
 
 
 def runs_on_typescript(check) -> bool:
@@ -83,12 +84,25 @@ def _too_deep(path: str, root, lines: Lines) -> Diagnostic | None:
                       rule="parse-error")
 
 
+class _Parsed:
+    """One parsed file and what every generation's run of it shares."""
+
+    def __init__(self, path, module_name, grammar, tree, text, lines, found, catches, wrappers, enabled, needs, overlay) -> None:
+        self.path, self.module_name, self.grammar, self.tree, self.text, self.lines = path, module_name, grammar, tree, text, lines
+        self.found, self.catches, self.wrappers, self.enabled, self.needs = found, catches, wrappers, enabled, needs
+        self.overlay = overlay  # real path -> bytes read instead of the disk's (the project modules it imports)
+
+
 def lint_file(
     path: str, source: bytes, registry, checks: Sequence[type], module_name: str | None = None, noqa: bool = True,
-    overlay=None,
+    generations=None, overlay=None,
 ) -> TsResult:
-    """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers;
-    ``overlay``: real path -> bytes read instead of the disk's for the project modules it imports."""
+    """Lint one TypeScript / JavaScript file with the enabled ``checks`` that read facts it gathers.
+
+    ``generations(used, packs)``: the registry with the API generation of each SDK the file imports (``packs``,
+    by name) for the names it uses, the choices and the result's ``depends`` (errlint/project/npm_deps.py, from
+    the engine); a finding that holds only with a generation nothing decided says so. ``overlay``: real path ->
+    bytes read instead of the disk's for the project modules it imports."""
     result = TsResult()
     grammar = grammar_for(path)
     if grammar is None or is_declaration_file(path):
@@ -110,66 +124,89 @@ def lint_file(
     wrappers = "constructs" in needs and any(lib.encode() in source for lib in LIBRARIES)
     if not catches and not wrappers and not ("collections" in needs and _RETR.search(text)):
         return result  # no catch, no retry wrapper, and no collection named as retryable
-    root = tree.root_node
-    too_deep = _too_deep(path, root, lines)
+    too_deep = _too_deep(path, tree.root_node, lines)  # before any walk: the generations read the imports too
     if too_deep is not None:
         result.diagnostics.append(too_deep)
         return result
+    parsed = _Parsed(path, module_name, grammar, tree, text, lines, found, catches, wrappers, enabled, needs, overlay)
+    choices = []
+    if generations is not None:
+        names = ModuleNames(tree.root_node, module_of(path), registry)
+        packs = {p.name for p in (names.pack_of(spec) for spec in names.imported) if p is not None}
+        if packs:
+            registry, choices, depends = generations(used_names(names), packs)
+            result.depends.update(depends)
+    out = _run(parsed, registry, result)
+    if out is None:
+        return result
+    diagnostics = out
+    for choice in choices:
+        if choice.by == "default" and diagnostics:
+            diagnostics = _assumed(parsed, registry, choice, diagnostics)
+    if noqa and diagnostics:
+        diagnostics = noqa_filter(split_lines(text.decode("utf-8", "replace")), diagnostics, NOQA_SLASHES)
+    result.diagnostics.extend(diagnostics)
+    return result
+
+
+def used_names(names: ModuleNames) -> frozenset[str]:
+    """The qualified names the module imports from packs' npm packages (``npm:openai.OpenAIApi``): the evidence
+    of an API generation."""
+    out = set()
+    for kind, spec, imported in names.bindings.values():
+        if kind == "named" and spec is not None and names.pack_of(spec) is not None:
+            out.add(names.imported_name(spec, imported))
+    return frozenset(out)
+
+
+def _assumed(parsed: _Parsed, registry, choice, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings that hold only with the pack's current generation, which nothing decided, say so (each other
+    generation is linted to find out)."""
+    from dataclasses import replace
+
+    pack = registry.pack_named(choice.pack)
+    for other in pack.generations_in(choice.generation.language):
+        if other is choice.generation:
+            continue
+        variant = registry.with_generations([(choice.pack, other.name)])
+        there = _run(parsed, variant, TsResult())
+        if there is None:
+            continue
+        seen = {(d.code, d.line, d.column) for d in there}
+        diagnostics = [d if (d.code, d.line, d.column) in seen else replace(d, message=choice.assumed(d.message, other)) for d in diagnostics]
+    return diagnostics
+
+
+def _run(parsed: _Parsed, registry, result: TsResult) -> list[Diagnostic] | None:
+    """The facts of a parsed file with ``registry``'s packs, and the enabled checks' findings (None: the run
+    stopped with a diagnostic in ``result``)."""
+    path, needs, catches = parsed.path, parsed.needs, parsed.catches
+    root = parsed.tree.root_node
     names = ModuleNames(root, module_of(path), registry)
-    nested = [n for n in found.get("class", ()) if not _top_level(n, root)]
+    nested = [n for n in parsed.found.get("class", ()) if not _top_level(n, root)]
     if nested:
         names.add_local_classes(sorted(nested, key=lambda n: n.start_byte))
-    project = ProjectModules(path, names.module, registry, overlay)
-    ctx = TsFile(path, module_name or module_of(path), registry, names, lines, project)
+    project = ProjectModules(path, names.module, registry, parsed.overlay)
+    ctx = TsFile(path, parsed.module_name or module_of(path), registry, names, parsed.lines, project)
     try:
-        tries_of: dict[int, list] = {}  # catch node id -> its TryStatement facts
-        if "tries" in needs:
-            effects = EffectReader(names, registry) if "effects" in needs else None
-            reader = CatchReader(names, ctx.span, effects)
-            for catch in catches:
-                if catch.type == "catch_clause":
-                    tries_of[catch.id] = reader.try_statements(catch)
-                else:
-                    tries_of[catch.id] = reader.callback_statements(catch)
-                ctx.tries.extend(tries_of[catch.id])
-        if "calls" in needs:
-            ctx.receivers = SdkCalls(names, registry, ctx.span, lambda types: nodes_of(grammar, types, root))
-            read: dict[int, tuple] = {}
-            for t in ctx.tries:
-                key = t.node.id
-                if key not in read:
-                    body = guarded(t.node)
-                    calls = ctx.receivers.calls_in(body)
-                    read[key] = (calls, ctx.receivers.count_calls(body) > len(calls))
-                t.calls, t.other_calls = read[key]
-        if needs & {"constructs", "collections"}:
-            RetryFacts(ctx, needs).gather(root, catches, tries_of)
-        if "calls" in needs:  # a retry loop's try runs the calls its TryStatement found
-            for c in ctx.constructs:
-                for rt in c.tries:
-                    rt.calls = read[rt.node.id][0] if rt.node.id in read else ()
-                c.calls = tuple(call for rt in c.tries for call in rt.calls)
-        if wrappers:  # retry wrappers (p-retry, async-retry, exponential-backoff, cockatiel)
-            for c in WrapperReader(names, ctx.span).constructs(root):
-                if ctx.receivers is not None:
-                    c.calls = ctx.receivers.calls_in(c.body)
-                ctx.constructs.append(c)
-        order(ctx)
+        _gather(ctx, parsed, root, needs, catches)
     except RecursionError:
         result.diagnostics.append(Diagnostic(
             path, 1, 1, PARSE_ERROR, "cannot parse: too deeply nested for errlint's traversal (recursion limit); file skipped",
             rule="parse-error",
         ))
-        return result
+        return None
     except Exception as exc:
-        return _internal_error(result, path, None, exc)
-    for cls in enabled:
+        _internal_error(result, path, None, exc)
+        return None
+    for cls in parsed.enabled:
         try:
             cls(ctx).run()
         except Exception as exc:
-            return _internal_error(result, path, cls, exc)
-    result.reads = project.reads
-    rules = {c.code: c.name for c in enabled}
+            _internal_error(result, path, cls, exc)
+            return None
+    result.reads.update(project.reads)
+    rules = {c.code: c.name for c in parsed.enabled}
     seen = set()
     diagnostics = []
     for code, at, message, _request in ctx.found:  # no TypeScript fixes yet: the request is dropped
@@ -178,10 +215,45 @@ def lint_file(
         if key not in seen:  # a branch that heads several lists is judged in each: report it once
             seen.add(key)
             diagnostics.append(d)
-    if noqa and diagnostics:
-        diagnostics = noqa_filter(split_lines(text.decode("utf-8", "replace")), diagnostics, NOQA_SLASHES)
-    result.diagnostics.extend(diagnostics)
-    return result
+    return diagnostics
+
+
+def _gather(ctx: TsFile, parsed: _Parsed, root, needs, catches) -> None:
+    """The facts the enabled checks need, in one pass over the catches, the SDK calls and the retry constructs."""
+    names = ctx.names
+    tries_of: dict[int, list] = {}  # catch node id -> its TryStatement facts
+    if "tries" in needs:
+        effects = EffectReader(names, ctx.registry) if "effects" in needs else None
+        reader = CatchReader(names, ctx.span, effects)
+        for catch in catches:
+            if catch.type == "catch_clause":
+                tries_of[catch.id] = reader.try_statements(catch)
+            else:
+                tries_of[catch.id] = reader.callback_statements(catch)
+            ctx.tries.extend(tries_of[catch.id])
+    read: dict[int, tuple] = {}
+    if "calls" in needs:
+        ctx.receivers = SdkCalls(names, ctx.registry, ctx.span, lambda types: nodes_of(parsed.grammar, types, root))
+        for t in ctx.tries:
+            key = t.node.id
+            if key not in read:
+                body = guarded(t.node)
+                calls = ctx.receivers.calls_in(body)
+                read[key] = (calls, ctx.receivers.count_calls(body) > len(calls))
+            t.calls, t.other_calls = read[key]
+    if needs & {"constructs", "collections"}:
+        RetryFacts(ctx, needs).gather(root, catches, tries_of)
+    if "calls" in needs:  # a retry loop's try runs the calls its TryStatement found
+        for c in ctx.constructs:
+            for rt in c.tries:
+                rt.calls = read[rt.node.id][0] if rt.node.id in read else ()
+            c.calls = tuple(call for rt in c.tries for call in rt.calls)
+    if parsed.wrappers:  # retry wrappers (p-retry, async-retry, exponential-backoff, cockatiel)
+        for c in WrapperReader(names, ctx.span).constructs(root):
+            if ctx.receivers is not None:
+                c.calls = ctx.receivers.calls_in(c.body)
+            ctx.constructs.append(c)
+    order(ctx)
 
 
 def _top_level(node, root) -> bool:

@@ -25,9 +25,8 @@ declarations); a top-level name declared twice, differently, is not followed.
 """
 from __future__ import annotations
 
-import posixpath
-
 from ..packs.model import npm_module
+from .members import chain, default_class, heritage as _heritage, member_class, relative_module
 
 REQUIRE = "require"
 _CLASS_NODES = ("class_declaration", "abstract_class_declaration")
@@ -66,17 +65,28 @@ def string_value(node) -> str | None:
     return None
 
 
+_INTEROP = frozenset({"__importStar", "__importDefault", "__toESM", "_interopRequireDefault", "_interopRequireWildcard"})
+
+
 def required_module(node) -> str | None:
-    """``require("spec")`` -> ``spec``."""
+    """``require("spec")`` -> ``spec``; also through a compiler's interop helper (``__importDefault(require("spec"))``,
+    ``tslib_1.__importStar(...)``), whose ``.default`` is the module's default export."""
     node = unwrap(node)
     if node is None or node.type != "call_expression":
         return None
     fn = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments")
-    if fn is None or fn.type != "identifier" or text(fn) != REQUIRE or args is None:
+    if fn is None or args is None:
         return None
     values = named(args)
-    return string_value(values[0]) if len(values) == 1 else None
+    if len(values) != 1:
+        return None
+    helper = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
+    if helper is not None and text(helper) in _INTEROP:
+        return required_module(values[0])
+    if fn.type != "identifier" or text(fn) != REQUIRE:
+        return None
+    return string_value(values[0])
 
 
 def is_relative(spec: str) -> bool:
@@ -211,7 +221,8 @@ class ModuleNames:
             elif value is not None and value.type == "class":  # const X = class extends Y {}
                 self._class(target, value)
             else:
-                self._bind(text(target), ("local", None, None))
+                spec = self._instance_of(value)  # const stripe = new Stripe(key): stripe.errors.X
+                self._bind(text(target), ("instance", spec, None) if spec is not None else ("local", None, None))
         elif target.type == "object_pattern" and spec is not None:  # const { A, B: C } = require("spec")
             self.imported.add(spec)
             for prop in named(target):
@@ -260,11 +271,30 @@ class ModuleNames:
             parent = parent.parent
         return None
 
+    def _instance_of(self, value) -> str | None:
+        """The npm specifier of the pack whose client ``value`` builds, for its ``client_namespaces``:
+        ``new Stripe(key)``, ``Stripe(key)``, ``require("stripe")(key)``."""
+        value = unwrap(value)
+        if value is None or value.type not in ("new_expression", "call_expression"):
+            return None
+        callee = unwrap(value.child_by_field_name("constructor") or value.child_by_field_name("function"))
+        if callee is None:
+            return None
+        spec = required_module(callee)
+        if spec is None and callee.type == "identifier":
+            binding = self.bindings.get(text(callee))
+            if binding is not None and (binding[0] == "namespace" or binding[0] == "named" and binding[2] == "default"):
+                spec = binding[1]
+        pack = self.pack_of(spec) if spec is not None else None
+        return spec if pack is not None and pack.ts.client_namespaces and pack.ts.default_export else None
+
     # -- naming --------------------------------------------------------------------------
     def imported_name(self, spec: str, name: str) -> str:
-        """The qualified name of class ``name`` imported from ``spec``."""
+        """The qualified name of class ``name`` imported from ``spec`` (``default``: the class a pack says the default export is)."""
         pack = self.pack_of(spec)
         if pack is not None:
+            if name == "default" and pack.ts.default_export:
+                return pack.ts.default_export
             return f"{npm_module(pack.npm[0])}.{name}"
         if is_relative(spec):
             return f"{relative_module(self.module, spec)}.{name}"
@@ -295,15 +325,18 @@ class ModuleNames:
         if node.type == "identifier":
             return self._named_here(node, text(node))
         if node.type == "member_expression":
-            obj = unwrap(node.child_by_field_name("object"))
-            prop = node.child_by_field_name("property")
-            if obj is not None and prop is not None and obj.type == "identifier" and prop.type == "property_identifier":
-                name = text(obj)
-                binding = self.bindings.get(name)
-                if binding is not None and binding[0] == "namespace":
-                    return self.imported_name(binding[1], text(prop))
-                if binding is None and name not in self.classes and name in _GLOBAL_OBJECTS:
-                    return f"globalThis.{text(prop)}"
+            found = chain(node)
+            if found is not None:
+                name, props = found
+                binding = self.bindings.get(name) if name not in self._local_names and name not in self.classes else None
+                if binding is not None and binding[0] == "namespace" and len(props) == 1:
+                    return self.imported_name(binding[1], props[0])
+                if binding is not None and binding[1] is not None:  # OpenAI.RateLimitError, Stripe.errors.X, stripe.errors.X
+                    member = member_class(self.pack_of(binding[1]), binding, props)
+                    if member is not None:
+                        return member
+                if binding is None and len(props) == 1 and name not in self.classes and name in _GLOBAL_OBJECTS:
+                    return f"globalThis.{props[0]}"
             return "?" + "".join(text(node).split())
         return None
 
@@ -331,6 +364,10 @@ class ModuleNames:
         kind, spec, imported = binding
         if kind == "named":
             return self.imported_name(spec, imported)
+        if kind == "namespace":  # CommonJS: require("stripe") is the default export itself
+            pack = self.pack_of(spec)
+            if pack is not None and default_class(pack) is not None:
+                return pack.ts.default_export
         return f"?{name}"
 
     def exported(self, name: str) -> str | None:
@@ -354,25 +391,3 @@ class ModuleNames:
             parent = self.qualname(base) if base is not None else None
             out[qualname] = (parent,) if parent is not None else ()
         return out
-
-
-def _heritage(node):
-    """The expression a class extends (None: it extends nothing errlint can read)."""
-    heritage = next((c for c in named(node) if c.type == "class_heritage"), None)
-    if heritage is not None:
-        for part in named(heritage):
-            if part.type == "extends_clause":  # TypeScript: extends_clause value: ...
-                return part.child_by_field_name("value")
-            if part.type != "implements_clause":  # JavaScript: the expression itself
-                return part
-    return None
-
-
-def relative_module(module: str, spec: str) -> str:
-    """The module a relative specifier names, from the folder of ``module``: (``./api``, ``./errors.js``) -> ``./errors``."""
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(module) or ".", spec))
-    for suffix in (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"):
-        if joined.endswith(suffix):
-            joined = joined[: -len(suffix)]
-            break
-    return joined if joined.startswith("../") or joined == ".." else "./" + joined

@@ -94,9 +94,46 @@ def nodes_of(grammar: str, types, node) -> list:
 
 
 def parse(source: bytes, grammar: str):
-    """(tree, the bytes it was parsed from): a UTF-8 byte order mark is left out, as editors count columns."""
+    """(tree, the bytes it was parsed from): a UTF-8 byte order mark is left out, as editors count columns.
+
+    A raw NUL byte is valid inside a string, a template literal, a comment or a regular expression (the
+    TypeScript compiler accepts it), but tree-sitter's grammars stop there and may read the rest of the
+    literal as code: each NUL is parsed as a space (same width, so every position stays), and
+    :func:`syntax_error` rejects one that no literal or comment holds.
+
+    A reserved word is a valid module export name (``export { x as in }``, ``import { in as y }``: bundlers
+    name chunks' exports so), which tree-sitter's grammars reject: when the tree has an error and such a
+    specifier is there, the file is parsed again with its first letter upper-cased (``In``: same width, an
+    identifier), as both the exporting and the importing file are."""
     text = source[len(_BOM):] if source.startswith(_BOM) else source
-    return parser_for(grammar).parse(text), text
+    parsed = text.replace(b"\0", b" ") if b"\0" in text else text
+    tree = parser_for(grammar).parse(parsed)
+    if tree.root_node.has_error and _RESERVED_SPECIFIER.search(parsed):
+        words = [m.start(2) if m.group(2) is not None else m.start(4) for m in _RESERVED_SPECIFIER.finditer(parsed)]
+        again = parser_for(grammar).parse(_RESERVED_SPECIFIER.sub(_capitalised, parsed))
+        if all(_in_specifier(again.root_node, at) for at in words):  # else a syntax error it would hide
+            tree = again
+    return tree, text
+
+
+def _in_specifier(root, at: int) -> bool:
+    node = root.descendant_for_byte_range(at, at + 1)
+    return node is not None and node.parent is not None and node.parent.type in ("export_specifier", "import_specifier")
+
+
+_RESERVED = (
+    rb"break|case|catch|class|const|continue|debugger|default|delete|do|else|enum|export|extends|false|finally|for"
+    rb"|function|if|import|in|instanceof|new|null|return|super|switch|this|throw|true|try|typeof|var|void|while|with"
+)
+# in an export or import specifier list: `as <reserved>` before `,` or `}`, or `<reserved> as` after `{` or `,`
+_RESERVED_SPECIFIER = re.compile(
+    rb"(?<=\bas)(\s+)(" + _RESERVED + rb")(?=\s*[,}])|(?<=[{,])(\s*)(" + _RESERVED + rb")(?=\s+as\s)"
+)
+
+
+def _capitalised(match: re.Match) -> bytes:
+    space, word = (match.group(1), match.group(2)) if match.group(2) is not None else (match.group(3), match.group(4))
+    return space + word[:1].upper() + word[1:]
 
 
 class Lines:
@@ -208,7 +245,7 @@ def first_error(root):
 
 def syntax_error(path: str, tree, text: bytes, lines: Lines, grammar: str) -> Diagnostic | None:
     """ERR000 for bytes that are not UTF-8, or a tree with an error node (at the first)."""
-    bad = _decoding_error(path, text)
+    bad = _decoding_error(path, text) or (_stray_nul(path, tree, text, lines) if b"\0" in text else None)
     if bad is not None:
         return bad
     node = first_error(tree.root_node)
@@ -228,3 +265,24 @@ def syntax_error(path: str, tree, text: bytes, lines: Lines, grammar: str) -> Di
         path, line, col, PARSE_ERROR, f"cannot parse: tree-sitter's {name} grammar {why} ({line}:{col}); file skipped",
         rule="parse-error",
     )
+
+
+_HOLDS_NUL = frozenset({"string", "template_string", "comment", "regex", "jsx_text", "html_comment"})
+
+
+def _stray_nul(path: str, tree, text: bytes, lines: Lines) -> Diagnostic | None:
+    """ERR000 at the first NUL byte that no string, template literal, comment or regular expression holds
+    (TypeScript's TS1127 "Invalid character")."""
+    at = text.find(b"\0")
+    while at >= 0:
+        node = tree.root_node.descendant_for_byte_range(at, at + 1)
+        while node is not None and node.type not in _HOLDS_NUL:
+            node = node.parent
+        if node is None:
+            line, col = lines.position(at)
+            return Diagnostic(
+                path, line, col, PARSE_ERROR, f"cannot parse: a NUL byte outside a string, template literal or comment ({line}:{col}); file skipped",
+                rule="parse-error",
+            )
+        at = text.find(b"\0", at + 1)
+    return None

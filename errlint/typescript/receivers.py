@@ -22,34 +22,23 @@ An expression is an SDK client (a :class:`~errlint.facts.Client`) when it is
 * ``x as AlterVault`` / ``<AlterVault>x``, and an attribute of a client
   (``vault.agents``).
 
-A call ``<client>.<method>(...)`` is an :class:`~errlint.facts.SdkCall` of the
-client's pack, with the pack's TypeScript ``[[auto_retry]]`` and
-``[[irreversible]]`` entries for that method name (packs/typescript.py). As on
-the Python side, the calls of a subtree leave out those in nested functions
-(arrow functions, function expressions, methods, classes): what they run is
-not run where they are written (the root of the subtree itself is read).
-
-Declarations are read per scope, flow-insensitively, the first time a scope is
-asked about, and cached: one :class:`SdkCalls` per file.
+A call ``<client>.<method>(...)`` is an :class:`~errlint.facts.SdkCall` (calls.py). The calls of a
+subtree leave out those in nested functions, classes and methods (the subtree's root is read).
+Declarations are read per scope, flow-insensitively, on first use, and cached: one
+:class:`SdkCalls` per file.
 """
 from __future__ import annotations
 
-import re
-
-from ..facts import Client, Retries, SdkCall
+from ..facts import Client, SdkCall
 from ..packs.model import TYPESCRIPT
-from .names import named, text, unwrap
+from .calls import sdk_call
+from .clientconfig import TsClientConfig
+from .names import named, required_module, text, unwrap
 from .scopes import FUNCTIONS, CallIndex, Scopes, walk
 
 _CALLS = frozenset({"call_expression", "new_expression"})
 _PASS_THROUGH = frozenset({"parenthesized_expression", "non_null_expression", "satisfies_expression", "await_expression"})
 _MAX_DEPTH = 24
-
-
-def _call_text(func) -> str:
-    """``vault.request``, ``(await getVault()).request``: the callee as written, on one line."""
-    one = " ".join(text(func).split())
-    return re.sub(r" ?(\??\.) ?", r"\1", one)
 
 
 class SdkCalls(Scopes):
@@ -61,10 +50,13 @@ class SdkCalls(Scopes):
         self.registry = registry
         self.span = span  # (node, end node or None) -> Span
         self.clients: dict[str, object] = {}  # TypeScript client class -> pack
+        self.reconfigure: dict[str, frozenset[str]] = {}  # pack name -> methods that return a reconfigured client
         for pack in registry.packs:
             if TYPESCRIPT in pack.languages:
                 for q in pack.ts_client_classes:
                     self.clients.setdefault(q, pack)
+                self.reconfigure[pack.name] = frozenset(m for a in pack.ts_auto_retry for m in a.reconfigure)
+        self.config = TsClientConfig(self)  # how the clients were built (clientconfig.py)
         Scopes.__init__(self)
         # a client class is named through an import of its npm package: a file that imports none has no SDK call
         self.active = any(
@@ -107,29 +99,8 @@ class SdkCalls(Scopes):
     def sdk_call(self, call) -> SdkCall | None:
         key = call.id
         if key not in self._calls:
-            self._calls[key] = self._sdk_call(call)
+            self._calls[key] = sdk_call(self, call)  # calls.py
         return self._calls[key]
-
-    # -- calls --------------------------------------------------------------------------
-    def _sdk_call(self, call) -> SdkCall | None:
-        func = call.child_by_field_name("function")
-        if func is None or func.type != "member_expression":
-            return None
-        prop = func.child_by_field_name("property")
-        if prop is None or prop.type not in ("property_identifier", "private_property_identifier"):
-            return None
-        client = self.client_of(func.child_by_field_name("object"))
-        if client is None:
-            return None
-        pack = client.pack
-        method = text(prop)
-        auto = next((a for a in pack.ts_auto_retry if a.applies_to(method)), None)
-        # the TypeScript entries name no setting that changes the attempts: the documented policy
-        # holds, as on the Python side for an entry without settings
-        retries = Retries("known", auto.attempts) if auto is not None else None
-        irreversible = next((i for i in pack.ts_irreversible if method in i.methods), None)
-        at = self.span(call) if self.span is not None else None
-        return SdkCall(call, pack, method, _call_text(func), client, auto, irreversible, retries, at)
 
     # -- what an expression is ------------------------------------------------------------
     def client_of(self, expr, depth: int = 0) -> Client | None:
@@ -150,9 +121,9 @@ class SdkCalls(Scopes):
                 return typed
             return self.client_of(unwrap(expr), depth + 1)
         if kind == "new_expression":
-            q = self.names.qualname(expr.child_by_field_name("constructor"))
+            q, plugins = self._class_of(expr.child_by_field_name("constructor"), depth)
             pack = self.clients.get(q) if q else None
-            return Client(pack, q, "constructed") if pack is not None else None
+            return Client(pack, q, "constructed", plugins) if pack is not None else None
         if kind == "identifier":
             return self._name(expr, depth)
         if kind == "member_expression":
@@ -163,10 +134,76 @@ class SdkCalls(Scopes):
             if obj.type == "this":
                 return self._field(expr, text(prop), depth)
             owner = self.client_of(obj, depth + 1)
-            return Client(owner.pack, None, "attribute") if owner is not None else None
+            return Client(owner.pack, None, "attribute", owner.plugins) if owner is not None else None
         if kind == "call_expression":
-            return self._returned(expr, depth)
+            return self._built(expr, depth) or self._returned(expr, depth)
         return None
+
+    def _class_of(self, callee, depth: int = 0) -> tuple[str | None, tuple[str, ...]]:
+        """The class a constructor names (``OpenAI``, ``alter.AlterVault``, ``require("stripe")``: its default
+        export), and the plugins of a class a pack's class builder made (``Octokit.plugin(retry)``, also
+        through a name bound to it); a ``defaults(...)`` with options is the plugin ``?defaults``."""
+        callee = unwrap(callee)
+        if callee is None or depth > _MAX_DEPTH:
+            return None, ()
+        spec = required_module(callee)
+        if spec is not None:
+            pack = self.names.pack_of(spec)
+            return (pack.ts.default_export if pack is not None else None), ()
+        if callee.type == "call_expression":  # Octokit.plugin(retry), Octokit.plugin(retry).defaults({...})
+            func = unwrap(callee.child_by_field_name("function"))
+            if func is None or func.type != "member_expression":
+                return None, ()
+            q, plugins = self._class_of(func.child_by_field_name("object"), depth + 1)
+            pack = self.clients.get(q) if q else None
+            method = text(func.child_by_field_name("property"))
+            if pack is None or method not in pack.ts.class_builders:
+                return None, ()
+            args = callee.child_by_field_name("arguments")
+            for arg in named(args) if args is not None else ():
+                if unwrap(arg).type == "object":
+                    plugins += ("?defaults",)  # options errlint would have to merge: not followed
+                else:
+                    plugins += (self.names.qualname(arg) or "?",)
+            return q, plugins
+        q = self.names.qualname(callee)
+        if q not in self.clients and callee.type == "identifier":  # const MyOctokit = Octokit.plugin(retry)
+            decl = self._declaration(callee)
+            if decl is not None and decl[0] == "variable" and decl[2] is not None:
+                return self._class_of(decl[2], depth + 1)
+        return q, ()
+
+    def _built(self, call, depth: int) -> Client | None:
+        """``Stripe(key)`` / ``require("stripe")(key)`` (a client class called), a factory of the pack
+        (``DynamoDBDocumentClient.from(client)``), a reconfigured copy (``client.withOptions({...})``)."""
+        func = unwrap(call.child_by_field_name("function"))
+        if func is None:
+            return None
+        if func.type in ("identifier", "call_expression") and not (func.type == "identifier" and self._local_function(func)):
+            q, plugins = self._class_of(func, depth)
+            pack = self.clients.get(q) if q else None
+            return Client(pack, q, "constructed", plugins) if pack is not None else None
+        if func.type != "member_expression":
+            return None
+        obj = unwrap(func.child_by_field_name("object"))
+        prop = func.child_by_field_name("property")
+        if obj is None or prop is None:
+            return None
+        q = self.names.qualname(obj) if obj.type in ("identifier", "member_expression") else None
+        pack = self.clients.get(q) if q else None
+        if pack is not None:
+            factory = f"{q.rpartition('.')[2]}.{text(prop)}"
+            return Client(pack, q, "factory-of") if factory in pack.ts.factories else None
+        if obj.type == "this":
+            return None
+        owner = self.client_of(obj, depth + 1)
+        if owner is not None and text(prop) in self.reconfigure.get(owner.pack.name, ()):
+            return Client(owner.pack, owner.cls, "reconfigured", owner.plugins)
+        return None
+
+    def _local_function(self, ident) -> bool:
+        decl = self._declaration(ident)
+        return decl is not None and (decl[0] == "function" or decl[0] == "variable" and decl[2] is not None and decl[2].type in FUNCTIONS)
 
     def _type_client(self, node, how: str, promise: bool = False) -> Client | None:
         """A type that names a client class: ``AlterVault``, ``alter.AlterVault``, ``AlterVault | undefined``
@@ -271,7 +308,7 @@ class SdkCalls(Scopes):
         for value in values:
             found = self.client_of(value, depth + 1) if value is not None else None
             if found is not None:
-                return Client(found.pack, found.cls, "attribute")
+                return Client(found.pack, found.cls, "attribute", found.plugins)
         return None
 
     def _parameter_property(self, constructor, name: str) -> Client | None:
@@ -343,7 +380,7 @@ class SdkCalls(Scopes):
         try:
             if body.type != "statement_block":  # () => new AlterVault({})
                 found = self.client_of(body, depth + 1)
-                return Client(found.pack, found.cls, "factory") if found is not None else None
+                return Client(found.pack, found.cls, "factory", found.plugins) if found is not None else None
             packs, cls = set(), None
             for node in walk(body):
                 if node.type != "return_statement":
@@ -357,6 +394,6 @@ class SdkCalls(Scopes):
                 last = found
             if len(packs) != 1:
                 return None
-            return Client(last.pack, cls, "factory")
+            return Client(last.pack, cls, "factory", last.plugins)
         finally:
             self._busy.discard(key)

@@ -59,7 +59,7 @@ class RetryFacts:
             if not errors:
                 continue
             for h in rt.retrying:
-                h.retry_decisions = tuple(self.collections.retry_decisions(h.extra.get("segments", ()), errors))
+                h.retry_decisions = tuple(self.collections.retry_decisions(h.extra.get("segments", ()), errors, h.extra.get("own_if")))
 
 
 def error_names(catch) -> set[str]:

@@ -18,8 +18,11 @@ that test is not one half of an ``&&``) make ``C`` the retried set.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..facts import ValueCollection, retryable_name
 from .bindings import Bindings, int_literal
+from .conditions import comparison, name_of, switch_cases
 from .flow import FUNCTIONS, exits
 from .names import named, string_value, text, unwrap
 
@@ -30,8 +33,10 @@ _FIELDS = ("public_field_definition", "field_definition")
 
 
 def status_word(attr: str) -> bool:
+    """An attribute that holds an error's status or code: ``status``, ``statusCode``, ``code``, ``errno``,
+    ``httpStatusCode``, and ``name`` / ``type`` (AWS SDK v3's error code, stripe-node's class name)."""
     low = attr.lower()
-    return "status" in low or low == "code" or low.endswith("_code") or attr.endswith("Code") or low == "errno"
+    return "status" in low or low in ("code", "errno", "name", "type") or low.endswith("_code") or attr.endswith("Code")
 
 
 class TsCollections:
@@ -119,27 +124,39 @@ class TsCollections:
         return found[0].child_by_field_name("value"), f"{text(obj)}.{text(prop)}"
 
     # -- retry decisions -----------------------------------------------------------------
-    def retry_decisions(self, segments, errors: set[str]):
-        """The collections the ``if`` statements under ``segments`` test the error's status or code against, as the retried set."""
+    def retry_decisions(self, segments, errors: set[str], own=None):
+        """The collections the tests of a retrying handler hold the error's status or code against, as the retried
+        set: the ``if`` statements and ``switch`` statements under ``segments``, and ``own``, the ``if`` whose
+        branch the handler is (``e instanceof X && RETRY.has(e.status)``, ``e.status === 429 || e.status >= 500``)."""
         stmts = [s for seg in segments for s in seg]
         aliases = self._aliases(stmts, errors)
+        tests = [(own.child_by_field_name("condition"), False)] if own is not None else []
         for node in _walk(stmts):
+            if node.type == "switch_statement":
+                coll = switch_cases(node, errors, aliases, is_status_of, self._canon)
+                if coll is not None:
+                    yield replace(coll, name=name_of(coll))
+                continue
             if node.type != "if_statement":
                 continue
             cons = node.child_by_field_name("consequence")
-            test = node.child_by_field_name("condition")
-            if cons is None or test is None:
-                continue
-            found = exits([cons])
-            gives_up = bool(found) and found <= _GIVE_UP
-            for leaf, negated, conjunct in _leaves(unwrap(test)):
+            if cons is not None:
+                found = exits([cons])
+                tests.append((node.child_by_field_name("condition"), bool(found) and found <= _GIVE_UP))
+        for test, gives_up in tests:
+            for leaf, negated, conjunct in _leaves(unwrap(test)) if test is not None else ():
                 target = self._membership(leaf, errors, aliases)
-                if target is None:
+                if target is not None:
+                    if (not negated and not gives_up) or (negated and gives_up and not conjunct):
+                        coll = self.collection(target)
+                        if coll is not None:
+                            yield coll
                     continue
-                if (not negated and not gives_up) or (negated and gives_up and not conjunct):
-                    coll = self.collection(target)
-                    if coll is not None:
-                        yield coll
+                if negated or gives_up:
+                    continue  # a comparison that gives up: what it retries is the rest, which a comparison does not list
+                coll = comparison(leaf, errors, aliases, is_status_of, self._canon)
+                if coll is not None:
+                    yield replace(coll, name=name_of(coll))
 
     def _membership(self, node, errors, aliases):
         """``C.includes(s)`` / ``C.has(s)`` with ``s`` the error's status or code: ``C``."""
