@@ -99,25 +99,38 @@ class Declared:
 
 
 class DeclaredIndex:
-    """Per process: each directory's project declarations, found once."""
+    """Per process: each directory's project declarations, found once. From a file's directory up,
+    the first directory that declares anything answers for every directory walked; the search stops
+    at a ``.git`` directory or the root. The npm side (:class:`errlint.project.npm_deps.NpmDeclaredIndex`)
+    is the same walk with its own answer for a directory (:meth:`_declared_at`) and key (:attr:`prefix`)."""
+
+    prefix = DEPENDS_PREFIX
 
     def __init__(self) -> None:
         self._by_dir: dict[str, Declared] = {}
 
+    def _declared_at(self, directory: str) -> Declared | None:
+        """The declarations ``directory`` holds, or None when it declares nothing."""
+        files = _declaration_files(directory)
+        return Declared(directory, files) if files else None
+
+    def _nothing(self) -> Declared:
+        return Declared(None, [])
+
     def for_path(self, path: str) -> Declared:
-        start = os.path.dirname(os.path.abspath(path if path not in ("-", "") else "stdin"))
+        directory = os.path.dirname(os.path.abspath(path if path not in ("-", "") else "stdin"))
         walked = []
-        directory = start
-        found = None
         while True:
             if directory in self._by_dir:
                 found = self._by_dir[directory]
                 break
             walked.append(directory)
-            files = _declaration_files(directory)
+            found = self._declared_at(directory)
+            if found is not None:
+                break
             parent = os.path.dirname(directory)
-            if files or os.path.isdir(os.path.join(directory, ".git")) or parent == directory:
-                found = Declared(directory if files else None, files)
+            if os.path.isdir(os.path.join(directory, ".git")) or parent == directory:
+                found = self._nothing()
                 break
             directory = parent
         for d in walked:
@@ -126,12 +139,12 @@ class DeclaredIndex:
 
     def depends(self, path: str) -> dict[str, list]:
         d = self.for_path(path)
-        return {DEPENDS_PREFIX + os.path.dirname(os.path.abspath(path)): [d.directory, d.digest]}
+        return {self.prefix + os.path.dirname(os.path.abspath(path)): [d.directory, d.digest]}
 
     def still_valid(self, path: str, depends: dict) -> bool:
         """Are the declarations a cached result of ``path`` read still the same?"""
         for key, recorded in depends.items():
-            if key.startswith(DEPENDS_PREFIX):
+            if key.startswith(self.prefix):
                 d = self.for_path(path)
                 if recorded != [d.directory, d.digest]:
                     return False

@@ -25,6 +25,7 @@ from ..packs import PackRegistry
 from ..packs.generations import Choice, choose
 from ..packs.model import TYPESCRIPT
 from ..packs.versions import Interval, parse_npm_range, parse_version
+from .deps import DeclaredIndex
 
 NPM_DEPENDS_PREFIX = "<npm-declared> "
 _MANIFEST = "package.json"
@@ -119,41 +120,17 @@ def _yarn_name(spec: str) -> str:
     return spec[:at] if at > 0 else ""
 
 
-class NpmDeclaredIndex:
-    """Per process: each directory's npm project declarations, found once."""
+class NpmDeclaredIndex(DeclaredIndex):
+    """Per process: each directory's npm project declarations, found once (the first directory up
+    holding a ``package.json``)."""
 
-    def __init__(self) -> None:
-        self._by_dir: dict[str, NpmDeclared] = {}
+    prefix = NPM_DEPENDS_PREFIX
 
-    def for_path(self, path: str) -> NpmDeclared:
-        directory = os.path.dirname(os.path.abspath(path if path not in ("-", "") else "stdin"))
-        walked = []
-        while True:
-            if directory in self._by_dir:
-                found = self._by_dir[directory]
-                break
-            walked.append(directory)
-            parent = os.path.dirname(directory)
-            if os.path.isfile(os.path.join(directory, _MANIFEST)):
-                found = NpmDeclared(directory)
-                break
-            if os.path.isdir(os.path.join(directory, ".git")) or parent == directory:
-                found = NpmDeclared(None)
-                break
-            directory = parent
-        for d in walked:
-            self._by_dir[d] = found
-        return found
+    def _declared_at(self, directory: str) -> NpmDeclared | None:  # type: ignore[override]
+        return NpmDeclared(directory) if os.path.isfile(os.path.join(directory, _MANIFEST)) else None
 
-    def depends(self, path: str) -> dict[str, list]:
-        d = self.for_path(path)
-        return {NPM_DEPENDS_PREFIX + os.path.dirname(os.path.abspath(path)): [d.directory, d.digest]}
-
-    def still_valid(self, path: str, depends: dict) -> bool:
-        for key, recorded in depends.items():
-            if key.startswith(NPM_DEPENDS_PREFIX) and recorded != [self.for_path(path).directory, self.for_path(path).digest]:
-                return False
-        return True
+    def _nothing(self) -> NpmDeclared:  # type: ignore[override]
+        return NpmDeclared(None)
 
 
 def choose_ts_generations(
