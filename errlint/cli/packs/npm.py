@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass, field
 
 from .dts import DtsModule, read_dts
-from .npm_files import NpmPackage, _file, _manifest, entry_file, split_specifier
+from .npm_files import NpmPackage, _file, _manifest, entry_file, node_modules_up, split_specifier
 
 JS_ERRORS = frozenset({"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError"})
 _MAX_DEPTH = 40
@@ -63,15 +63,7 @@ class NpmReader:
         if spec.startswith("."):
             return _file(os.path.normpath(os.path.join(os.path.dirname(from_file), spec)))
         name, subpath = split_specifier(spec)
-        d = os.path.dirname(from_file)
-        search = []
-        while True:
-            search.append(os.path.join(d, "node_modules"))
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
-        for root in (*search, *self.roots):
+        for root in (*node_modules_up(os.path.dirname(from_file)), *self.roots):
             directory = os.path.join(root, *name.split("/"))
             manifest = _manifest(directory) if os.path.isdir(directory) else None
             if manifest is not None:

@@ -36,14 +36,20 @@ def node_modules_roots(paths=(), start: str | None = None) -> tuple[str, ...]:
             p = os.path.realpath(p)
             out.append(p if os.path.basename(p) == "node_modules" else os.path.join(p, "node_modules"))
     else:
-        d = os.path.realpath(start or os.getcwd())
-        while True:
-            out.append(os.path.join(d, "node_modules"))
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
+        out = node_modules_up(os.path.realpath(start or os.getcwd()))
     return tuple(dict.fromkeys(p for p in out if os.path.isdir(p)))
+
+
+def node_modules_up(directory: str) -> list[str]:
+    """The ``node_modules`` paths of ``directory`` and of each folder above it, nearest first (as
+    Node looks for a package; whether they exist is the caller's question)."""
+    out = []
+    while True:
+        out.append(os.path.join(directory, "node_modules"))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return out
+        directory = parent
 
 
 def split_specifier(spec: str) -> tuple[str, str]:
