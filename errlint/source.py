@@ -102,7 +102,7 @@ def too_deep_for_python(path: str, source: bytes) -> Diagnostic | None:
     if isinstance(error, (RecursionError, MemoryError)):
         return _too_deep(path, 1, "CPython's parser runs out of room")
     if tree is not None and len(source) > MAX_PYTHON_DEPTH:
-        line = _deeper_than(tree, MAX_PYTHON_DEPTH)
+        line = _deeper_than(tree, MAX_PYTHON_DEPTH, source)
         if line is not None:
             return _too_deep(path, line, f"more than {MAX_PYTHON_DEPTH} levels, errlint's limit")
     if isinstance(error, SyntaxError) and len(source) > MAX_PYTHON_DEPTH and _longest_statement(source) > MAX_PYTHON_DEPTH:
@@ -134,16 +134,59 @@ def _too_deep(path: str, line: int, why: str) -> Diagnostic:
     return Diagnostic(path, line, 1, PARSE_ERROR, f"cannot parse: {TOO_DEEP} ({why}); file skipped", rule="parse-error")
 
 
-def _deeper_than(tree: ast.AST, limit: int) -> int | None:
-    """The line of the first node deeper than ``limit`` in ``tree``, or None; no recursion."""
+# How many levels a node's text can hold per byte, at most. A node with a position takes
+# at least one byte more than each child that has one (an operand, a callee, a clause's
+# keyword, a nested block's line), and a node without a position (arguments, a
+# comprehension, a ``with`` item, an operator, a context) stands between two that do, or
+# is a leaf: two levels a byte, and a few more where the walk starts.
+_LEVELS_PER_BYTE = 2
+_LEVELS_SLACK = 16
+
+
+def _deeper_than(tree: ast.AST, limit: int, source: bytes = b"") -> int | None:
+    """The line of the first node deeper than ``limit`` in ``tree``, or None; no recursion.
+
+    With ``source`` (the text of ``tree``), a statement or expression whose text is too
+    short to hold ``limit`` levels below where it stands is not walked (see
+    :data:`_LEVELS_PER_BYTE`): the walk finds the same node the whole walk would, and
+    visits only the long statements and expressions on the way to it.
+    """
+    starts = _line_starts(source) if source else None
     stack = [(tree, 0, 1)]
     while stack:
         node, depth, line = stack.pop()
         line = getattr(node, "lineno", line)  # (a Load or an operator has none: its parent's)
         if depth > limit:
             return line
+        if starts is not None and isinstance(node, (ast.stmt, ast.expr)):
+            if depth + _LEVELS_PER_BYTE * _span(node, starts) + _LEVELS_SLACK <= limit:
+                continue  # too short to reach below the limit
         stack.extend((child, depth + 1, line) for child in ast.iter_child_nodes(node))
     return None
+
+
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")  # the breaks CPython's tokenizer counts
+
+
+def _line_starts(source: bytes) -> list[int]:
+    """The byte offset of each line's start (index 0: line 1), then the file's length."""
+    return [0, *(m.end() for m in _LINE_BREAK_BYTES.finditer(source)), len(source)]
+
+
+def _span(node: ast.stmt | ast.expr, starts: list[int]) -> int:
+    """How many bytes a statement's or an expression's text takes, at most. Columns count
+    UTF-8 bytes, at least the file's own in any encoding Python reads: a node that starts
+    on its first line's start and ends at its end column is never shorter than its text.
+    A definition's decorators, which stand before it, count as its text."""
+    first, last = node.lineno, node.end_lineno or node.lineno
+    for decorator in getattr(node, "decorator_list", ()):
+        first = min(first, decorator.lineno)
+    end_col = node.end_col_offset
+    if not 0 < first <= last < len(starts) or end_col is None:
+        return starts[-1]  # a position outside the file: the whole file bounds it
+    if first == last == node.lineno:
+        return max(end_col - node.col_offset, 0)
+    return starts[last - 1] + end_col - starts[first - 1]
 
 
 def _too_many_brackets(path: str, source: bytes) -> Diagnostic | None:

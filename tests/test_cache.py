@@ -34,7 +34,8 @@ def test_warm_run_lints_nothing_and_reports_the_same(tree, cache_dir, capsys, li
     cold = lint(capsys, ".")
     assert sorted(linted) == ["a.py", "b.py"] and cold[0] == 1
     names = sorted(p.name for p in cache_dir.iterdir())
-    assert len(names) == 4 and {".gitignore", "CACHEDIR.TAG"} < set(names) and sum(n.endswith(".json") for n in names) == 1
+    # the results (one JSON file per run key) and the packs' parsed TOML (errlint.run.packcache)
+    assert len(names) == 5 and {".gitignore", "CACHEDIR.TAG", "packs-1.cache"} < set(names) and sum(n.endswith(".json") for n in names) == 1
     assert sum(n.endswith(".lock") for n in names) == 1  # saves of concurrent runs take turns (merge-on-save)
     assert (cache_dir / ".gitignore").read_text().splitlines()[-1] == "*"
     linted.clear()
@@ -313,3 +314,56 @@ def test_a_malformed_entry_is_a_miss(tree, cache_dir, capsys, linted, entry):
     assert (code, out) == cold[:2]
     assert "handlers.py" in linted
     assert err.startswith(f"errlint: warning: the cache in {cache_dir} holds an invalid entry (for ") and err.count("\n") == 1
+
+
+# -- the packs' parsed TOML (errlint.run.packcache) --------------------------------------------
+@pytest.fixture
+def toml_parsed(monkeypatch):
+    """The pack files whose TOML was parsed (not read from the pack tables' cache)."""
+    import errlint.packs.reader as reader
+
+    seen: list[str] = []
+    original = reader.tomllib.loads
+
+    def counting(text, *args, **kwargs):
+        data = original(text, *args, **kwargs)
+        if "sdk" in data:  # a pack (a pyproject.toml is parsed as ever)
+            seen.append(data["sdk"].get("name", "?"))
+        return data
+
+    monkeypatch.setattr(reader.tomllib, "loads", counting)
+    return seen
+
+
+def test_a_warm_run_does_not_parse_the_packs_again(tree, cache_dir, capsys, toml_parsed):
+    (tree / "acme.toml").write_text(ACME_PACK)
+    (tree / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["acme.toml"]\n')
+    (tree / "a.py").write_text(ACME_CODE)
+    cold = lint(capsys, "--no-cache", "a.py")
+    assert "acme" in toml_parsed and len(toml_parsed) > 20  # every bundled pack and the project's
+    toml_parsed.clear()
+    assert lint(capsys, "a.py") == cold  # fills the cache
+    assert (cache_dir / "packs-1.cache").is_file()
+    toml_parsed.clear()
+    assert lint(capsys, "a.py") == cold and toml_parsed == []
+    # an edited pack is parsed again, and only it; its new content decides
+    (tree / "acme.toml").write_text(ACME_PACK.replace('parent = "AcmeError"', 'parent = "builtins.Exception"'))
+    code, out, _ = lint(capsys, "a.py")
+    assert toml_parsed == ["acme"] and code == 0, out
+    toml_parsed.clear()
+    assert lint(capsys, "--no-cache", "a.py")[0] == 0 and "acme" in toml_parsed  # --no-cache reads no cache
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b"[]", b'{"x": 1}', b'{"00": "[1]"}', b'{"00": "{bad"}'])
+def test_a_broken_pack_tables_cache_is_parsed_again(tree, cache_dir, capsys, toml_parsed, garbage):
+    (tree / "a.py").write_text(SHADOWED)
+    cold = lint(capsys, "--no-cache", "a.py")
+    lint(capsys, "a.py")
+    tables = cache_dir / "packs-1.cache"
+    keys = list(json.loads(tables.read_text()))
+    broken = garbage.replace(b'"00"', json.dumps(keys[0]).encode())  # an entry that is not a table's JSON
+    tables.write_bytes(broken)
+    toml_parsed.clear()
+    assert lint(capsys, "a.py") == cold
+    assert toml_parsed  # parsed again, what was unusable ...
+    assert len(json.loads(tables.read_text())) == len(keys)  # ... and written anew

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +170,56 @@ def test_the_calls_of_nested_try_bodies_are_read_in_linear_work(linter, monkeypa
         handed.clear()
         linter.lint_source("a.ts", nested_tries(n).encode())
         assert handed == [n + 1]  # the function's calls (a console.log per level, the SDK call), classified once
+
+
+# -- the depth walk skips what is too short to be deep (errlint.source._deeper_than) ---------------
+def _deep_sources():
+    chain = lambda n, op=" + ": "x = " + op.join(["a"] * n) + "\n"  # noqa: E731
+    nested_ifs = "if a:\n" + "".join("  " * i + "if b:\n" for i in range(1, 95))
+    yield "a chain just under", chain(990)
+    yield "a chain just over", chain(1005)
+    yield "unary minus, one byte a level", "def f():\n    return " + "-" * 1200 + "x\n"
+    yield "attributes", "z = " + "a." * 1100 + "b\n"
+    yield "a chain in an f-string", "w = f'{" + "a+" * 1100 + "a}'\n"
+    yield "a chain under 94 nested ifs", nested_ifs + "  " * 95 + "x = " + " + ".join(["a"] * 950) + "\n"
+    yield "lambdas", "t = " + "lambda: " * 600 + "0\n"
+    yield "a decorated class of long methods", "@d(" + "-" * 900 + "x)\nclass C:\n" + "".join(
+        f"    def f{i}(self):\n        return " + " - ".join(["b"] * (100 * i)) + "\n" for i in range(1, 8)
+    )
+    yield "a multi-line call", "y = f(\n" + ",\n".join("    " + "not " * 200 + "x" for _ in range(6)) + "\n)\n"
+    yield "CRLF and CR lines", ("if a:\r\n    y = " + "-" * 600 + "x\r" + "z = " + " * ".join(["c"] * 700) + "\r\n")
+    for path in sorted((Path(__file__).parent / "fixtures").rglob("*.py"))[:80]:
+        yield path.name, path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("limit", [30, 100, 400, MAX_PYTHON_DEPTH])
+def test_the_depth_walk_finds_what_the_whole_walk_finds(limit):
+    import ast
+
+    from errlint.source import _deeper_than
+
+    checked = 0
+    for name, text in _deep_sources():
+        source = text.encode()
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        assert _deeper_than(tree, limit, source) == _deeper_than(tree, limit), name
+        checked += 1
+    assert checked > 40
+
+
+def test_the_depth_walk_skips_short_statements(monkeypatch):
+    """The point of the bound: a module of short statements is judged without visiting its expressions."""
+    import ast
+
+    import errlint.source as source_module
+
+    text = "".join(f"def f{i}(a, b):\n    return g(a, b, {i}) + h(a)[b]\n" for i in range(400))
+    tree = ast.parse(text)
+    visited = []
+    real = ast.iter_child_nodes
+    monkeypatch.setattr(source_module.ast, "iter_child_nodes", lambda node: (visited.append(node), real(node))[1])
+    assert source_module._deeper_than(tree, MAX_PYTHON_DEPTH, text.encode()) is None
+    assert len(visited) == 1  # the module: every function is too short to reach 1000 levels

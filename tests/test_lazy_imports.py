@@ -1,4 +1,5 @@
-"""A run the cache answers entirely does not import LibCST (issue 15, point 3).
+"""A run the cache answers entirely does not import LibCST (issue 15, point 3); a run
+imports only what its files and its output need (issue 27: single files warm).
 
 LibCST takes about half of errlint's start-up; a warm run (an editor's save, a
 pre-commit hook on unchanged files) reads every verdict from the cache and
@@ -46,7 +47,9 @@ else:
     code = main(argv)
 builtins.__import__ = _import
 with open(out, "w") as fh:
-    json.dump({"code": code, "libcst": "libcst" in sys.modules, "imports": imports}, fh)
+    heavy = ("tree_sitter", "errlint.typescript.lint", "multiprocessing", "importlib.metadata")
+    json.dump({"code": code, "libcst": "libcst" in sys.modules, "imports": imports,
+               "loaded": [m for m in heavy if m in sys.modules]}, fh)
 """
 
 
@@ -74,3 +77,18 @@ def test_a_run_the_cache_answers_does_not_import_libcst(tmp_path):
 def test_importing_the_entry_points_loads_no_libcst(tmp_path):
     got = _run(tmp_path, "--import", "errlint.cli", "errlint.flake8_plugin", "errlint.engine", "errlint.run", "errlint.run.cache")
     assert got["imports"] == [] and not got["libcst"]
+
+
+def test_a_python_run_loads_only_what_it_needs(tmp_path):
+    """One Python file, text output: no TypeScript front end (tree-sitter), no process pool
+    (one file is linted in the process), no package metadata (only SARIF's rule URLs read it)."""
+    (tmp_path / "a.py").write_text(SHADOWED)
+    (tmp_path / "b.ts").write_text("try { f(); } catch (e) { if (e instanceof TypeError) {} }\n")
+    for args in (("--no-cache", "a.py"), ("--cache-dir", str(tmp_path / "cache"), "a.py")):
+        got = _run(tmp_path, *args)
+        assert got["code"] == 1 and "ERR004" in got["stdout"]
+        assert got["loaded"] == [], args
+    got = _run(tmp_path, "--no-cache", "b.ts")
+    assert got["code"] == 0 and "tree_sitter" in got["loaded"] and "errlint.typescript.lint" in got["loaded"]
+    got = _run(tmp_path, "--no-cache", "--output-format", "sarif", "a.py")
+    assert got["code"] == 1 and got["loaded"] == ["importlib.metadata"]

@@ -102,7 +102,9 @@ def _report(args: argparse.Namespace, report: RunReport) -> int:
         text = render_stats(diagnostics, names, fixable_codes)
     else:
         # ruff marks fixable findings except when it has just fixed what it could
-        text = render(args.output_format, diagnostics, rule_metadata(), () if args.fix else report.fixable)
+        # the rules' metadata (read from the installed package's metadata, ~30 ms) only where SARIF carries it
+        rules = rule_metadata() if args.output_format == "sarif" else ()
+        text = render(args.output_format, diagnostics, rules, () if args.fix else report.fixable)
     if args.output_format == "text" and not (args.quiet or args.silent):
         # as ruff: the summary follows the findings, where they go (standard output or the report file)
         if not args.statistics or diagnostics:

@@ -123,9 +123,11 @@ class Linter:
         a plain run drops it so memory stays flat however many files it lints).
         """
         # -- TypeScript / JavaScript (issue 16): the one place a file goes to the other front end --------
-        from ..typescript import is_typescript, lint_file as lint_typescript
+        from ..typescript import is_typescript
 
         if is_typescript(path):
+            from ..typescript import lint_file as lint_typescript  # imported by the first such file
+
             def typescript() -> FileResult:
                 ts = lint_typescript(
                     path, source, self.registry, self.checks, module_name, noqa=self.noqa, overlay=self.overlay,

@@ -1,12 +1,21 @@
-"""The reader of pack files: typed accessors whose every error names the file and the dotted key
-(see :mod:`errlint.packs.schema`, which reads a pack with it)."""
+"""The reader of pack files: their TOML (or the tables an earlier run kept), and typed accessors
+whose every error names the file and the dotted key (see :mod:`errlint.packs.schema`, which reads
+a pack with it)."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 from ..hierarchy import find_cycle, show_cycle
+from ..reading import read_regular_file
 from .model import RETRY_POLICIES, ErrorSpec, PackError
 
 HTTP_STATUS = (100, 599, "an HTTP status")
@@ -138,3 +147,34 @@ def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
     cycle = find_cycle(errors, lambda q: errors[q].parents)
     if cycle:
         raise r.fail(f"errors.{errors[cycle[0]].name}.parent", "inheritance cycle: " + show_cycle([c.rpartition('.')[2] for c in cycle]))
+
+
+class ParsedStore(Protocol):
+    """Where parsed pack files are kept between runs (errlint.run.cache.PackDataCache): the
+    tables of a file's TOML by its bytes. A run that finds them skips the TOML parse (about
+    half of loading the bundled packs); every pack is validated as if it had been parsed."""
+
+    def get(self, raw: bytes) -> dict[str, Any] | None: ...
+
+    def put(self, raw: bytes, data: dict[str, Any]) -> None: ...
+
+
+def _parse_toml(path: Path, store: ParsedStore | None = None) -> dict[str, Any]:
+    try:
+        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    kept = store.get(raw) if store is not None else None
+    if kept is not None:
+        return kept
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+        if store is not None:
+            store.put(raw, data)
+        return data
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise PackError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None

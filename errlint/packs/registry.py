@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..hierarchy import ClassGraph, find_cycle, show_cycle
 from .model import ErrorSpec, Pack, PackError
+from .reader import ParsedStore
 from .schema import load_pack
 
 
@@ -210,17 +211,17 @@ def bundled_pack_paths() -> list[Path]:
     return sorted(bundled_rules_dir().glob("*.toml"))
 
 
-def load_packs(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = ()) -> list[Pack]:
+def load_packs(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = (), store: ParsedStore | None = None) -> list[Pack]:
     """The bundled packs and ``extra`` ones (a file named twice is one pack); the packs
     named in ``everywhere`` (packs without a module) apply to every file, not only to the
-    files that are about their API."""
+    files that are about their API. ``store``: the files' tables kept by an earlier run."""
     everywhere = set(everywhere)
     paths = {}
     for p in [*bundled_pack_paths(), *map(Path, extra)]:
         if "\0" in str(p):
             raise PackError(f"{str(p)!r}: a pack path holds a NUL byte, which no path can hold")
         paths.setdefault(os.path.realpath(p), p)  # os.path's: a symbolic link loop is left for reading to report
-    packs = [load_pack(p) for p in paths.values()]
+    packs = [load_pack(p, store) for p in paths.values()]
     return [replace(p, everywhere=True) if p.name in everywhere else p for p in packs]
 
 

@@ -2,25 +2,18 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-from ..reading import read_regular_file
 from .model import (
     LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
     Policy, RetrySetting, languages_of,
 )
 from .reader import (  # noqa: F401 (_SCOPE_KEYS: the documented keys)
-    ATTEMPTS, HTTP_STATUS, _SCOPE_KEYS, _array_of_tables, _check_cycles, _Reader, _scope,
+    ATTEMPTS, HTTP_STATUS, _SCOPE_KEYS, ParsedStore, _array_of_tables, _check_cycles, _parse_toml, _Reader, _scope,
 )
 from .wrappers import read_retry_wrappers
 from .typescript import (
@@ -57,27 +50,13 @@ _IRREVERSIBLE_KEYS = ("methods", "reason", "unless_kwargs", "typescript")
 _POLICY_KEYS = ("retry", "action", "status", "exception")
 
 
-def _parse_toml(path: Path) -> dict[str, Any]:
-    try:
-        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
-    except OSError as exc:
-        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PackError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: invalid TOML: {exc}") from None
-    except (RecursionError, MemoryError):
-        raise PackError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
-
-
-def load_pack(path: str | Path) -> Pack:
-    """Read and validate one pack file (references to other packs are checked by the registry)."""
+def load_pack(path: str | Path, store: ParsedStore | None = None) -> Pack:
+    """Read and validate one pack file (references to other packs are checked by the registry);
+    ``store`` may hold the file's tables from an earlier run (:class:`ParsedStore`)."""
     from .generations import read_generations
 
     path = Path(path)
-    data = _parse_toml(path)
+    data = _parse_toml(path, store)
     pack = _pack_from_data(path, data, str(path))
     if "generations" not in data:
         return pack

@@ -4,15 +4,18 @@
   process) with :meth:`Session.run` (paths → files → cache → lint → fixes → a
   :class:`RunReport`) and :meth:`Session.lint_source` (one buffer under a path);
 - :mod:`.lint`: many files through one linter, the cache answering first;
-- :mod:`.jobs`: the files shared out to forked worker processes (``--jobs``);
+- :mod:`.jobs`: the files shared out to forked worker processes (``--jobs``), under the
+  garbage collector's thresholds for a run;
 - :mod:`.cache`: unchanged files' results, keyed by content, rules, packs and the
-  digests of the project modules a verdict read.
+  digests of the project modules a verdict read; :mod:`.packcache`: the pack files'
+  parsed TOML, so that a warm run does not parse it again.
 
 One file's way through errlint is :mod:`errlint.engine`.
 """
 from __future__ import annotations
 
+from .inputs import display_path
 from .lint import lint_files
-from .session import FixedFile, RunOptions, RunReport, Session, config_layer, display_path
+from .session import FixedFile, RunOptions, RunReport, Session, config_layer
 
 __all__ = ["FixedFile", "RunOptions", "RunReport", "Session", "config_layer", "display_path", "lint_files"]

@@ -162,6 +162,18 @@ def _result_from_json(path: str, data: dict):
     )
 
 
+def make_directory(directory: Path) -> None:
+    """The cache directory, marked as one (git ignores it, backup tools skip it); raises OSError."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in (
+        (".gitignore", "# Created by errlint\n*\n"),
+        ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by errlint.\n"),
+    ):
+        marker = directory / name
+        if not marker.exists():
+            marker.write_text(text, encoding="utf-8")
+
+
 class Cache:
     """The entries of one run key; :meth:`save` writes them back (atomically).
 
@@ -278,14 +290,7 @@ class Cache:
         if not self.changed:
             return None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            for name, text in (
-                (".gitignore", "# Created by errlint\n*\n"),
-                ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by errlint.\n"),
-            ):
-                marker = self.directory / name
-                if not marker.exists():
-                    marker.write_text(text, encoding="utf-8")
+            make_directory(self.directory)
             with _lock(self.directory / f"{self.file.stem}.lock"):
                 remove_stale_temporaries(self.directory)  # of a run killed while it saved
                 entries = self._merged()

@@ -48,3 +48,16 @@ def read_standard_input(stream, display: str, limit: int | None) -> bytes | Diag
         return read_stream(stream, limit, display)
     except TooLarge as exc:
         return too_large(display, exc)
+
+
+def display_path(path: str) -> str:
+    """A path as errlint reports it: relative to the current directory where it lies below it."""
+    if path == "-":
+        return path
+    if not os.path.isabs(path):
+        return os.path.normpath(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel

@@ -44,7 +44,8 @@ from ..workspace.config import Config, find_config, project_registry, with_exclu
 from ..workspace.files import PathError, discover
 from ..workspace.gitignore import GitIgnore
 from ..workspace.selection import Selection, select_rules
-from .inputs import read_input, read_standard_input
+from .inputs import display_path, read_input, read_standard_input
+from .jobs import fewer_collections
 from .lint import lint_files
 
 
@@ -104,19 +105,6 @@ class RunReport:
     cache_problem: str | None = None  # what was wrong with a cache the run read (said once)
 
 
-def display_path(path: str) -> str:
-    """A path as errlint reports it: relative to the current directory where it lies below it."""
-    if path == "-":
-        return path
-    if not os.path.isabs(path):
-        return os.path.normpath(path)
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
 class _Group:
     """Files that share one configuration (and so one set of packs and rules)."""
 
@@ -149,6 +137,7 @@ class Session:
         self.overlay: dict[str, bytes] = {}  # real path -> content newer than the disk's (an editor's buffers)
         self._registries: dict[tuple, object] = {}
         self._linters: dict[str | None, tuple[Linter, bool]] = {}
+        self._run_configs: dict | None = None  # during run(): directory -> its configuration
 
     def invalidate(self, paths: Sequence[str] | None = None) -> None:
         """Files changed under a long-lived session. ``paths``: project modules whose disk content may
@@ -164,25 +153,35 @@ class Session:
 
     # -- configuration, packs, rules ----------------------------------------------------------
     def config_for(self, path: str) -> Config:
-        return self.override or find_config(path if path != "-" else ".")
+        """The configuration of ``path``: found again each time, except during :meth:`run`, whose
+        files share the search by directory (a long-lived session sees a configuration appear)."""
+        return self.override or find_config(path if path != "-" else ".", self._run_configs)
 
-    def registry(self, config: Config):
+    def registry(self, config: Config, cache_dir: str | None = None):
+        """The packs of ``config``; ``cache_dir``: where the pack files' parsed TOML is kept between runs."""
         key = (tuple(map(str, config.extend_packs)), tuple(config.disable_packs), tuple(config.enable_packs))
         if key not in self._registries:
-            self._registries[key] = project_registry(config, *self.extra)
+            store = None
+            if cache_dir is not None:
+                from .packcache import PackDataCache
+
+                store = PackDataCache(cache_dir)
+            self._registries[key] = project_registry(config, *self.extra, store=store)
+            if store is not None:
+                store.save()
         return self._registries[key]
 
     def selection(self, config: Config):
         """The checks that run under ``config`` and whether ERR000 is reported."""
         return select_rules(ALL_CHECKS, self.layers(config))
 
-    def linter(self, config: Config) -> Linter:
+    def linter(self, config: Config, cache_dir: str | None = None) -> Linter:
         """The linter of a configuration; raises ConfigError, PackError or SelectionError."""
         found = self._linters.get(config.path)
         if found is None:
             checks, report_parse_errors = self.selection(config)
             found = self._linters[config.path] = (
-                Linter(self.registry(config), checks, noqa=self.noqa, src=config.src_roots, overlay=self.overlay),
+                Linter(self.registry(config, cache_dir), checks, noqa=self.noqa, src=config.src_roots, overlay=self.overlay),
                 report_parse_errors,
             )
         return found[0]
@@ -214,13 +213,18 @@ class Session:
     # -- a run of a command line ---------------------------------------------------------------
     def run(self, options: RunOptions) -> RunReport:
         report = RunReport(hint=options.unsafe_fixes is None)
-        groups = self._collect(options, report)
+        self._run_configs = {}
+        try:
+            groups = self._collect(options, report)
+        finally:
+            self._run_configs = None
         if options.list_files:
             return report
         if options.progress is not None:
             report.progress = options.progress(sum(len(g.files) for g in groups.values()))
-        for group in groups.values():
-            self._run_group(group, options, report)
+        with fewer_collections():
+            for group in groups.values():
+                self._run_group(group, options, report)
         report.diagnostics.sort()
         return report
 
@@ -284,13 +288,15 @@ class Session:
         config = group.config
         unsafe = config.unsafe_fixes if options.unsafe_fixes is None else options.unsafe_fixes
         report.hint = report.hint and config.unsafe_fixes is None
-        linter = self.linter(config)
+        directory = None
+        if options.cache and "-" not in options.paths:  # standard input (an editor's buffer) is not cached
+            directory = options.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory
+        linter = self.linter(config, directory)
         report_parse_errors = self._linters[config.path][1]
         cache = None
-        if options.cache and "-" not in options.paths:  # standard input (an editor's buffer) is not cached
+        if directory is not None:
             from .cache import Cache, run_key
 
-            directory = options.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory
             cache = Cache(directory, run_key((c.code for c in linter.checks), linter.registry))
         results = lint_files(linter, group.files, jobs=max(1, options.jobs), cache=cache, progress=report.progress)
         if cache is not None:

@@ -14,8 +14,9 @@ diagnostics), never the Python front end, the checks' modules or the engine.
 """
 from __future__ import annotations
 
-from .lint import PROVIDED, TsResult, lint_file, runs_on_typescript
 from .parse import DECLARATION_SUFFIXES, GRAMMARS
+
+_FROM_LINT = ("PROVIDED", "TsResult", "lint_file", "runs_on_typescript")
 
 SUFFIXES = tuple(GRAMMARS)  # .ts .mts .cts .tsx .js .mjs .cjs .jsx
 
@@ -23,6 +24,16 @@ SUFFIXES = tuple(GRAMMARS)  # .ts .mts .cts .tsx .js .mjs .cjs .jsx
 def is_typescript(path: str) -> bool:
     """Is ``path`` a TypeScript or JavaScript file (by its suffix)?"""
     return path.lower().endswith(SUFFIXES)
+
+
+def __getattr__(name: str):
+    """The front end's entry points, imported on first use: a run that lints no TypeScript or
+    JavaScript file (and a file walk, which reads the suffixes) does not pay for them (~25 ms)."""
+    if name in _FROM_LINT:
+        from . import lint
+
+        return getattr(lint, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["DECLARATION_SUFFIXES", "PROVIDED", "SUFFIXES", "TsResult", "is_typescript", "lint_file", "runs_on_typescript"]

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -112,8 +114,9 @@ class Config:
         ruff, only what lies below it is judged, so ``errlint dist`` lints ``dist``; None
         (``--force-exclude``): the whole path is judged, up to the configuration's directory.
         """
-        parts = PurePosixPath(relative_posix(path, self.root)).parts
-        absolute = PurePosixPath(real_path(path)).parts
+        names, relative, absolute = self._exclude_patterns
+        real = real_path(path)
+        parts = PurePosixPath(_relative_to(real, path, self.root)).parts
         judged = len(parts)  # how many of the last parts are judged
         if below is not None:
             judged = min(judged, len(PurePosixPath(os.path.relpath(path, below)).parts))
@@ -121,17 +124,26 @@ class Config:
         def paths(of: tuple[str, ...]) -> Iterator[str]:  # the judged paths: path itself and the directories above it
             return (PurePosixPath(*of[:k]).as_posix() for k in range(len(of) - judged + 1, len(of) + 1))
 
+        if names is not None and any(names.match(part) for part in parts[len(parts) - judged:]):
+            return True
+        if relative is not None and any(relative.match(p) for p in paths(parts)):
+            return True
+        return absolute is not None and any(absolute.match(p) for p in paths(PurePosixPath(real).parts))
+
+    @cached_property
+    def _exclude_patterns(self) -> tuple[re.Pattern | None, re.Pattern | None, re.Pattern | None]:
+        """The exclude patterns as three regular expressions (fnmatch's, case-sensitive): names,
+        paths relative to the configuration's directory, absolute paths; None where there is none."""
+        kinds: tuple[list[str], list[str], list[str]] = ([], [], [])
         for pattern in self.excludes:
             pattern = pattern[2:] if pattern.startswith("./") else pattern
             if pattern.startswith("/"):
-                if any(fnmatch.fnmatchcase(p, pattern.rstrip("/")) for p in paths(absolute)):
-                    return True
+                kinds[2].append(pattern.rstrip("/"))
             elif "/" in pattern.strip("/"):
-                if any(fnmatch.fnmatchcase(p, pattern.strip("/")) for p in paths(parts)):
-                    return True
-            elif any(fnmatch.fnmatchcase(part, pattern.strip("/")) for part in parts[len(parts) - judged:]):
-                return True
-        return False
+                kinds[1].append(pattern.strip("/"))
+            else:
+                kinds[0].append(pattern.strip("/"))
+        return tuple(re.compile("|".join(map(fnmatch.translate, k))) if k else None for k in kinds)  # type: ignore[return-value]
 
 
 def command_line_excludes(patterns: Iterable[str]) -> tuple[str, ...]:
@@ -157,8 +169,14 @@ def with_excludes(config: Config, exclude: Sequence[str] | None = None, extend_e
 
 
 def relative_posix(path: str, root: Path) -> str:
+    return _relative_to(real_path(path), path, root)
+
+
+def _relative_to(real: str, path: str, root: Path) -> str:
+    """``real`` (the real path of ``path``) relative to ``root``, in POSIX form; ``path`` itself
+    when it is not below ``root``."""
     try:
-        return Path(real_path(path)).relative_to(real_directory(os.path.abspath(root))).as_posix()
+        return Path(real).relative_to(real_directory(os.path.abspath(root))).as_posix()
     except (ValueError, OSError):
         return Path(path).as_posix()
 
@@ -275,15 +293,18 @@ def _check_selectors(where: str, kwargs: dict[str, Any]) -> None:
         raise ConfigError(f"{where}: [tool.errlint] {problem}")
 
 
-def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = ()):
+def project_registry(
+    config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = (), store=None,
+):
     """The packs for files under ``config``: bundled + ``extend-packs`` (+ ``extend``), less
     ``disable-packs`` (+ ``disable``) and the bundled packs an ``extend-packs`` pack of the same
     name replaces (:func:`errlint.packs.registry.assemble`); ``enable-packs`` (+ ``everywhere``)
-    apply to every file.
+    apply to every file; ``store`` keeps the pack files' parsed tables between runs
+    (:class:`errlint.packs.schema.ParsedStore`).
     A pack name that matches no pack is a :class:`ConfigError` naming the file and the key."""
     from ..packs import assemble, load_packs
 
-    packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere))
+    packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere), store)
     known = {p.name: p for p in packs}  # a project's pack after the bundled one it replaces
     where = config.path or "command line"
     for key, names in (("disable-packs", config.disable_packs), ("enable-packs", config.enable_packs)):
@@ -299,18 +320,31 @@ def project_registry(config: Config, extend: tuple[str, ...] = (), disable: tupl
     return assemble(packs, (*config.disable_packs, *disable))
 
 
-def find_config(start: str | Path) -> Config:
-    """The configuration for a path: the nearest pyproject.toml with [tool.errlint], else the defaults."""
+def find_config(start: str | Path, found: dict[Path, Config] | None = None) -> Config:
+    """The configuration for a path: the nearest pyproject.toml with [tool.errlint], else the defaults.
+
+    ``found``: the answers so far by directory (a run's), so that the files of one directory
+    share one search and one reading of the configuration they find."""
     # os.path.realpath, not Path.resolve: a symbolic link loop (a.py -> b.py -> a.py) is
     # left as it is instead of raising, and the file is reported as unreadable later.
     # os.path.isdir / isfile, not Path's: a directory errlint may not search (no x permission)
     # answers False instead of raising, and the file is reported as unreadable later.
     here = Path(os.path.realpath(start))
     directory = here if os.path.isdir(here) else here.parent
+    if found is not None and directory in found:
+        return found[directory]
+    config = None
     for candidate in (directory, *directory.parents):
+        if found is not None and candidate in found:
+            config = found[candidate]
+            break
         pyproject = candidate / "pyproject.toml"
         if os.path.isfile(pyproject):
-            found = load_config(pyproject, required=False)
-            if found is not None:
-                return found
-    return Config(root=Path.cwd())
+            config = load_config(pyproject, required=False)
+            if config is not None:
+                break
+    if config is None:
+        config = Config(root=Path.cwd())
+    if found is not None:
+        found[directory] = config
+    return config
