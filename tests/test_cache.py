@@ -335,21 +335,25 @@ def toml_parsed(monkeypatch):
     return seen
 
 
-def test_a_warm_run_does_not_parse_the_packs_again(tree, cache_dir, capsys, toml_parsed):
+def test_a_warm_run_does_not_parse_the_packs_again(tree, cache_dir, capsys, toml_parsed, linted):
     (tree / "acme.toml").write_text(ACME_PACK)
     (tree / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["acme.toml"]\n')
     (tree / "a.py").write_text(ACME_CODE)
     cold = lint(capsys, "--no-cache", "a.py")
     assert "acme" in toml_parsed and len(toml_parsed) > 20  # every bundled pack and the project's
-    toml_parsed.clear()
     assert lint(capsys, "a.py") == cold  # fills the cache
     assert (cache_dir / "packs-1.cache").is_file()
-    toml_parsed.clear()
-    assert lint(capsys, "a.py") == cold and toml_parsed == []
+    # a changed file is linted again, with the packs' tables read from the cache
+    toml_parsed.clear(), linted.clear()
+    (tree / "a.py").write_text(ACME_CODE + "# edited\n")
+    assert lint(capsys, "a.py") == cold and linted == ["a.py"] and toml_parsed == []
+    # nothing changed: no file linted, no pack loaded at all
+    linted.clear()
+    assert lint(capsys, "a.py") == cold and linted == [] and toml_parsed == []
     # an edited pack is parsed again, and only it; its new content decides
     (tree / "acme.toml").write_text(ACME_PACK.replace('parent = "AcmeError"', 'parent = "builtins.Exception"'))
     code, out, _ = lint(capsys, "a.py")
-    assert toml_parsed == ["acme"] and code == 0, out
+    assert toml_parsed == ["acme"] and linted == ["a.py"] and code == 0, out
     toml_parsed.clear()
     assert lint(capsys, "--no-cache", "a.py")[0] == 0 and "acme" in toml_parsed  # --no-cache reads no cache
 
@@ -361,9 +365,28 @@ def test_a_broken_pack_tables_cache_is_parsed_again(tree, cache_dir, capsys, tom
     lint(capsys, "a.py")
     tables = cache_dir / "packs-1.cache"
     keys = list(json.loads(tables.read_text()))
-    broken = garbage.replace(b'"00"', json.dumps(keys[0]).encode())  # an entry that is not a table's JSON
-    tables.write_bytes(broken)
+    tables.write_bytes(garbage.replace(b'"00"', json.dumps(keys[0]).encode()))  # "00": an entry not a table's JSON
+    (tree / "a.py").write_text(SHADOWED + "# edited\n")  # linted again: the packs are loaded
     toml_parsed.clear()
     assert lint(capsys, "a.py") == cold
     assert toml_parsed  # parsed again, what was unusable ...
     assert len(json.loads(tables.read_text())) == len(keys)  # ... and written anew
+
+
+@pytest.mark.parametrize("change", ["unknown disabled pack", "broken project pack"])
+def test_a_warm_run_still_reports_pack_and_configuration_errors(tree, cache_dir, capsys, change):
+    """A warm run loads no pack unless a file is linted; whatever changes the packs changes the run
+    key, so the errors a cold run reports are reported all the same."""
+    (tree / "acme.toml").write_text(ACME_PACK)
+    (tree / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["acme.toml"]\n')
+    (tree / "a.py").write_text(ACME_CODE)
+    assert lint(capsys, "a.py")[0] == 1
+    if change == "unknown disabled pack":
+        (tree / "pyproject.toml").write_text('[tool.errlint]\nextend-packs = ["acme.toml"]\ndisable-packs = ["nope"]\n')
+        expected = "disable-packs: unknown pack 'nope'"
+    else:
+        (tree / "acme.toml").write_text(ACME_PACK + "\n[[bogus\n")
+        expected = "acme.toml: invalid TOML"
+    for args in (("a.py",), ("--no-cache", "a.py")):
+        code, out, err = lint(capsys, *args)
+        assert code == 2 and expected in err, (args, err)

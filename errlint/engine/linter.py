@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,19 +49,6 @@ from ..project.modules import module_name_for
 from ..source import (
     compile_only_error, decode_lines, noqa_filter, parse_error, python_syntax_error, python_tree, too_deep_for_python,
 )
-
-
-def _values_in_scope(values, evidence):
-    """A trigger: the file holds one of a module-less pack's values and, unless the pack
-    applies everywhere, a trace of its scope evidence (python/scope.py)."""
-
-    def trigger(source: bytes) -> bool:
-        # the scope evidence first: seldom found, and tested by plain searches; the values' pattern is long
-        if evidence is not None and not evidence(source):
-            return False
-        return values.search(source) is not None
-
-    return trigger
 
 
 class _Failed(Exception):
@@ -82,15 +69,17 @@ class Linter:
     """Lints files with the enabled checks against one pack registry."""
 
     def __init__(
-        self, registry: PackRegistry, checks: Sequence[type[Check]] | None = None, noqa: bool = True,
-        src: Sequence[str] = (), overlay: Mapping[str, bytes] | None = None,
+        self, registry: PackRegistry | Callable[[], PackRegistry], checks: Sequence[type[Check]] | None = None,
+        noqa: bool = True, src: Sequence[str] = (), overlay: Mapping[str, bytes] | None = None,
     ) -> None:
-        """``src``: extra roots where project modules are searched (``[tool.errlint] src``);
+        """``registry``: the packs, or the function that loads them when a file is first linted
+        (a run the cache answers whole never loads them; :meth:`load` loads them now);
+        ``src``: extra roots where project modules are searched (``[tool.errlint] src``);
         ``overlay``: real path -> bytes read instead of the disk's for other project modules
         (an editor's unsaved buffers; its owner changes it)."""
         from ..project import ProjectIndex
 
-        self.registry = registry
+        self._registry = registry
         self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
         self.project_index = ProjectIndex(src, self.overlay)
         self.noqa = noqa  # False: leave ``# noqa`` to the host (flake8 applies its own)
@@ -106,6 +95,17 @@ class Linter:
         self.partial = True
         # LibCST visits recursively; deeply nested (generated) code needs room.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+
+    @property
+    def registry(self) -> PackRegistry:
+        if not isinstance(self._registry, PackRegistry):
+            self._registry = self._registry()
+        return self._registry
+
+    def load(self) -> None:
+        """Load the packs now if they are loaded on first use: where loading fails (a pack or a
+        configuration error) is then the caller's, not a file's."""
+        self.registry  # noqa: B018 - the property loads them
 
     # -- one file ----------------------------------------------------------------
     def lint_source(
@@ -310,36 +310,9 @@ class Linter:
     def _triggered(self, check: type[Check], source: bytes) -> bool:
         triggers = self._triggers.get(check)
         if triggers is None:
-            from ..python.prefilter import literal_pattern
-            from ..checks.base import SDK_MODULES, SEVERAL_HANDLERS, PackValues
+            from .triggers import triggers_of
 
-            words: list = []
-            for t in check.triggers:
-                if t == SEVERAL_HANDLERS:
-                    from ..python.prefilter import several_handlers_possible
-
-                    words.append(several_handlers_possible)
-                elif t == SDK_MODULES:
-                    sdk = {m.split(".")[0] for p in self.registry.packs if not p.is_language for m in p.modules}
-                    sdk.update(c.split(".")[0] for p in self.registry.packs for w in p.retry_wrappers for c in w.callables)
-                    words.extend(m.encode() for m in sorted(sdk))
-                elif isinstance(t, PackValues):
-                    from ..python.scope import evidence_test
-
-                    for pack in self.registry.packs:
-                        values = [
-                            value
-                            for table in (pack.codes, pack.statuses)
-                            for value, policy in table.items() if policy.retry == t.retry
-                        ]
-                        if pack.modules or not values:
-                            continue
-                        words.append(_values_in_scope(literal_pattern(values), None if pack.everywhere else evidence_test(pack)))
-                elif isinstance(t, str):
-                    words.append(t.encode())
-                else:
-                    words.append(t)  # a compiled bytes regex
-            triggers = self._triggers[check] = tuple(words)
+            triggers = self._triggers[check] = triggers_of(check, self.registry)
         if not triggers:
             return True
         # each distinct trigger is tested once per file, whichever checks name it (the SDK words)

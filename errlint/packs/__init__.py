@@ -12,11 +12,11 @@ The rest of errlint imports packs from here.
 from __future__ import annotations
 
 from .model import RETRY_POLICIES, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError, Policy, RetrySetting
-from .registry import PackRegistry, assemble, bundled_pack_paths, bundled_rules_dir, load_packs, load_registry
+from .registry import PackRegistry, assemble, bundled_pack_paths, bundled_rules_dir, load_packs, load_registry, packs_digest
 from .schema import load_pack, resolve_client
 
 __all__ = [
     "RETRY_POLICIES", "AutoRetry", "ErrorSpec", "GlobalSetting", "Irreversible", "Pack", "PackError", "PackRegistry",
     "Policy", "RetrySetting", "assemble", "bundled_pack_paths", "bundled_rules_dir", "load_pack", "load_packs", "load_registry",
-    "resolve_client",
+    "packs_digest", "resolve_client",
 ]

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..hierarchy import ClassGraph, find_cycle, show_cycle
+from ..reading import read_regular_file
 from .model import ErrorSpec, Pack, PackError
 from .reader import ParsedStore
 from .schema import load_pack
@@ -216,13 +217,36 @@ def load_packs(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = (),
     named in ``everywhere`` (packs without a module) apply to every file, not only to the
     files that are about their API. ``store``: the files' tables kept by an earlier run."""
     everywhere = set(everywhere)
-    paths = {}
+    packs = [load_pack(p, store) for p in pack_files(extra)]
+    return [replace(p, everywhere=True) if p.name in everywhere else p for p in packs]
+
+
+def pack_files(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """The files :func:`load_packs` reads: the bundled packs, then ``extra`` (a file named twice once)."""
+    paths: dict[str, Path] = {}
     for p in [*bundled_pack_paths(), *map(Path, extra)]:
         if "\0" in str(p):
             raise PackError(f"{str(p)!r}: a pack path holds a NUL byte, which no path can hold")
         paths.setdefault(os.path.realpath(p), p)  # os.path's: a symbolic link loop is left for reading to report
-    packs = [load_pack(p, store) for p in paths.values()]
-    return [replace(p, everywhere=True) if p.name in everywhere else p for p in packs]
+    return list(paths.values())
+
+
+def packs_digest(extra: Iterable[str | Path] = (), everywhere: Iterable[str] = (), disable: Iterable[str] = ()) -> str | None:
+    """What decides :func:`load_registry`'s packs, as a digest (the pack files' paths and bytes,
+    ``everywhere`` and ``disable``; the code that reads them is the caller's to add): the same
+    digest, the same packs. None when a file cannot be read (loading them says why)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        for path in pack_files(extra):
+            data = read_regular_file(path)
+            h.update(f"{path}\0{len(data)}\0".encode())
+            h.update(data)
+    except (OSError, PackError):
+        return None
+    h.update(repr((sorted(set(everywhere)), sorted(set(disable)))).encode())
+    return h.hexdigest()
 
 
 def assemble(packs: Sequence[Pack], disable: Iterable[str] = ()) -> PackRegistry:

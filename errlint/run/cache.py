@@ -4,7 +4,8 @@ One JSON file per *run key* in ``.errlint_cache/`` (beside the configuration,
 or where ``cache-dir`` / ``--cache-dir`` says). The run key is a digest of
 everything besides the file that decides its findings: errlint's version and
 source, the Python version (its parser checks syntax), the enabled rules and
-the packs' content. Inside, each linted file (by absolute path) keeps the
+the packs (their files' bytes and the configuration's choices of packs: a run
+whose files all hit never loads them). Inside, each linted file (by absolute path) keeps the
 digest of its bytes, its module name (``__init__.py`` files added or removed
 change it) and its result; a result that read other project modules (see
 :mod:`errlint.project`) keeps, under ``final``, which file each of them was
@@ -59,8 +60,10 @@ def _source_digest() -> str:
     return h.hexdigest()
 
 
-def run_key(check_codes: Iterable[str], registry, noqa: bool = True) -> str:
-    """The digest of what, besides the file itself, decides a file's findings."""
+def run_key(check_codes: Iterable[str], packs: str, noqa: bool = True) -> str:
+    """The digest of what, besides the file itself, decides a file's findings. ``packs``: what
+    decides the packs (:func:`errlint.packs.packs_digest`: their files' bytes and the choices of
+    the configuration; the code that reads them is errlint's source, part of the key)."""
     parts = [
         f"format={_FORMAT}",
         f"errlint={__version__}",
@@ -68,7 +71,7 @@ def run_key(check_codes: Iterable[str], registry, noqa: bool = True) -> str:
         f"python={sys.version_info[0]}.{sys.version_info[1]}",
         f"rules={','.join(sorted(check_codes))}",
         f"noqa={noqa}",
-        f"packs={repr(registry.packs)}",  # frozen dataclasses: the packs' whole content
+        f"packs={packs}",
     ]
     return digest("\n".join(parts).encode())
 

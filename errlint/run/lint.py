@@ -38,6 +38,8 @@ def lint_files(
             for i, (path, _) in enumerate(files)
         ]
         todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        linter.load()  # packs loaded on first use are loaded here, before any worker forks
     on_done = None
     if progress is not None:
         hits = [r for r in results if r is not None]

@@ -175,13 +175,15 @@ class Session:
         """The checks that run under ``config`` and whether ERR000 is reported."""
         return select_rules(ALL_CHECKS, self.layers(config))
 
-    def linter(self, config: Config, cache_dir: str | None = None) -> Linter:
-        """The linter of a configuration; raises ConfigError, PackError or SelectionError."""
+    def linter(self, config: Config, cache_dir: str | None = None, lazy: bool = False) -> Linter:
+        """The linter of a configuration; raises ConfigError, PackError or SelectionError (``lazy``:
+        the packs are loaded when a file is first linted, or by ``Linter.registry``)."""
         found = self._linters.get(config.path)
         if found is None:
             checks, report_parse_errors = self.selection(config)
+            packs = (lambda: self.registry(config, cache_dir)) if lazy else self.registry(config, cache_dir)
             found = self._linters[config.path] = (
-                Linter(self.registry(config, cache_dir), checks, noqa=self.noqa, src=config.src_roots, overlay=self.overlay),
+                Linter(packs, checks, noqa=self.noqa, src=config.src_roots, overlay=self.overlay),
                 report_parse_errors,
             )
         return found[0]
@@ -291,13 +293,19 @@ class Session:
         directory = None
         if options.cache and "-" not in options.paths:  # standard input (an editor's buffer) is not cached
             directory = options.cache_dir or os.environ.get("ERRLINT_CACHE_DIR") or config.cache_directory
-        linter = self.linter(config, directory)
+        # with a cache, the packs are loaded only if a file is linted (lint_files loads them first)
+        linter = self.linter(config, directory, lazy=directory is not None)
         report_parse_errors = self._linters[config.path][1]
         cache = None
         if directory is not None:
+            from ..packs import packs_digest
             from .cache import Cache, run_key
 
-            cache = Cache(directory, run_key((c.code for c in linter.checks), linter.registry))
+            extend, disable, enable = self.extra
+            packs = packs_digest((*config.extend_packs, *extend), (*config.enable_packs, *enable), (*config.disable_packs, *disable))
+            if packs is None:  # a pack that cannot be read: loading it says why
+                linter.load()
+            cache = Cache(directory, run_key((c.code for c in linter.checks), packs))
         results = lint_files(linter, group.files, jobs=max(1, options.jobs), cache=cache, progress=report.progress)
         if cache is not None:
             if cache.problem and report.cache_problem is None:  # a corrupted cache: said once a run
