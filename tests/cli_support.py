@@ -21,9 +21,33 @@ def commit_all(repo: Path, message: str) -> None:
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message)
 
 
+def run_hook(project: Path, hook_repo: Path, hook: str, *args: str) -> subprocess.CompletedProcess:
+    """``pre-commit run <hook> *args`` in the git repository ``project``, whose
+    ``.pre-commit-config.yaml`` (written and staged here) names both of errlint's hooks from
+    ``hook_repo`` at its HEAD, as a user's configuration pins a commit.
+
+    Not ``pre-commit try-repo``: it builds the hook's environment in a temporary store every
+    time (7 s each); ``pre-commit run`` keeps it in ``PRE_COMMIT_HOME``, one store beside the
+    hook repository for the whole test run (tests/conftest.py's hook_repo), so it is built once."""
+    import os
+    import sys
+
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True, check=True).stdout.strip()
+    config = f"repos:\n-   repo: {hook_repo}\n    rev: {sha}\n    hooks:\n    -   id: errlint\n    -   id: errlint-fix\n"
+    path = project / ".pre-commit-config.yaml"
+    if not path.exists() or path.read_text() != config:
+        path.write_text(config)
+        git(project, "add", ".pre-commit-config.yaml")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(hook_repo.parent / "pre-commit-home"))
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", hook, "--color=never", *args],
+        cwd=project, capture_output=True, text=True, env=env, timeout=900,
+    )
+
+
 def make_hook_repo(repo: Path) -> Path:
-    """A committed copy of this repository in ``repo`` (pre-commit's try-repo needs a git
-    repository with the hooks file at HEAD)."""
+    """A committed copy of this repository in ``repo`` (pre-commit needs a git repository with
+    the hooks file at the commit a configuration names)."""
     repo.mkdir(exist_ok=True)
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, repo / name)

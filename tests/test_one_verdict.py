@@ -4,14 +4,13 @@ The project in ``fixtures/ERR004_project_modules`` imports its classes through
 re-export chains, a ``src/`` layout, a namespace package on a second ``src``
 root, star re-exports of star re-exports, SDK classes re-exported by a project
 module and a project subclass of an SDK class. It is linted (a) as a tree, (b)
-file by file, (c) through real flake8, (d) through ``pre-commit try-repo``
+file by file, (c) through real flake8, (d) through ``pre-commit run``
 with only one file changed, (e) through standard input with
 ``--stdin-filename``; every front end must give the findings the fixture's
 inline ``# expect:`` comments list.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import commit_all, git
+from cli_support import commit_all, git, run_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "tests" / "fixtures" / "ERR004_project_modules"
@@ -60,11 +59,7 @@ def _errlint(*args: str, cwd: Path = PROJECT, stdin: bytes | None = None) -> str
 
 
 def _pre_commit(project: Path, hooks: Path, hook: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PRE_COMMIT_HOME=str(hooks.parent / "pre-commit-home"))
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), hook, "--color=never"],
-        cwd=project, capture_output=True, text=True, env=env, timeout=900,
-    )
+    return run_hook(project, hooks, hook)  # the files staged, as a commit hands them
 
 
 def test_every_front_end_gives_the_same_findings(tmp_path, request):

@@ -1,7 +1,9 @@
-"""The pre-commit hooks, through real pre-commit (`try-repo`) on a temporary git repository.
+"""The pre-commit hooks, through real pre-commit on a temporary git repository whose
+configuration pins the hook repository's commit, as users run them.
 
-Slow (pre-commit builds a virtualenv and installs errlint into it), but it is
-the only proof that the hooks work as users run them.
+pre-commit builds a virtualenv and installs errlint into it once per test run
+(one store for every test: tests/cli_support.py's run_hook); it is the only proof
+that the hooks work as users run them.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import git  # the hook repository: tests/conftest.py's hook_repo
+from cli_support import git, run_hook  # the hook repository: tests/conftest.py's hook_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 SHADOWED = "try:\n    pass\nexcept Exception:\n    pass\nexcept ValueError:\n    pass\n"
@@ -38,11 +40,7 @@ def project(tmp_path) -> Path:
 
 
 def _try_repo(project: Path, hook_repo: Path, hook: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PRE_COMMIT_HOME=str(hook_repo.parent / "pre-commit-home"))
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--all-files", "--color=never"],
-        cwd=project, capture_output=True, text=True, env=env, timeout=900,
-    )
+    return run_hook(project, hook_repo, hook, "--all-files")
 
 
 def test_errlint_hook_fails_with_the_finding(project, hook_repo):
