@@ -69,7 +69,9 @@ def _check(source: bytes) -> None:
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
-@given(program=hypothesmith.from_grammar(), shape=st.sampled_from(SHAPES))
+# deferred: hypothesmith builds its grammar strategy in about 3 s, which every test process
+# would otherwise pay when it collects this module, whether or not it runs the test
+@given(program=st.deferred(hypothesmith.from_grammar), shape=st.sampled_from(SHAPES))
 def test_generated_programs(program: str, shape: str) -> None:
     source = PRELUDE + shape + program
     if not source.endswith("\n"):
