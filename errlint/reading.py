@@ -16,6 +16,12 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes: far beyond hand-written code, far below what hurts
 _CHUNK = 1 << 20
@@ -99,3 +105,29 @@ def read_stream(stream, limit: int | None = DEFAULT_MAX_FILE_SIZE, name: str = "
     if len(data) > limit:
         raise TooLarge(name, len(data), limit, at_least=True)
     return data
+
+
+# -- TOML files: the configuration and the packs ---------------------------------------------------
+class TomlProblem(Exception):
+    """Why a TOML file cannot be read, in one line without the file's name (the caller's error
+    class names the file: ConfigError, PackError)."""
+
+
+def toml_bytes(path: str | os.PathLike) -> bytes:
+    """A TOML file's bytes (a regular file within the default limit); raises :class:`TomlProblem`."""
+    try:
+        return read_regular_file(path)
+    except OSError as exc:
+        raise TomlProblem(f"cannot read: {exc.strerror or exc}") from None
+
+
+def parse_toml(raw: bytes) -> dict:
+    """A TOML file's tables; raises :class:`TomlProblem`."""
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise TomlProblem(f"not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlProblem(f"invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise TomlProblem("invalid TOML: arrays or tables nested too deeply to read") from None

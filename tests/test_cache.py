@@ -320,10 +320,10 @@ def test_a_malformed_entry_is_a_miss(tree, cache_dir, capsys, linted, entry):
 @pytest.fixture
 def toml_parsed(monkeypatch):
     """The pack files whose TOML was parsed (not read from the pack tables' cache)."""
-    import errlint.packs.reader as reader
+    import errlint.reading as reading
 
     seen: list[str] = []
-    original = reader.tomllib.loads
+    original = reading.tomllib.loads
 
     def counting(text, *args, **kwargs):
         data = original(text, *args, **kwargs)
@@ -331,7 +331,7 @@ def toml_parsed(monkeypatch):
             seen.append(data["sdk"].get("name", "?"))
         return data
 
-    monkeypatch.setattr(reader.tomllib, "loads", counting)
+    monkeypatch.setattr(reading.tomllib, "loads", counting)
     return seen
 
 

@@ -4,18 +4,12 @@ a pack with it)."""
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 from ..hierarchy import find_cycle, show_cycle
-from ..reading import read_regular_file
+from ..reading import TomlProblem, parse_toml, toml_bytes
 from .model import RETRY_POLICIES, ErrorSpec, PackError
 
 HTTP_STATUS = (100, 599, "an HTTP status")
@@ -161,20 +155,13 @@ class ParsedStore(Protocol):
 
 def _parse_toml(path: Path, store: ParsedStore | None = None) -> dict[str, Any]:
     try:
-        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
-    except OSError as exc:
-        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    kept = store.get(raw) if store is not None else None
-    if kept is not None:
-        return kept
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-        if store is not None:
-            store.put(raw, data)
-        return data
-    except UnicodeDecodeError as exc:
-        raise PackError(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: invalid TOML: {exc}") from None
-    except (RecursionError, MemoryError):
-        raise PackError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
+        raw = toml_bytes(path)  # not a FIFO, a device or a huge file (errlint.reading)
+        kept = store.get(raw) if store is not None else None
+        if kept is not None:
+            return kept
+        data = parse_toml(raw)
+    except TomlProblem as exc:
+        raise PackError(f"{path}: {exc}") from None
+    if store is not None:
+        store.put(raw, data)
+    return data

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .model import (
-    LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack, PackError,
+    LANGUAGES, PYTHON, TYPESCRIPT, AutoRetry, ErrorSpec, GlobalSetting, Irreversible, Pack,
     Policy, RetrySetting, languages_of,
 )
 from .reader import (  # noqa: F401 (_SCOPE_KEYS: the documented keys)

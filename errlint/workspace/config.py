@@ -28,20 +28,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from ..paths import real_directory, real_path
-from ..reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
+from ..reading import DEFAULT_MAX_FILE_SIZE, TomlProblem, parse_toml, toml_bytes
 from .files import CACHE_DIR_NAME, DEFAULT_EXCLUDES
 
 KEYS = (
@@ -204,17 +198,9 @@ def load_config(path: str | Path, required: bool = True) -> Config | None:
     path = Path(path)
     where = str(path)
     try:
-        raw = read_regular_file(path)  # not a FIFO, a device or a huge file (errlint.reading)
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{where}: not UTF-8: {exc.reason} at byte {exc.start}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
-    except (RecursionError, MemoryError):
-        raise ConfigError(f"{where}: invalid TOML: arrays or tables nested too deeply to read") from None
+        data = parse_toml(toml_bytes(path))  # not a FIFO, a device or a huge file (errlint.reading)
+    except TomlProblem as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     tool = data.get("tool", {})
     table = tool.get("errlint") if isinstance(tool, dict) else None
     if table is None:
