@@ -341,13 +341,20 @@ class ReceiverAnalysis:
         if isinstance(func, cst.Attribute):
             client = self.client_of(func.value)
             if client is not None:
-                return self._make(call, client.pack, func.attr.value, client)
+                return None if self._own(client.pack) else self._make(call, client.pack, func.attr.value, client)
         q = self.names.resolve_expr(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
         if q is not None and not q.startswith("?"):
             pack = self.index.pack_of_qualname(q)
-            if pack is not None and q not in self.index.client_classes and self.registry.spec(q) is None:
+            if pack is not None and q not in self.index.client_classes and self.registry.spec(q) is None and not self._own(pack):
                 return self._make(call, pack, q.rpartition(".")[2], None)
         return None
+
+    def _own(self, pack: Pack) -> bool:
+        """Is this file part of ``pack``'s SDK (its module is one of the pack's modules or below)?
+        Then a call into the SDK is the SDK's own code, not an application's call of its API: its
+        relative imports resolve to the SDK's names, which TypeScript's (relative paths) never do."""
+        module = self.names.module_name
+        return any(module == m or module.startswith(m + ".") for m in pack.modules)
 
     def _make(self, call: cst.Call, pack: Pack, method: str, client: Client | None) -> SdkCall:
         auto = retries = None
