@@ -144,7 +144,7 @@ def _check_cycles(r: _Reader, errors: Mapping[str, ErrorSpec]) -> None:
 
 
 class ParsedStore(Protocol):
-    """Where parsed pack files are kept between runs (errlint.run.cache.PackDataCache): the
+    """Where parsed pack files are kept between runs (errlint.run.packcache.PackDataCache): the
     tables of a file's TOML by its bytes. A run that finds them skips the TOML parse (about
     half of loading the bundled packs); every pack is validated as if it had been parsed."""
 

@@ -40,7 +40,7 @@ from ..diagnostics import INTERNAL_ERROR, PARSE_ERROR, Diagnostic
 from ..engine import Linter
 from ..fixes import FixError, NotFixed, remove_stale_temporaries, write_atomically
 from ..result import FileResult
-from ..workspace.config import Config, find_config, project_registry, with_excludes
+from ..workspace.config import Config, find_config, project_packs_digest, project_registry, with_excludes
 from ..workspace.files import PathError, discover
 from ..workspace.gitignore import GitIgnore
 from ..workspace.selection import Selection, select_rules
@@ -298,14 +298,13 @@ class Session:
         report_parse_errors = self._linters[config.path][1]
         cache = None
         if directory is not None:
-            from ..packs import packs_digest
             from .cache import Cache, run_key
 
-            extend, disable, enable = self.extra
-            packs = packs_digest((*config.extend_packs, *extend), (*config.enable_packs, *enable), (*config.disable_packs, *disable))
-            if packs is None:  # a pack that cannot be read: loading it says why
+            packs = project_packs_digest(config, *self.extra)  # the same choices as self.registry's
+            if packs is None:  # a pack file that cannot be read: loading it says why (if it reads now, no cache)
                 linter.load()
-            cache = Cache(directory, run_key((c.code for c in linter.checks), packs))
+            else:
+                cache = Cache(directory, run_key((c.code for c in linter.checks), packs))
         results = lint_files(linter, group.files, jobs=max(1, options.jobs), cache=cache, progress=report.progress)
         if cache is not None:
             if cache.problem and report.cache_problem is None:  # a corrupted cache: said once a run

@@ -286,11 +286,12 @@ def project_registry(
     ``disable-packs`` (+ ``disable``) and the bundled packs an ``extend-packs`` pack of the same
     name replaces (:func:`errlint.packs.registry.assemble`); ``enable-packs`` (+ ``everywhere``)
     apply to every file; ``store`` keeps the pack files' parsed tables between runs
-    (:class:`errlint.packs.schema.ParsedStore`).
+    (:class:`errlint.packs.reader.ParsedStore`).
     A pack name that matches no pack is a :class:`ConfigError` naming the file and the key."""
     from ..packs import assemble, load_packs
 
-    packs = load_packs((*config.extend_packs, *extend), (*config.enable_packs, *everywhere), store)
+    files, applies_everywhere, left_out = _pack_choices(config, extend, disable, everywhere)
+    packs = load_packs(files, applies_everywhere, store)
     known = {p.name: p for p in packs}  # a project's pack after the bundled one it replaces
     where = config.path or "command line"
     for key, names in (("disable-packs", config.disable_packs), ("enable-packs", config.enable_packs)):
@@ -303,7 +304,23 @@ def project_registry(
                 f"{where}: [tool.errlint] enable-packs: {name!r} has modules; it applies wherever they are imported "
                 "(enable-packs is for packs without a module, such as altus4)"
             )
-    return assemble(packs, (*config.disable_packs, *disable))
+    return assemble(packs, left_out)
+
+
+def project_packs_digest(
+    config: Config, extend: tuple[str, ...] = (), disable: tuple[str, ...] = (), everywhere: tuple[str, ...] = (),
+) -> str | None:
+    """What decides :func:`project_registry`'s packs for the same arguments, as a digest
+    (:func:`errlint.packs.packs_digest`), without loading them; None when a pack file cannot be read."""
+    from ..packs import packs_digest
+
+    return packs_digest(*_pack_choices(config, extend, disable, everywhere))
+
+
+def _pack_choices(config: Config, extend: tuple[str, ...], disable: tuple[str, ...], everywhere: tuple[str, ...]):
+    """(the extra pack files, the packs that apply everywhere, the packs left out): the
+    configuration's choices with the command line's added, for the registry and its digest alike."""
+    return (*config.extend_packs, *extend), (*config.enable_packs, *everywhere), (*config.disable_packs, *disable)
 
 
 def find_config(start: str | Path, found: dict[Path, Config] | None = None) -> Config:
@@ -317,8 +334,6 @@ def find_config(start: str | Path, found: dict[Path, Config] | None = None) -> C
     # answers False instead of raising, and the file is reported as unreadable later.
     here = Path(os.path.realpath(start))
     directory = here if os.path.isdir(here) else here.parent
-    if found is not None and directory in found:
-        return found[directory]
     config = None
     for candidate in (directory, *directory.parents):
         if found is not None and candidate in found:
